@@ -1,0 +1,206 @@
+// The job manager (DESIGN §3, STYLE 6–8): every long operation runs as a job with an id, progress,
+// a bounded log and a cancel switch. Updates are throttled; the final state is always delivered.
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { toUserErrorData, userError, UserError } from '../../../shared/errors';
+import { isFinal, type Job, type JobKind, type JobLogLine, type JobProgress, type LogLevel, type OperationContext, type ProgressUpdate } from '../../../shared/jobs';
+import type { HistoryStore } from '../history/store';
+import type { ScopedLog } from '../log';
+import { EtaEstimator } from './eta';
+
+export interface JobSpec<T> {
+  kind: JobKind;
+  title: string;
+  profile?: string | null;
+  /** Resources this job writes (a backup location, a database). Two jobs never hold the same key. */
+  locks?: string[];
+  run: (ctx: OperationContext) => Promise<T>;
+  /** Turn the result into the JSON summary kept in history (default: the result itself). */
+  summarize?: (result: T) => unknown;
+}
+
+export interface JobManagerOptions {
+  history?: HistoryStore;
+  log?: ScopedLog;
+  throttleMs?: number;
+  maxLogLines?: number;
+  redact?: (text: string) => string;
+  now?: () => number;
+}
+
+interface Running {
+  job: Job;
+  controller: AbortController;
+  log: JobLogLine[];
+  logDropped: number;
+  eta: EtaEstimator;
+  lastEmit: number;
+  pending: ReturnType<typeof setTimeout> | null;
+  done: Promise<Job>;
+}
+
+const EMPTY_PROGRESS: JobProgress = { phase: 'Waiting', done: 0, total: null, unit: 'items', bytesDone: 0, bytesTotal: null, etaSeconds: null, message: '' };
+
+export class JobManager {
+  private readonly jobs = new Map<string, Running>();
+  private readonly heldLocks = new Map<string, string>();
+  private readonly events = new EventEmitter();
+  private readonly throttleMs: number;
+  private readonly maxLogLines: number;
+  private readonly now: () => number;
+  private readonly redact: (text: string) => string;
+
+  constructor(private readonly options: JobManagerOptions = {}) {
+    this.throttleMs = options.throttleMs ?? 250;
+    this.maxLogLines = options.maxLogLines ?? 1000;
+    this.now = options.now ?? Date.now;
+    this.redact = options.redact ?? ((t) => t);
+  }
+
+  onUpdate(listener: (job: Job) => void): () => void {
+    this.events.on('update', listener);
+    return () => this.events.off('update', listener);
+  }
+
+  list(): Job[] {
+    return [...this.jobs.values()].map((r) => structuredClone(r.job));
+  }
+
+  get(id: string): Job {
+    const running = this.jobs.get(id);
+    if (!running) throw userError('NOT_FOUND', 'Job not found', 'There is no job with this id.', 'It may have finished before the app restarted; look in History.');
+    return structuredClone(running.job);
+  }
+
+  /** Resolves with the final state of the job (never rejects). */
+  wait(id: string): Promise<Job> {
+    const running = this.jobs.get(id);
+    if (!running) return Promise.resolve().then(() => this.get(id));
+    return running.done;
+  }
+
+  /** Start a job; returns at once. Throws BUSY when another job holds one of its locks. */
+  start<T>(spec: JobSpec<T>): Job {
+    const locks = spec.locks ?? [];
+    const holder = locks.map((k) => this.heldLocks.get(k)).find((h) => h !== undefined);
+    if (holder) {
+      const other = this.jobs.get(holder)?.job;
+      throw userError(
+        'BUSY',
+        'Another job is running',
+        `"${other?.title ?? 'Another job'}" is already working on the same data.`,
+        'Wait for it to finish (or cancel it), then try again.',
+      );
+    }
+    const id = randomUUID();
+    for (const key of locks) this.heldLocks.set(key, id);
+    const job: Job = {
+      id,
+      kind: spec.kind,
+      title: spec.title,
+      profile: spec.profile ?? null,
+      status: 'running',
+      progress: { ...EMPTY_PROGRESS, phase: 'Starting' },
+      startedAt: new Date(this.now()).toISOString(),
+      finishedAt: null,
+      summary: null,
+      error: null,
+    };
+    const controller = new AbortController();
+    const running: Running = { job, controller, log: [], logDropped: 0, eta: new EtaEstimator(this.now), lastEmit: 0, pending: null, done: Promise.resolve(job) };
+    this.jobs.set(id, running);
+    this.options.history?.recordStart(job);
+    this.options.log?.info(`job ${id} started: ${spec.kind} "${spec.title}"`);
+    this.emitNow(running);
+
+    const ctx: OperationContext = {
+      signal: controller.signal,
+      onProgress: (update) => this.progress(running, update),
+      log: (level, message) => this.appendLog(running, level, message),
+    };
+    running.done = this.execute(running, spec, ctx, locks);
+    return structuredClone(job);
+  }
+
+  cancel(id: string): Job {
+    const running = this.jobs.get(id);
+    if (!running) return this.get(id);
+    if (!isFinal(running.job.status) && running.job.status !== 'canceling') {
+      running.job.status = 'canceling';
+      running.job.progress.message = 'Stopping…';
+      this.appendLog(running, 'info', 'Cancel requested.');
+      running.controller.abort(userError('CANCELED', 'Cancelled', 'The job was cancelled.', 'Start it again when you are ready.'));
+      this.emitNow(running);
+    }
+    return structuredClone(running.job);
+  }
+
+  /** Cancel everything and wait for the jobs to end (app shutdown). */
+  async shutdown(): Promise<void> {
+    const open = [...this.jobs.values()].filter((r) => !isFinal(r.job.status));
+    for (const r of open) this.cancel(r.job.id);
+    await Promise.all(open.map((r) => r.done));
+  }
+
+  private async execute<T>(running: Running, spec: JobSpec<T>, ctx: OperationContext, locks: string[]): Promise<Job> {
+    const { job } = running;
+    try {
+      const result = await spec.run(ctx);
+      job.status = 'succeeded';
+      job.summary = spec.summarize ? spec.summarize(result) : (result ?? null);
+    } catch (err) {
+      // Cancel is a result, not a failure (STYLE 7).
+      if (running.controller.signal.aborted) {
+        job.status = 'canceled';
+        this.appendLog(running, 'info', 'Cancelled.');
+      } else {
+        job.status = 'failed';
+        job.error = toUserErrorData(err);
+        this.appendLog(running, 'error', err instanceof UserError ? `${err.message} ${err.details ?? ''}`.trim() : String(err instanceof Error ? (err.stack ?? err.message) : err));
+        this.options.log?.error(`job ${job.id} failed:`, err);
+      }
+    }
+    job.finishedAt = new Date(this.now()).toISOString();
+    job.progress.etaSeconds = 0;
+    for (const key of locks) if (this.heldLocks.get(key) === job.id) this.heldLocks.delete(key);
+    try {
+      this.options.history?.recordFinish(job, running.log, running.logDropped);
+    } catch (err) {
+      this.options.log?.error(`job ${job.id}: could not write history`, err);
+    }
+    this.options.log?.info(`job ${job.id} ${job.status}`);
+    this.emitNow(running);
+    return structuredClone(job);
+  }
+
+  private progress(running: Running, update: ProgressUpdate): void {
+    if (isFinal(running.job.status)) return;
+    const p = running.job.progress;
+    if (update.phase !== undefined && update.phase !== p.phase) running.eta.reset();
+    Object.assign(p, update);
+    p.etaSeconds = running.eta.estimate(p);
+    this.emitThrottled(running);
+  }
+
+  private appendLog(running: Running, level: LogLevel, message: string): void {
+    running.log.push({ at: new Date(this.now()).toISOString(), level, message: this.redact(message) });
+    // Keep the first lines (how it started) and the most recent ones; count what was dropped.
+    if (running.log.length > this.maxLogLines) {
+      running.log.splice(Math.floor(this.maxLogLines / 5), 1);
+      running.logDropped++;
+    }
+  }
+
+  private emitThrottled(running: Running): void {
+    const wait = running.lastEmit + this.throttleMs - this.now();
+    if (wait <= 0) return this.emitNow(running);
+    running.pending ??= setTimeout(() => this.emitNow(running), wait);
+  }
+
+  private emitNow(running: Running): void {
+    if (running.pending) clearTimeout(running.pending);
+    running.pending = null;
+    running.lastEmit = this.now();
+    this.events.emit('update', structuredClone(running.job));
+  }
+}

@@ -1,0 +1,43 @@
+// The backup location ("repository") layer: format, blob stores, crypto, chunking, locks, retention, prune.
+// The format is specified in docs/backup-format.md.
+export type { BlobStore, StoredObject } from './blob-store';
+export { assertRepoPath, isRepoPath } from './blob-store';
+export { FolderStore, nodeFolderFs, type FolderFs, type FileHandleLike, type DirEntryLike } from './folder-store';
+export { S3Store, type S3StoreOptions } from './s3-store';
+export { MissingObjectError, isMissing } from './errors';
+export { blobPath, decodeBlob, encodeBlob, computeBlobId, BLOB_ID_RE, MAX_BLOB_BYTES } from './blob-codec';
+export { PRODUCTION_SCRYPT_N, type RepoKeys } from './crypto';
+export { DEFAULT_CHUNKER, GearChunker, createChunkStream, chunkIterable, gearTable, PUBLIC_GEAR_KEY, type ChunkerParams } from './chunker';
+export { BsonDocumentChunker, chunkBsonDocuments, type BsonChunk } from './bson-chunker';
+export { Repository, CONFIG_PATH, snapshotPath, type InitOptions, type OpenOptions, type PutBlobResult } from './repository';
+export { ManifestWriter, readManifest, DEFAULT_PART_BYTES, type ManifestWriterOptions, type SnapshotInput } from './manifest';
+export {
+  FORMAT_VERSION,
+  KNOWN_TAGS,
+  ManifestEntry,
+  RepoConfig,
+  SnapshotHeader,
+  type ChunkRef,
+  type BsonChunkRef,
+  type MongoCollectionEntry,
+  type MongoMetadataEntry,
+  type R2ObjectEntry,
+  type FileEntry,
+  type DirEntry,
+  type SymlinkEntry,
+  type SnapshotStats,
+  type SourceStats,
+} from './schemas';
+export { acquire, pidIsAlive, STALE_AFTER_MS, REFRESH_EVERY_MS, type Lock, type LockKind, type AcquireOptions } from './locks';
+export {
+  applyRetention,
+  isoWeekKey,
+  RetentionPolicy,
+  DEFAULT_RETENTION,
+  type RetentionPolicyInput,
+  type RetentionDecision,
+  type RetentionReason,
+  type RetentionResult,
+  type RetentionSnapshot,
+} from './retention';
+export { prune, type PruneOptions, type PruneResult } from './prune';

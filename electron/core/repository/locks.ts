@@ -1,0 +1,204 @@
+// Locks on a backup location (docs/backup-format.md §8): lock files other processes and machines
+// can see, plus an in-process table so two jobs of this app conflict before any file is written.
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { LogLevel } from '../../../shared/jobs';
+import { UserError } from '../../../shared/errors';
+import type { BlobStore } from './blob-store';
+import { busy, isMissing } from './errors';
+import { LockFile } from './schemas';
+
+export type LockKind = 'shared' | 'exclusive';
+
+export const STALE_AFTER_MS = 30 * 60 * 1000;
+export const REFRESH_EVERY_MS = 5 * 60 * 1000;
+
+export interface AcquireOptions {
+  signal?: AbortSignal;
+  /** What the lock is for, shown to whoever finds the location busy ("backup", "prune"). */
+  operation?: string;
+  log?: (level: LogLevel, message: string) => void;
+  /** Injectable for tests; the defaults are this machine, this process and the clock. */
+  hostname?: string;
+  pid?: number;
+  now?: () => Date;
+  isPidAlive?: (pid: number) => boolean;
+  staleAfterMs?: number;
+  /** 0 turns automatic refreshing off. */
+  refreshIntervalMs?: number;
+}
+
+export interface Lock {
+  readonly id: string;
+  readonly kind: LockKind;
+  readonly path: string;
+  /** Set when an automatic refresh found the lock file gone or could not rewrite it. */
+  readonly lost: UserError | null;
+  refresh(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** Holders per location in this process. The key is the location as the store describes it. */
+const inProcess = new Map<string, { exclusive: boolean; shared: number }>();
+
+function locationKey(store: BlobStore): string {
+  return `${store.kind}:${store.describe()}`;
+}
+
+export function pidIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0 only checks existence
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+const conflicts = (wanted: LockKind, held: LockKind) => wanted === 'exclusive' || held === 'exclusive';
+const isOlder = (a: LockFile, b: LockFile) => a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id);
+const describeHolder = (l: LockFile) => `${l.kind} lock for ${l.operation ?? 'a job'} on ${l.host} (pid ${l.pid}) since ${l.createdAt}, refreshed ${l.refreshedAt}`;
+
+function reserve(key: string, kind: LockKind): void {
+  const held = inProcess.get(key) ?? { exclusive: false, shared: 0 };
+  if (held.exclusive || (kind === 'exclusive' && held.shared > 0)) throw busy(`another job in this app holds a lock on ${key}`);
+  if (kind === 'exclusive') held.exclusive = true;
+  else held.shared += 1;
+  inProcess.set(key, held);
+}
+
+function unreserve(key: string, kind: LockKind): void {
+  const held = inProcess.get(key);
+  if (!held) return;
+  if (kind === 'exclusive') held.exclusive = false;
+  else held.shared = Math.max(0, held.shared - 1);
+  if (!held.exclusive && held.shared === 0) inProcess.delete(key);
+}
+
+interface Ctx {
+  host: string;
+  now: () => Date;
+  alive: (pid: number) => boolean;
+  staleAfterMs: number;
+  log: (level: LogLevel, message: string) => void;
+}
+
+/** Live lock files; stale and unreadable ones are deleted on the way (anyone may remove them). */
+async function liveLocks(store: BlobStore, ctx: Ctx, skipId?: string): Promise<LockFile[]> {
+  const out: LockFile[] = [];
+  for await (const obj of store.list('locks/')) {
+    if (!/^locks\/[0-9a-f]{32}\.json$/.test(obj.path) || obj.path === `locks/${skipId}.json`) continue;
+    let lock: LockFile | null = null;
+    try {
+      const parsed = LockFile.safeParse(JSON.parse((await store.get(obj.path)).toString('utf8')));
+      if (parsed.success) lock = parsed.data;
+    } catch (err) {
+      if (isMissing(err)) continue; // released meanwhile
+      if (!(err instanceof SyntaxError)) throw err;
+    }
+    const age = lock ? ctx.now().getTime() - Date.parse(lock.refreshedAt) : Infinity;
+    const deadHere = lock !== null && lock.host === ctx.host && !ctx.alive(lock.pid);
+    if (lock && age <= ctx.staleAfterMs && !deadHere) {
+      out.push(lock);
+      continue;
+    }
+    ctx.log('info', lock ? `Removing stale lock: ${describeHolder(lock)}` : `Removing unreadable lock file ${obj.path}`);
+    await store.delete(obj.path);
+  }
+  return out;
+}
+
+export async function acquire(store: BlobStore, kind: LockKind, options: AcquireOptions = {}): Promise<Lock> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const ctx: Ctx = {
+    host: options.hostname ?? os.hostname(),
+    now: options.now ?? (() => new Date()),
+    alive: options.isPidAlive ?? pidIsAlive,
+    staleAfterMs: options.staleAfterMs ?? STALE_AFTER_MS,
+    log: options.log ?? (() => undefined),
+  };
+  const key = locationKey(store);
+  reserve(key, kind);
+  try {
+    const conflicting = (await liveLocks(store, ctx)).find((l) => conflicts(kind, l.kind));
+    if (conflicting) throw busy(describeHolder(conflicting));
+    signal?.throwIfAborted();
+
+    const at = ctx.now().toISOString();
+    const mine: LockFile = { version: 1, id: randomBytes(16).toString('hex'), kind, host: ctx.host, pid: options.pid ?? process.pid, createdAt: at, refreshedAt: at };
+    if (options.operation) mine.operation = options.operation;
+    const path = `locks/${mine.id}.json`;
+    await store.put(path, Buffer.from(JSON.stringify(mine), 'utf8'));
+    try {
+      // Someone may have written a lock between our listing and our write. Both sides compare the
+      // same two files, and the older one wins, so exactly one of us backs off.
+      const rival = (await liveLocks(store, ctx, mine.id)).find((l) => conflicts(kind, l.kind) && isOlder(l, mine));
+      if (rival) throw busy(describeHolder(rival));
+    } catch (err) {
+      await store.delete(path).catch(() => undefined);
+      throw err;
+    }
+    return new HeldLock(store, key, mine, ctx, options.refreshIntervalMs ?? REFRESH_EVERY_MS);
+  } catch (err) {
+    unreserve(key, kind);
+    throw err;
+  }
+}
+
+class HeldLock implements Lock {
+  readonly path: string;
+  lost: UserError | null = null;
+  private released = false;
+  private readonly timer: NodeJS.Timeout | null;
+
+  constructor(
+    private readonly store: BlobStore,
+    private readonly key: string,
+    private readonly file: LockFile,
+    private readonly ctx: Ctx,
+    refreshIntervalMs: number,
+  ) {
+    this.path = `locks/${file.id}.json`;
+    this.timer = refreshIntervalMs > 0 ? setInterval(() => void this.autoRefresh(), refreshIntervalMs) : null;
+    this.timer?.unref(); // a forgotten lock must not keep the process alive
+  }
+
+  get id(): string {
+    return this.file.id;
+  }
+
+  get kind(): LockKind {
+    return this.file.kind;
+  }
+
+  async refresh(): Promise<void> {
+    if (this.released) throw new Error('This lock was released');
+    // If our file is gone, someone judged us stale; rewriting it could overlap an exclusive job.
+    if (!(await this.store.exists(this.path))) {
+      this.lost = busy(`the lock file ${this.path} was removed by someone else`);
+      throw this.lost;
+    }
+    const updated: LockFile = { ...this.file, refreshedAt: this.ctx.now().toISOString() };
+    await this.store.put(this.path, Buffer.from(JSON.stringify(updated), 'utf8'));
+  }
+
+  private async autoRefresh(): Promise<void> {
+    try {
+      await this.refresh();
+    } catch (err) {
+      this.ctx.log('warn', `Could not refresh the lock ${this.path}: ${err instanceof Error ? err.message : String(err)}`);
+      if (err instanceof UserError) this.lost ??= err;
+    }
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    if (this.timer) clearInterval(this.timer);
+    try {
+      await this.store.delete(this.path);
+    } finally {
+      unreserve(this.key, this.file.kind);
+    }
+  }
+}

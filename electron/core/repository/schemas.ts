@@ -1,0 +1,180 @@
+// Zod schemas for every JSON file of a backup location (docs/backup-format.md §2, §5, §6, §8).
+// Anything read back is parsed with these; a file that does not fit is reported as damaged.
+import { z } from 'zod';
+import { MAX_READ_SCRYPT_N, MIN_READ_SCRYPT_N, SCRYPT_P, SCRYPT_R } from './crypto';
+
+export const FORMAT_NAME = 'pci-maintenance-backup';
+export const FORMAT_VERSION = 1;
+
+const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
+export const RepoId = hex(32);
+export const SnapshotId = hex(32);
+export const BlobId = hex(64);
+const IsoTime = z.iso.datetime({ offset: true });
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+const count = z.number().int().nonnegative();
+
+export const ChunkerConfig = z.object({
+  algorithm: z.literal('gear-v1'),
+  minSize: count,
+  avgSize: count,
+  maxSize: count,
+});
+
+export const EncryptionConfigSchema = z.object({
+  algorithm: z.literal('aes-256-gcm'),
+  kdf: z.literal('scrypt'),
+  N: z
+    .number()
+    .int()
+    .min(MIN_READ_SCRYPT_N)
+    .max(MAX_READ_SCRYPT_N)
+    .refine((n) => (n & (n - 1)) === 0, 'N must be a power of two'),
+  r: z.literal(SCRYPT_R),
+  p: z.literal(SCRYPT_P),
+  salt: base64,
+  wrappedKey: base64,
+  keyCheck: base64,
+});
+
+export const RepoConfig = z.object({
+  format: z.literal(FORMAT_NAME),
+  version: z.literal(FORMAT_VERSION),
+  id: RepoId,
+  createdAt: IsoTime,
+  compression: z.literal('gzip'),
+  chunker: ChunkerConfig,
+  encryption: EncryptionConfigSchema.nullable(),
+});
+export type RepoConfig = z.infer<typeof RepoConfig>;
+
+export const KNOWN_TAGS = ['manual', 'scheduled', 'pre-update', 'pre-restore'] as const;
+export const SnapshotTag = z.string().regex(/^[a-z0-9-]{1,40}$/);
+
+export const SourceStats = z.object({
+  kind: z.enum(['mongo', 'r2', 'files']),
+  name: z.string(),
+  entries: count,
+  bytes: count,
+});
+export type SourceStats = z.infer<typeof SourceStats>;
+
+export const SnapshotStats = z.object({
+  entries: count,
+  bytes: count,
+  newBytes: count,
+  reusedBytes: count,
+  storedBytes: count,
+  newBlobs: count,
+  sources: z.array(SourceStats),
+});
+export type SnapshotStats = z.infer<typeof SnapshotStats>;
+
+export const Consistency = z.enum(['point-in-time', 'best-effort']);
+
+export const SnapshotHeader = z.object({
+  version: z.literal(FORMAT_VERSION),
+  id: SnapshotId,
+  createdAt: IsoTime,
+  finishedAt: IsoTime,
+  tags: z.array(SnapshotTag),
+  profile: z.string(),
+  hostname: z.string(),
+  appVersion: z.string(),
+  parent: SnapshotId.nullable(),
+  consistency: Consistency,
+  consistencyNote: z.string().optional(),
+  stats: SnapshotStats,
+  manifest: z.array(BlobId),
+});
+export type SnapshotHeader = z.infer<typeof SnapshotHeader>;
+
+export const ChunkRef = z.object({ id: BlobId, size: count });
+export type ChunkRef = z.infer<typeof ChunkRef>;
+export const BsonChunkRef = ChunkRef.extend({ docs: count });
+export type BsonChunkRef = z.infer<typeof BsonChunkRef>;
+
+const sumOf = (chunks: ChunkRef[]) => chunks.reduce((n, c) => n + c.size, 0);
+const nullableText = z.string().nullable();
+
+export const MongoCollectionEntry = z
+  .object({
+    kind: z.literal('mongo-collection'),
+    path: z.string(),
+    db: z.string().min(1),
+    collection: z.string().min(1),
+    docs: count,
+    size: count,
+    chunks: z.array(BsonChunkRef),
+  })
+  .refine((e) => e.path === `mongo/${e.db}/${e.collection}.bson`, 'path must be mongo/<db>/<collection>.bson')
+  .refine((e) => e.size === sumOf(e.chunks) && e.docs === e.chunks.reduce((n, c) => n + c.docs, 0), 'size/docs must match the chunks');
+
+export const MongoMetadataEntry = z
+  .object({
+    kind: z.literal('mongo-metadata'),
+    path: z.string(),
+    db: z.string().min(1),
+    collection: z.string().min(1),
+    size: count,
+    chunks: z.array(ChunkRef),
+  })
+  .refine((e) => e.path === `mongo/${e.db}/${e.collection}.metadata.json`, 'path must be mongo/<db>/<collection>.metadata.json')
+  .refine((e) => e.size === sumOf(e.chunks), 'size must match the chunks');
+
+export const R2ObjectEntry = z
+  .object({
+    kind: z.literal('r2-object'),
+    path: z.string(),
+    bucket: z.string().min(1),
+    key: z.string().min(1),
+    size: count,
+    etag: z.string(),
+    lastModified: IsoTime,
+    contentType: nullableText,
+    cacheControl: nullableText,
+    contentDisposition: nullableText,
+    contentEncoding: nullableText,
+    contentLanguage: nullableText,
+    userMetadata: z.record(z.string(), z.string()),
+    chunks: z.array(ChunkRef),
+  })
+  .refine((e) => e.path === `r2/${e.bucket}/${e.key}`, 'path must be r2/<bucket>/<key>')
+  .refine((e) => e.size === sumOf(e.chunks), 'size must match the chunks');
+
+const filesPath = z.string().regex(/^files\/[^/]+\/.+/, 'path must be files/<folder>/<path>');
+
+export const FileEntry = z
+  .object({ kind: z.literal('file'), path: filesPath, mode: count, mtime: IsoTime, size: count, chunks: z.array(ChunkRef) })
+  .refine((e) => e.size === sumOf(e.chunks), 'size must match the chunks');
+export const DirEntry = z.object({ kind: z.literal('dir'), path: filesPath, mode: count, mtime: IsoTime });
+export const SymlinkEntry = z.object({ kind: z.literal('symlink'), path: filesPath, target: z.string(), mtime: IsoTime });
+
+export const ManifestEntry = z.discriminatedUnion('kind', [MongoCollectionEntry, MongoMetadataEntry, R2ObjectEntry, FileEntry, DirEntry, SymlinkEntry]);
+export type ManifestEntry = z.infer<typeof ManifestEntry>;
+export type MongoCollectionEntry = z.infer<typeof MongoCollectionEntry>;
+export type MongoMetadataEntry = z.infer<typeof MongoMetadataEntry>;
+export type R2ObjectEntry = z.infer<typeof R2ObjectEntry>;
+export type FileEntry = z.infer<typeof FileEntry>;
+export type DirEntry = z.infer<typeof DirEntry>;
+export type SymlinkEntry = z.infer<typeof SymlinkEntry>;
+
+export const LockFile = z.object({
+  version: z.literal(1),
+  id: hex(32),
+  kind: z.enum(['shared', 'exclusive']),
+  host: z.string(),
+  pid: z.number().int(),
+  operation: z.string().optional(),
+  createdAt: IsoTime,
+  refreshedAt: IsoTime,
+});
+export type LockFile = z.infer<typeof LockFile>;
+
+/** A short, readable reason from a zod error, for `details` (never the data itself). */
+export function zodReason(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+    .join('; ');
+}

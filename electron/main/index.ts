@@ -1,0 +1,86 @@
+// The Electron shell: app lifecycle, one secure window, IPC wiring. Business logic lives in core.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
+import log from 'electron-log/main';
+import { createEngine, type Engine } from '../core/engine';
+import { resolveHome } from '../core/paths';
+import { appVersion, findAppRoot, rendererDir } from '../core/app-root';
+import { IPC_EVENT_CHANNEL } from '../../shared/contract';
+import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { isTrustedRendererUrl, mainWindowOptions } from './window-options';
+import { registerIpc } from './ipc';
+import { buildMenu } from './menu';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = findAppRoot(here);
+const rendererIndex = path.join(rendererDir(root), 'index.html');
+const devServerUrl = process.env.PCI_DEV_SERVER_URL;
+let engine: Engine | null = null;
+let win: BrowserWindow | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.whenReady().then(start, (err: unknown) => {
+    log.error('startup failed', err);
+    app.quit();
+  });
+}
+
+// Nothing may open new windows or navigate away from the app (STYLE 4).
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event, url) => {
+    if (!isTrustedRendererUrl(url, rendererIndex, devServerUrl)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+async function start(): Promise<void> {
+  const home = resolveHome({ flag: process.env.PCI_MAINT_HOME });
+  app.setPath('userData', home);
+  log.initialize();
+  engine = createEngine({ home, version: appVersion(root), mode: 'desktop', logger: log });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  registerIpc(ipcMain, engine, (url) => isTrustedRendererUrl(url, rendererIndex, devServerUrl));
+  engine.onEvent((event) => win?.webContents.send(IPC_EVENT_CHANNEL, event));
+  Menu.setApplicationMenu(buildMenu(() => win, engine.paths.logs));
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+}
+
+function createWindow(): void {
+  win = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs')));
+  win.once('ready-to-show', () => win?.show());
+  win.on('closed', () => (win = null));
+  if (devServerUrl) void win.loadURL(devServerUrl);
+  else void win.loadFile(rendererIndex);
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+let closing = false;
+app.on('before-quit', (event) => {
+  if (closing || !engine) return;
+  closing = true;
+  event.preventDefault();
+  engine.close().finally(() => app.quit());
+});

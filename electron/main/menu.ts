@@ -1,0 +1,22 @@
+// The app menu: the usual roles plus shortcuts to the main screens and the log folder.
+import { Menu, shell, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+
+export function buildMenu(win: () => BrowserWindow | null, logsDir: string): Menu {
+  const go = (route: string) => () => win()?.webContents.send('pci:navigate', route);
+  const template: MenuItemConstructorOptions[] = [
+    ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
+    { label: 'File', submenu: [{ label: 'Open Log Folder', click: () => void shell.openPath(logsDir) }, { type: 'separator' }, process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' }] },
+    { role: 'editMenu' },
+    {
+      label: 'Go',
+      submenu: [
+        { label: 'Dashboard', accelerator: 'CmdOrCtrl+1', click: go('/') },
+        { label: 'Backup', accelerator: 'CmdOrCtrl+2', click: go('/backup') },
+        { label: 'History', accelerator: 'CmdOrCtrl+3', click: go('/history') },
+      ],
+    },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+  ];
+  return Menu.buildFromTemplate(template);
+}

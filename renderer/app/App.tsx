@@ -1,0 +1,69 @@
+// The app shell: navigation on the left, the current screen on the right; colours follow the OS.
+import { AppShell, Burger, Group, MantineProvider, NavLink, Title, createTheme } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { useDisclosure } from '@mantine/hooks';
+import { useEffect } from 'react';
+import { HashRouter, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { ROUTES } from './routes';
+import { useApp } from '../stores/app';
+import { startJobSync } from '../stores/jobs';
+
+const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md', fontSizes: { md: '1rem' } });
+
+function Shell() {
+  const [opened, { toggle }] = useDisclosure();
+  const location = useLocation();
+  const navigate = useNavigate();
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 260, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="xl">
+      <AppShell.Header>
+        <Group h="100%" px="md">
+          <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+          <Title order={3} component="p">
+            PCI Maintenance
+          </Title>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" component="nav" aria-label="Main">
+        {ROUTES.map((r) => (
+          <NavLink
+            key={r.path}
+            href={`#${r.path}`}
+            label={r.label}
+            leftSection={r.icon}
+            active={location.pathname === r.path}
+            aria-current={location.pathname === r.path ? 'page' : undefined}
+            onClick={(e) => {
+              e.preventDefault();
+              void navigate(r.path);
+            }}
+            py="sm"
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Routes>
+          {ROUTES.map((r) => (
+            <Route key={r.path} path={r.path} element={r.element} />
+          ))}
+        </Routes>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+export function App() {
+  const load = useApp((s) => s.load);
+  useEffect(() => {
+    startJobSync();
+    void load();
+  }, [load]);
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <Notifications />
+      <HashRouter>
+        <Shell />
+      </HashRouter>
+    </MantineProvider>
+  );
+}

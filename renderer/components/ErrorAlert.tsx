@@ -1,0 +1,29 @@
+// A UserError shown the way people can act on it: what happened, then what to do.
+import { Alert, Code, Collapse, Text, UnstyledButton } from '@mantine/core';
+import { useState } from 'react';
+import { IconAlertTriangle } from '@tabler/icons-react';
+import type { UserErrorData } from '../../shared/errors';
+
+export function ErrorAlert({ error, title }: { error: UserErrorData; title?: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Alert color="red" variant="light" title={title ?? error.title} icon={<IconAlertTriangle />} role="alert">
+      <Text>{error.message}</Text>
+      <Text fw={600} mt="xs">
+        {error.hint}
+      </Text>
+      {error.details ? (
+        <>
+          <UnstyledButton mt="xs" onClick={() => setOpen((o) => !o)} aria-expanded={open} fz="sm" c="dimmed">
+            {open ? 'Hide technical details' : 'Show technical details'}
+          </UnstyledButton>
+          <Collapse expanded={open}>
+            <Code block mt="xs">
+              {error.details}
+            </Code>
+          </Collapse>
+        </>
+      ) : null}
+    </Alert>
+  );
+}

@@ -1,0 +1,132 @@
+// The reusable wizard: numbered steps, Back / Next / Cancel, per-step checks before moving on, a
+// running step that shows a job's progress (with Cancel), and a result step.
+import { Alert, Button, Group, Paper, Stack, Stepper, Text, Title } from '@mantine/core';
+import { useState, type ReactNode } from 'react';
+import type { Job } from '../../shared/jobs';
+import { isFinal } from '../../shared/jobs';
+import type { UserErrorData } from '../../shared/errors';
+import { api, errorData } from '../api';
+import { useJobs } from '../stores/jobs';
+import { ErrorAlert } from './ErrorAlert';
+import { JobProgressView } from './JobProgressView';
+
+export type WizardStep =
+  | {
+      kind: 'form';
+      id: string;
+      label: string;
+      description?: string;
+      render: () => ReactNode;
+      /** Return a message to stay on this step, or null to move on. */
+      validate?: () => string | null | Promise<string | null>;
+      nextLabel?: string;
+    }
+  | { kind: 'run'; id: string; label: string; description?: string; start: () => Promise<Job> }
+  | { kind: 'result'; id: string; label: string; description?: string; render: (job: Job | null) => ReactNode };
+
+export interface WizardProps {
+  title: string;
+  steps: WizardStep[];
+  onCancel: () => void;
+  onDone: (job: Job | null) => void;
+}
+
+export function Wizard({ title, steps, onCancel, onDone }: WizardProps) {
+  const [active, setActive] = useState(0);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const [startError, setStartError] = useState<UserErrorData | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const job = useJobs((s) => (jobId ? (s.jobs[jobId] ?? null) : null));
+  const resultIndex = steps.findIndex((s) => s.kind === 'result');
+  // When the job ends, the wizard shows the result by itself.
+  const finished = steps[active].kind === 'run' && job !== null && isFinal(job.status);
+  const current = finished && resultIndex > active ? resultIndex : active;
+  const step = steps[current];
+
+  async function next() {
+    setInvalid(null);
+    setStartError(null);
+    if (step.kind === 'form' && step.validate) {
+      setBusy(true);
+      const problem = await step.validate();
+      setBusy(false);
+      if (problem) return setInvalid(problem);
+    }
+    const following = steps[active + 1];
+    if (following?.kind === 'run') {
+      setBusy(true);
+      try {
+        const started = await following.start();
+        useJobs.getState().upsert(started);
+        setJobId(started.id);
+        setActive(active + 1);
+      } catch (err) {
+        setStartError(errorData(err));
+      } finally {
+        setBusy(false);
+      }
+      return;
+    }
+    setActive(Math.min(active + 1, steps.length - 1));
+  }
+
+  function back() {
+    setInvalid(null);
+    setStartError(null);
+    setActive(Math.max(0, active - 1));
+  }
+
+  return (
+    <Stack gap="lg" maw={900}>
+      <Title order={1}>{title}</Title>
+      <Stepper active={current} size="md" allowNextStepsSelect={false} aria-label={`${title} steps`}>
+        {steps.map((s) => (
+          <Stepper.Step key={s.id} label={s.label} description={s.description} />
+        ))}
+      </Stepper>
+      <Paper withBorder radius="md" p="xl">
+        <Stack gap="md">
+          <Title order={2} size="h3">
+            {step.label}
+          </Title>
+          {step.kind === 'form' ? step.render() : null}
+          {step.kind === 'run' ? job ? <JobProgressView job={job} onCancel={() => void api.jobs.cancel({ id: job.id })} /> : <Text>Starting…</Text> : null}
+          {step.kind === 'result' ? step.render(job) : null}
+          {invalid ? (
+            <Alert color="orange" role="alert" title="Please check this step">
+              {invalid}
+            </Alert>
+          ) : null}
+          {startError ? <ErrorAlert error={startError} /> : null}
+        </Stack>
+      </Paper>
+      <Group justify="space-between">
+        {step.kind === 'form' ? (
+          <Button variant="subtle" color="gray" onClick={onCancel} size="md">
+            Cancel
+          </Button>
+        ) : (
+          <span />
+        )}
+        <Group>
+          {step.kind === 'form' && active > 0 ? (
+            <Button variant="default" onClick={back} size="md">
+              Back
+            </Button>
+          ) : null}
+          {step.kind === 'form' ? (
+            <Button onClick={() => void next()} loading={busy} size="md">
+              {step.nextLabel ?? 'Next'}
+            </Button>
+          ) : null}
+          {step.kind === 'result' ? (
+            <Button onClick={() => onDone(job)} size="md">
+              Done
+            </Button>
+          ) : null}
+        </Group>
+      </Group>
+    </Stack>
+  );
+}

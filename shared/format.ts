@@ -1,0 +1,37 @@
+// Numbers in words people read: sizes, durations, times left. Pure.
+
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let i = 0;
+  while (value >= 1000 && i < units.length - 1) {
+    value /= 1000;
+    i++;
+  }
+  if (i === 0) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[i]}`;
+}
+
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60 ? `${s % 60} s` : ''}`.trim();
+  const h = Math.floor(m / 60);
+  return `${h} h ${m % 60 ? `${m % 60} min` : ''}`.trim();
+}
+
+export function formatTimeLeft(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return 'Estimating time left…';
+  if (seconds < 5) return 'Almost done';
+  return `About ${formatDuration(seconds)} left`;
+}
+
+export function formatDateTime(iso: string | null | undefined, locale?: string): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+}

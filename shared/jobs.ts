@@ -1,0 +1,61 @@
+// Job shapes shared by core, hosts and the UI (DESIGN §3). Serialisable values only.
+import { z } from 'zod';
+import { UserErrorData } from './errors';
+
+export const JOB_KINDS = ['backup', 'verify', 'restore', 'consistency', 'bundle', 'prune', 'checklist', 'export', 'import', 'health', 'maintenance', 'demo'] as const;
+export const JobKind = z.enum(JOB_KINDS);
+export type JobKind = z.infer<typeof JobKind>;
+
+export const JOB_STATUSES = ['queued', 'running', 'canceling', 'canceled', 'succeeded', 'failed'] as const;
+export const JobStatus = z.enum(JOB_STATUSES);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+export const FINAL_STATUSES: readonly JobStatus[] = ['canceled', 'succeeded', 'failed'];
+export function isFinal(status: JobStatus): boolean {
+  return FINAL_STATUSES.includes(status);
+}
+
+export const JobProgress = z.object({
+  phase: z.string(),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative().nullable(),
+  unit: z.string(),
+  bytesDone: z.number().nonnegative(),
+  bytesTotal: z.number().nonnegative().nullable(),
+  etaSeconds: z.number().nonnegative().nullable(),
+  message: z.string(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+/** What an operation reports while it works; the job manager adds the time estimate. */
+export type ProgressUpdate = Partial<Omit<JobProgress, 'etaSeconds'>>;
+
+export const JsonValue: z.ZodType<unknown> = z.unknown();
+
+export const Job = z.object({
+  id: z.string(),
+  kind: JobKind,
+  title: z.string(),
+  profile: z.string().nullable(),
+  status: JobStatus,
+  progress: JobProgress,
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  summary: JsonValue.nullable(),
+  error: UserErrorData.nullable(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const LogLevel = z.enum(LOG_LEVELS);
+export type LogLevel = z.infer<typeof LogLevel>;
+
+export const JobLogLine = z.object({ at: z.string(), level: LogLevel, message: z.string() });
+export type JobLogLine = z.infer<typeof JobLogLine>;
+
+/** The context every core operation receives: cancel signal, progress and a job log. */
+export interface OperationContext {
+  signal: AbortSignal;
+  onProgress: (update: ProgressUpdate) => void;
+  log: (level: LogLevel, message: string) => void;
+}

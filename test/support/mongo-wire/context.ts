@@ -1,0 +1,86 @@
+// Shared types of the TEST DOUBLE: what a command handler receives and may answer.
+import { Timestamp, type Document } from 'bson';
+import type { CursorManager } from './cursors';
+import type { FaultController } from './faults';
+import type { ScramConversation, ScramServer, ScramUser } from './scram';
+import type { Storage } from './storage';
+
+/** A reply already encoded as BSON (cursor replies embed stored documents unchanged). */
+export class RawReply {
+  constructor(readonly bytes: Buffer) {}
+}
+
+export type Reply = Document | RawReply;
+
+export interface ConnectionState {
+  id: number;
+  authenticated: boolean;
+  user?: string;
+  scram?: ScramConversation;
+}
+
+export interface OpCounters {
+  insert: number;
+  query: number;
+  update: number;
+  delete: number;
+  getmore: number;
+  command: number;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  replSetName?: string;
+  serverVersion: string;
+  /** 'reject-all', a SCRAM user, or undefined for no authentication. */
+  auth?: 'reject-all' | ScramUser;
+}
+
+export class ServerState {
+  readonly startedAt = new Date();
+  readonly opcounters: OpCounters = { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 };
+  readonly connections = { current: 0, totalCreated: 0 };
+  private clock = { t: Math.floor(Date.now() / 1000), i: 0 };
+  /** Present when the server was started with a SCRAM user. */
+  scram?: ScramServer;
+
+  constructor(
+    readonly config: ServerConfig,
+    readonly storage: Storage,
+    readonly cursors: CursorManager,
+    readonly faults: FaultController,
+  ) {}
+
+  get address(): string {
+    return `${this.config.host}:${this.config.port}`;
+  }
+
+  get isReplSet(): boolean {
+    return this.config.replSetName !== undefined;
+  }
+
+  /** Cluster time: advances on every write so snapshot reads get a fresh atClusterTime. */
+  clusterTime(advance = false): Timestamp {
+    const now = Math.floor(Date.now() / 1000);
+    if (now > this.clock.t) this.clock = { t: now, i: 0 };
+    if (advance || this.clock.i === 0) this.clock.i += 1;
+    return new Timestamp({ t: this.clock.t, i: this.clock.i });
+  }
+}
+
+export interface CommandContext {
+  server: ServerState;
+  conn: ConnectionState;
+  /** `$db` of the command. */
+  db: string;
+  /** Command name as sent (first key of the body). */
+  name: string;
+  /** Body decoded with every BSON type kept (storage.FIDELITY). */
+  body: Document;
+  bodyBytes: Buffer;
+  /** OP_MSG kind-1 document sequences by identifier (e.g. `documents`), as raw BSON. */
+  sequences: Map<string, Buffer[]>;
+}
+
+export type Handler = (ctx: CommandContext) => Reply | Promise<Reply>;

@@ -1,0 +1,62 @@
+// MongoDB wire-protocol TEST DOUBLE: an in-process server on 127.0.0.1 that the official `mongodb`
+// driver talks to over TCP, for tests and the demo (DESIGN §8). It is not MongoDB; see README.md.
+import { ServerState } from './context';
+import { CursorManager } from './cursors';
+import { FaultController } from './faults';
+import { ScramServer } from './scram';
+import { WireServer } from './server';
+import { Storage } from './storage';
+
+export { FaultController } from './faults';
+export type { CommandFailure, DropOptions } from './faults';
+
+export interface MongoTestServerOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 = any free port. */
+  port?: number;
+  /** When set, hello answers as the primary of this one-member replica set and snapshot reads work. */
+  replSetName?: string;
+  /** SCRAM-SHA-256 user, or 'reject-all' (every command but hello/isMaster/ping fails with code 18). */
+  auth?: { username: string; password: string } | 'reject-all';
+  /** Default '7.0.0'. */
+  serverVersion?: string;
+}
+
+export interface MongoTestServer {
+  /** mongodb://host:port/ (with ?replicaSet=NAME when replSetName is set); never contains credentials. */
+  uri: string;
+  host: string;
+  port: number;
+  faults: FaultController;
+  /** Closes the listener and every open connection. */
+  close(): Promise<void>;
+  /** Drops all databases and cursors and clears faults. */
+  reset(): void;
+}
+
+export async function startMongoTestServer(opts: MongoTestServerOptions = {}): Promise<MongoTestServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const storage = new Storage();
+  const cursors = new CursorManager();
+  const faults = new FaultController(() => cursors.killAll());
+  cursors.faults = faults;
+  const state = new ServerState({ host, port: opts.port ?? 0, replSetName: opts.replSetName, serverVersion: opts.serverVersion ?? '7.0.0', auth: opts.auth }, storage, cursors, faults);
+  if (opts.auth && opts.auth !== 'reject-all') state.scram = new ScramServer(opts.auth);
+  const wire = new WireServer(state);
+  const port = await wire.listen(host, opts.port ?? 0);
+  state.config.port = port; // hello must name the real address (`me`, `hosts`) once the port is known
+  const query = opts.replSetName ? `?replicaSet=${encodeURIComponent(opts.replSetName)}` : '';
+  return {
+    uri: `mongodb://${host}:${port}/${query}`,
+    host,
+    port,
+    faults,
+    close: () => wire.close(),
+    reset: () => {
+      storage.dbs.clear();
+      cursors.killAll();
+      faults.clear();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// Starts `pci-maint serve` (the built CLI) with a fresh temporary data folder and returns its URL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+
+export interface ServedApp {
+  url: string;
+  origin: string;
+  token: string;
+  home: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export const CLI = path.resolve('bin/pci-maint.cjs');
+
+export async function serveApp(options: { home?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServedApp> {
+  const home = options.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pci-e2e-'));
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--json', '--home', home], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`pci-maint serve exited with ${code}: ${stderr}`)));
+  });
+  const { url } = JSON.parse(line) as { url: string };
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token') ?? '',
+    home,
+    process: child,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (!options.home) fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,201 @@
+// Repository: set up / open, blobs with dedup and verification, snapshots written last.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { blobPath } from '../../../electron/core/repository/blob-codec';
+import { FolderStore } from '../../../electron/core/repository/folder-store';
+import { Repository } from '../../../electron/core/repository/repository';
+import type { ManifestEntry } from '../../../electron/core/repository/schemas';
+import { TEST_SCRYPT_N, expectUserError, flipBit, newRepo, pseudoRandom, tempDir } from './helpers';
+
+const text = Buffer.from('PCI File Manager metadata, quite repetitive. '.repeat(5000));
+
+async function fileEntry(repo: Repository, name: string, data: Buffer): Promise<ManifestEntry> {
+  const { id, size } = await repo.putBlob(data);
+  return { kind: 'file', path: `files/config/${name}`, mode: 0o644, mtime: new Date(0).toISOString(), size, chunks: [{ id, size }] };
+}
+
+const input = { tags: ['manual'], profile: 'Main office', appVersion: '0.1.0', consistency: 'best-effort' as const };
+
+describe('set up and open', () => {
+  it('writes a readable config and opens it again', async () => {
+    const { dir, store, repo } = await newRepo();
+    const config = JSON.parse(await fs.readFile(path.join(dir, 'config'), 'utf8'));
+    expect(config).toMatchObject({ format: 'pci-maintenance-backup', version: 1, encryption: null, compression: 'gzip' });
+    expect(config.chunker).toEqual({ algorithm: 'gear-v1', minSize: 524288, avgSize: 1048576, maxSize: 4194304 });
+    const again = await Repository.open(store);
+    expect(again.id).toBe(repo.id);
+    expect(again.encrypted).toBe(false);
+  });
+
+  it('refuses to set up a second repository in the same place', async () => {
+    const { store } = await newRepo();
+    await expectUserError(Repository.init(store), 'INVALID_INPUT');
+  });
+
+  it('says REPO_NOT_FOUND for an empty folder and DEST_NOT_FOUND for a missing one', async () => {
+    const dir = await tempDir();
+    await expectUserError(Repository.open(new FolderStore(dir)), 'REPO_NOT_FOUND');
+    await expectUserError(Repository.open(new FolderStore(path.join(dir, 'gone'))), 'DEST_NOT_FOUND');
+  });
+
+  it('needs the passphrase of an encrypted location, and refuses a wrong one', async () => {
+    const { store, repo } = await newRepo({ passphrase: 'open sesame' });
+    expect(repo.encrypted).toBe(true);
+    const config = JSON.parse((await store.get('config')).toString());
+    expect(config.encryption).toMatchObject({ kdf: 'scrypt', N: TEST_SCRYPT_N, r: 8, p: 1, algorithm: 'aes-256-gcm' });
+    await expectUserError(Repository.open(store), 'PASSPHRASE_REQUIRED');
+    await expectUserError(Repository.open(store, { passphrase: 'open sesame!' }), 'WRONG_PASSPHRASE');
+    expect((await Repository.open(store, { passphrase: 'open sesame' })).encrypted).toBe(true);
+  });
+
+  it('refuses a newer format version, and reports a damaged config naming the file', async () => {
+    const { dir, store } = await newRepo();
+    const file = path.join(dir, 'config');
+    const config = JSON.parse(await fs.readFile(file, 'utf8'));
+    await fs.writeFile(file, JSON.stringify({ ...config, version: 2, somethingNew: true }));
+    await expectUserError(Repository.open(store), 'REPO_UNSUPPORTED_VERSION');
+    await fs.writeFile(file, JSON.stringify({ ...config, chunker: 'nope' }));
+    expect((await expectUserError(Repository.open(store), 'BACKUP_DAMAGED')).message).toContain('config');
+    await fs.writeFile(file, '{ not json');
+    await expectUserError(Repository.open(store), 'BACKUP_DAMAGED');
+  });
+});
+
+describe('blobs', () => {
+  for (const passphrase of [undefined, 'secret']) {
+    const label = passphrase ? 'encrypted' : 'plain';
+
+    it(`round-trips compressible and incompressible data (${label})`, async () => {
+      const { repo, store } = await newRepo({ passphrase });
+      const noise = pseudoRandom(200_000, 5);
+      const a = await repo.putBlob(text);
+      const b = await repo.putBlob(noise);
+      expect(a.stored && b.stored).toBe(true);
+      expect(a.storedBytes).toBeLessThan(text.length / 10);
+      expect(b.storedBytes).toBeGreaterThanOrEqual(noise.length);
+      const reopened = await Repository.open(store, { passphrase });
+      expect((await reopened.getBlob(a.id)).equals(text)).toBe(true);
+      expect((await reopened.getBlob(b.id)).equals(noise)).toBe(true);
+    });
+
+    it(`stores the same data once (${label})`, async () => {
+      const { repo, store } = await newRepo({ passphrase });
+      const first = await repo.putBlob(text);
+      const second = await repo.putBlob(Buffer.from(text));
+      expect(first).toMatchObject({ stored: true });
+      expect(second).toEqual({ id: first.id, size: text.length, stored: false, storedBytes: 0 });
+      // Concurrent puts of the same data write it once too.
+      const data = pseudoRandom(50_000, 9);
+      const results = await Promise.all([repo.putBlob(data), repo.putBlob(data), repo.putBlob(data)]);
+      expect(results.filter((r) => r.stored)).toHaveLength(1);
+      // A fresh session learns what exists by listing once.
+      const reopened = await Repository.open(store, { passphrase });
+      expect(await reopened.hasBlob(first.id)).toBe(true);
+      expect(await reopened.putBlob(text)).toMatchObject({ stored: false });
+      const files = [];
+      for await (const o of store.list('blobs/')) files.push(o.path);
+      expect(files).toHaveLength(2);
+    });
+
+    it(`a flipped bit is BACKUP_DAMAGED naming the file (${label})`, async () => {
+      const { repo, dir } = await newRepo({ passphrase });
+      const { id } = await repo.putBlob(text);
+      await flipBit(path.join(dir, ...blobPath(id).split('/')), 40);
+      const err = await expectUserError(repo.getBlob(id), 'BACKUP_DAMAGED');
+      expect(err.message).toContain(blobPath(id));
+    });
+  }
+
+  it('a missing blob is BACKUP_DAMAGED naming the file', async () => {
+    const { repo, store } = await newRepo();
+    const { id } = await repo.putBlob(text);
+    await store.delete(blobPath(id));
+    expect((await expectUserError(repo.getBlob(id), 'BACKUP_DAMAGED')).message).toContain(blobPath(id));
+  });
+});
+
+describe('snapshots', () => {
+  it('writes, lists and reads snapshots with their stats (plain and encrypted)', async () => {
+    for (const passphrase of [undefined, 'pw']) {
+      const { repo, store, dir } = await newRepo({ passphrase });
+      const e1 = await fileEntry(repo, 'a.json', text);
+      const e2 = await fileEntry(repo, 'b.json', Buffer.from('{}'));
+      const s1 = await repo.writeSnapshot({ ...input, createdAt: new Date('2025-01-01T10:00:00Z') }, [e1, e2]);
+      expect(s1.stats).toMatchObject({ entries: 2, bytes: text.length + 2 });
+      expect(s1.stats.sources).toEqual([{ kind: 'files', name: 'config', entries: 2, bytes: text.length + 2 }]);
+      const writer = repo.createManifestWriter();
+      const put = await writer.putBlob(Buffer.from('new content'));
+      await writer.add({ kind: 'file', path: 'files/config/c.json', mode: 0o600, mtime: new Date(0).toISOString(), size: put.size, chunks: [{ id: put.id, size: put.size }] });
+      await writer.add(e1);
+      const s2 = await writer.finish({ ...input, tags: ['pre-update'], parent: s1.id });
+      expect(s2.stats).toMatchObject({ entries: 2, newBytes: 11, reusedBytes: text.length, newBlobs: 2 });
+
+      const reopened = await Repository.open(store, { passphrase });
+      const list = await reopened.listSnapshots();
+      expect(list.map((s) => s.id)).toEqual([s1.id, s2.id]);
+      expect(await reopened.readSnapshot(s2.id)).toEqual(s2);
+      const entries = [];
+      for await (const e of reopened.readManifest(s2)) entries.push(e.path);
+      expect(entries).toEqual(['files/config/c.json', 'files/config/a.json']);
+
+      const raw = await fs.readFile(path.join(dir, 'snapshots', s1.id));
+      expect(raw.includes(Buffer.from('Main office'))).toBe(!passphrase); // profile names stay private when encrypted
+    }
+  });
+
+  it('an unknown snapshot is SNAPSHOT_NOT_FOUND; a damaged one is BACKUP_DAMAGED naming the file', async () => {
+    const { repo, dir } = await newRepo({ passphrase: 'pw' });
+    await expectUserError(repo.readSnapshot('0'.repeat(32)), 'SNAPSHOT_NOT_FOUND');
+    await expectUserError(repo.readSnapshot('../config'), 'SNAPSHOT_NOT_FOUND');
+    const s = await repo.writeSnapshot(input, [await fileEntry(repo, 'a', text)]);
+    await flipBit(path.join(dir, 'snapshots', s.id), 20);
+    expect((await expectUserError(repo.readSnapshot(s.id), 'BACKUP_DAMAGED')).message).toContain(`snapshots/${s.id}`);
+    await expectUserError(repo.listSnapshots(), 'BACKUP_DAMAGED');
+    const damaged: string[] = [];
+    expect(await repo.listSnapshots({ onDamaged: (id) => damaged.push(id) })).toEqual([]);
+    expect(damaged).toEqual([s.id]);
+  });
+
+  it('an interrupted backup leaves no snapshot: the snapshot file is written only by finish()', async () => {
+    const { repo, store } = await newRepo();
+    const writer = repo.createManifestWriter({ partBytes: 1024 });
+    for (let i = 0; i < 200; i++) {
+      const put = await writer.putBlob(Buffer.from(`object ${i}`));
+      await writer.add({ kind: 'file', path: `files/config/f${i}`, mode: 0o644, mtime: new Date(0).toISOString(), size: put.size, chunks: [{ id: put.id, size: put.size }] });
+    }
+    // Manifest parts were already written (bounded memory), but no snapshot exists yet.
+    const blobs = [];
+    for await (const b of repo.listBlobs()) blobs.push(b);
+    expect(blobs.length).toBeGreaterThan(200);
+    expect(await repo.listSnapshots()).toEqual([]);
+    writer.abort(); // canceled
+    await expect(writer.finish(input)).rejects.toThrow(/aborted/);
+    expect(await Repository.open(store).then((r) => r.listSnapshots())).toEqual([]);
+  });
+
+  it('a failure while writing the snapshot file leaves no snapshot', async () => {
+    const { repo } = await newRepo();
+    const entry = await fileEntry(repo, 'a', text);
+    const writer = repo.createManifestWriter();
+    await writer.add(entry);
+    const original = repo.store.put.bind(repo.store);
+    repo.store.put = async (p: string, data: Buffer) => {
+      if (p.startsWith('snapshots/')) throw new Error('power cut');
+      return original(p, data);
+    };
+    await expect(writer.finish(input)).rejects.toThrow('power cut');
+    repo.store.put = original;
+    expect(await repo.listSnapshots()).toEqual([]);
+  });
+
+  it('refuses an entry that names a blob which is not stored', async () => {
+    const { repo } = await newRepo();
+    const writer = repo.createManifestWriter();
+    const id = 'ab'.repeat(32);
+    await expect(writer.add({ kind: 'file', path: 'files/c/x', mode: 0, mtime: new Date(0).toISOString(), size: 1, chunks: [{ id, size: 1 }] })).rejects.toThrow(/not stored/);
+    await expect(
+      writer.add({ kind: 'r2-object', path: 'r2/b/other-key', bucket: 'b', key: 'k' } as unknown as ManifestEntry),
+    ).rejects.toThrow(/Invalid manifest entry/);
+  });
+});
