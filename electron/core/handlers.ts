@@ -1,22 +1,18 @@
 // The implementation of every contract method. Hosts call `dispatch`, which validates input and
 // output with the contract's schemas and turns every failure into UserError data.
-import type { z } from 'zod';
-import { contract, type Contract, type Envelope, type MethodName, type MethodOutput, isMethodName } from '../../shared/contract';
+import { contract, type Contract, type Envelope, isMethodName } from '../../shared/contract';
 import { toUserErrorData, userError } from '../../shared/errors';
 import type { Engine } from './engine';
 
-/** Each handler receives its input already parsed by the contract (defaults applied). */
-type HandlerInput<M extends MethodName> = z.output<Contract[M]['input']>;
-export type Handlers = { [M in MethodName]: (input: HandlerInput<M>) => Promise<MethodOutput<M>> };
+import { coreHandlers } from './api/core-handlers';
+import type { HandlersFor } from './api/types';
 
+export type Handlers = HandlersFor<Contract>;
+
+/** Every contract method's implementation; the type makes a missing one a compile error. */
 export function createHandlers(engine: Engine): Handlers {
   return {
-    'app.info': async () => engine.info,
-    'jobs.list': async () => engine.jobs.list(),
-    'jobs.get': async ({ id }) => engine.jobs.get(id),
-    'jobs.cancel': async ({ id }) => engine.jobs.cancel(id),
-    'history.list': async (query) => engine.history.list(query),
-    'history.get': async ({ id }) => engine.history.get(id),
+    ...coreHandlers(engine),
   };
 }
 
