@@ -8,6 +8,25 @@ import {
 } from 'mongodb';
 import { openConformanceTarget, type ConformanceTarget } from '../support/mongo-wire/target';
 
+/** Documents with any kind of `_id` (the driver's default typing assumes ObjectId). */
+interface Loose {
+  _id: ObjectId | string | number | Int32 | Long | Double;
+  [field: string]: unknown;
+}
+
+interface Counter {
+  _id: number;
+  n?: number;
+  tags?: string[];
+  big?: Long;
+  dec?: Decimal128;
+  s?: string;
+  gone?: string;
+  created?: boolean;
+  low?: boolean;
+  replaced?: boolean;
+}
+
 let target: ConformanceTarget;
 let client: MongoClient;
 let db: Db;
@@ -36,7 +55,7 @@ async function expectServerError(promise: Promise<unknown>, code: number): Promi
 
 describe('cursors and ordering', () => {
   it('reads five documents in batches of two through several getMores', async () => {
-    const coll = db.collection('batching');
+    const coll = db.collection<Loose>('batching');
     await coll.insertMany([1, 2, 3, 4, 5].map((i) => ({ _id: i, i })));
     const before = commands.filter((c) => c === 'getMore').length;
     const docs = await coll.find({}, { batchSize: 2 }).sort({ _id: 1 }).toArray();
@@ -45,7 +64,7 @@ describe('cursors and ordering', () => {
   });
 
   it('returns documents in insertion order without a sort', async () => {
-    const coll = db.collection('natural');
+    const coll = db.collection<Loose>('natural');
     await coll.insertMany([{ _id: 3 }, { _id: 1 }, { _id: 2 }]);
     expect((await coll.find().toArray()).map((d) => d._id)).toEqual([3, 1, 2]);
   });
@@ -55,20 +74,20 @@ describe('cursors and ordering', () => {
     const ids = [1, 2, 3, 4].map((s) => ObjectId.createFromTime(1_700_000_000 + s));
     await coll.insertMany([ids[2], ids[0], ids[3], ids[1]].map((_id) => ({ _id })));
     const sorted = await coll.find().sort({ _id: 1 }).toArray();
-    expect(sorted.map((d) => d._id.toHexString())).toEqual(ids.map((i) => i.toHexString()));
+    expect(sorted.map((d) => (d._id as ObjectId).toHexString())).toEqual(ids.map((i) => i.toHexString()));
     const after = await coll.find({ _id: { $gt: ids[1] } }).sort({ _id: 1 }).toArray();
-    expect(after.map((d) => d._id.toHexString())).toEqual([ids[2], ids[3]].map((i) => i.toHexString()));
+    expect(after.map((d) => (d._id as ObjectId).toHexString())).toEqual([ids[2], ids[3]].map((i) => i.toHexString()));
   });
 
   it('sorts and resumes by string _id in binary order', async () => {
-    const coll = db.collection<{ _id: string }>('strings');
+    const coll = db.collection<Loose>('strings');
     await coll.insertMany(['b', 'B', 'a', 'ab'].map((_id) => ({ _id })));
     expect((await coll.find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(['B', 'a', 'ab', 'b']);
     expect((await coll.find({ _id: { $gt: 'a' } }).sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(['ab', 'b']);
   });
 
   it('compares numeric _ids across int32, int64 and double', async () => {
-    const coll = db.collection('numbers');
+    const coll = db.collection<Loose>('numbers');
     await coll.insertMany([{ _id: new Int32(3) }, { _id: Long.fromNumber(1) }, { _id: new Double(2.5) }, { _id: new Int32(2) }]);
     const sorted = await coll.find().sort({ _id: 1 }).toArray();
     expect(sorted.map((d) => Number(d._id))).toEqual([1, 2, 2.5, 3]);
@@ -77,7 +96,7 @@ describe('cursors and ordering', () => {
   });
 
   it('orders mixed _id types by BSON type (numbers, strings, ObjectIds)', async () => {
-    const coll = db.collection('mixed');
+    const coll = db.collection<Loose>('mixed');
     const oid = new ObjectId();
     await coll.insertMany([{ _id: oid }, { _id: 'x' }, { _id: 7 }]);
     const sorted = await coll.find().sort({ _id: 1 }).toArray();
@@ -85,7 +104,7 @@ describe('cursors and ordering', () => {
   });
 
   it('applies projection, skip and limit', async () => {
-    const coll = db.collection('paging');
+    const coll = db.collection<Loose>('paging');
     await coll.insertMany([1, 2, 3, 4, 5, 6].map((i) => ({ _id: i, a: i, b: { c: i, d: -i }, secret: 's' })));
     const page = await coll.find({ a: { $gte: 2 } }, { projection: { a: 1, 'b.c': 1 } }).sort({ a: -1 }).skip(1).limit(2).toArray();
     expect(page).toEqual([{ _id: 5, a: 5, b: { c: 5 } }, { _id: 4, a: 4, b: { c: 4 } }]);
@@ -96,7 +115,7 @@ describe('cursors and ordering', () => {
 
 describe('writes and errors', () => {
   it('rejects a duplicate _id with E11000', async () => {
-    const coll = db.collection('dup_id');
+    const coll = db.collection<Loose>('dup_id');
     await coll.insertOne({ _id: 1 });
     const err = await expectServerError(coll.insertOne({ _id: 1 }), 11000);
     expect(err.message).toContain('E11000');
@@ -119,14 +138,14 @@ describe('writes and errors', () => {
   });
 
   it('stops an ordered insertMany at the first error and continues an unordered one', async () => {
-    const ordered = db.collection('ordered');
+    const ordered = db.collection<Loose>('ordered');
     const err1 = await ordered.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 1 }, { _id: 3 }]).catch((e: unknown) => e);
     expect(err1).toBeInstanceOf(MongoBulkWriteError);
     expect((err1 as MongoBulkWriteError).code).toBe(11000);
     expect((err1 as MongoBulkWriteError).insertedCount).toBe(2);
     expect(await ordered.countDocuments()).toBe(2);
 
-    const unordered = db.collection('unordered');
+    const unordered = db.collection<Loose>('unordered');
     const err2 = await unordered.insertMany([{ _id: 1 }, { _id: 2 }, { _id: 1 }, { _id: 3 }], { ordered: false }).catch((e: unknown) => e);
     expect(err2).toBeInstanceOf(MongoBulkWriteError);
     const bulk = err2 as MongoBulkWriteError;
@@ -137,7 +156,7 @@ describe('writes and errors', () => {
   });
 
   it('updates with operators, upserts, replaces and deletes', async () => {
-    const coll = db.collection('updates');
+    const coll = db.collection<Counter>('updates');
     await coll.insertMany([{ _id: 1, n: 1, tags: ['a'], big: Long.fromNumber(10), dec: Decimal128.fromString('1.10') }, { _id: 2, n: 2 }]);
     const r1 = await coll.updateOne({ _id: 1 }, { $set: { s: 'x' }, $inc: { n: 5, big: 1 }, $push: { tags: 'b' }, $unset: { gone: '' } });
     expect([r1.matchedCount, r1.modifiedCount]).toEqual([1, 1]);
@@ -165,11 +184,11 @@ describe('writes and errors', () => {
   });
 
   it('renames a collection, refusing an existing target unless dropTarget is set', async () => {
-    await db.collection('ren_src').insertMany([{ _id: 1 }, { _id: 2 }]);
-    await db.collection('ren_dst').insertOne({ _id: 'old' });
+    await db.collection<Loose>('ren_src').insertMany([{ _id: 1 }, { _id: 2 }]);
+    await db.collection<Loose>('ren_dst').insertOne({ _id: 'old' });
     await expectServerError(db.renameCollection('ren_src', 'ren_dst'), 48);
     await db.renameCollection('ren_src', 'ren_dst', { dropTarget: true });
-    expect((await db.collection('ren_dst').find().toArray()).map((d) => d._id)).toEqual([1, 2]);
+    expect((await db.collection<Loose>('ren_dst').find().toArray()).map((d) => d._id)).toEqual([1, 2]);
     const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
     expect(names).not.toContain('ren_src');
     await expectServerError(db.renameCollection('ren_missing', 'ren_other'), 26);
@@ -199,20 +218,20 @@ describe('catalog', () => {
 
   it('lists collections and views with their options', async () => {
     await db.createCollection('validated', { validator: { qty: { $gte: 0 } } });
-    await db.collection('view_src').insertMany([{ _id: 1, a: 1 }, { _id: 2, a: 2 }]);
+    await db.collection<Loose>('view_src').insertMany([{ _id: 1, a: 1 }, { _id: 2, a: 2 }]);
     await db.createCollection('a_view', { viewOn: 'view_src', pipeline: [{ $match: { a: 2 } }] });
     const infos = new Map((await db.listCollections().toArray()).map((c) => [c.name, c as Document]));
     expect(infos.get('validated')).toMatchObject({ type: 'collection', options: { validator: { qty: { $gte: 0 } } }, info: { readOnly: false } });
     expect((infos.get('validated')?.info as Document).uuid).toBeInstanceOf(Binary);
     expect(infos.get('a_view')).toMatchObject({ type: 'view', options: { viewOn: 'view_src', pipeline: [{ $match: { a: 2 } }] } });
     expect((await db.listCollections({ type: 'view' }, { nameOnly: true }).toArray()).map((c) => c.name)).toEqual(['a_view']);
-    expect(await db.collection('a_view').find().toArray()).toEqual([{ _id: 2, a: 2 }]);
+    expect(await db.collection<Loose>('a_view').find().toArray()).toEqual([{ _id: 2, a: 2 }]);
     await expectServerError(db.collection('validated').insertOne({ qty: -1 }), 121);
     await expectServerError(db.createCollection('validated'), 48);
   });
 
   it('reports plausible collStats, $collStats and dbStats numbers', async () => {
-    const coll = db.collection('stats');
+    const coll = db.collection<Loose>('stats');
     await coll.insertMany([1, 2, 3].map((i) => ({ _id: i, payload: 'x'.repeat(100) })));
     const stats = await db.command({ collStats: 'stats' });
     expect(stats.count).toBe(3);

@@ -45,7 +45,6 @@ function everyType(n: number): Document {
     binOldUuid: new Binary(Buffer.alloc(16, 3), Binary.SUBTYPE_UUID_OLD),
     binUuid: new UUID('0f8fad5b-d9cb-469f-a165-70867728950e'),
     binMd5: new Binary(Buffer.alloc(16, 5), Binary.SUBTYPE_MD5),
-    binEncrypted: new Binary(Buffer.from([6, 6]), Binary.SUBTYPE_ENCRYPTED),
     binColumn: new Binary(Buffer.from([7]), Binary.SUBTYPE_COLUMN),
     binSensitive: new Binary(Buffer.from([8]), Binary.SUBTYPE_SENSITIVE),
     binUser: new Binary(Buffer.from('user'), 0x80),

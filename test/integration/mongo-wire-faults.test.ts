@@ -30,7 +30,7 @@ describe('fault injection', () => {
   });
 
   const seed = async (name: string, n = 5): Promise<void> => {
-    await client.db('f').collection(name).insertMany(Array.from({ length: n }, (_, i) => ({ _id: i + 1 })));
+    await client.db('f').collection<{ _id: number }>(name).insertMany(Array.from({ length: n }, (_, i) => ({ _id: i + 1 })));
   };
 
   it('drops the connection mid-cursor after N documents', async () => {
@@ -49,9 +49,15 @@ describe('fault injection', () => {
   it('only counts cursors on the named collection', async () => {
     await seed('other');
     await seed('target');
-    server.faults.dropConnectionAfterDocuments(0, { collection: 'f.target' });
+    server.faults.dropConnectionAfterDocuments(2, { collection: 'f.target' });
     expect(await client.db('f').collection('other').find().toArray()).toHaveLength(5);
     expect(await failure(client.db('f').collection('target').find({}, { batchSize: 2 }).toArray())).toBeInstanceOf(MongoNetworkError);
+  });
+
+  it('drops a first batch too, which the driver retries once (retryable reads)', async () => {
+    await seed('first');
+    server.faults.dropConnectionAfterDocuments(0);
+    expect(await client.db('f').collection('first').find().toArray()).toHaveLength(5);
   });
 
   it('answers CursorNotFound after killAllCursors', async () => {
@@ -108,8 +114,8 @@ describe('fault injection', () => {
 
   it('refuses documents over 16 MiB with BSONObjectTooLarge', async () => {
     const err = await failure(client.db('f').collection('big').insertOne({ blob: Buffer.alloc(16 * 1024 * 1024) }));
-    expect(err).toBeInstanceOf(Error);
-    if (err instanceof MongoServerError) expect(err.code).toBe(10334);
+    expect(err).toBeInstanceOf(MongoServerError);
+    expect((err as MongoServerError).code).toBe(10334);
   });
 
   it('drops every database on reset', async () => {

@@ -159,6 +159,13 @@ export function aggregate(docs: StoredDoc[], pipeline: Document[], env: Pipeline
     processingMode: ProcessingMode.CLONE_INPUT, // the cached views must not be mutated
     collectionResolver: (name: string) => env.resolve(name).map((d) => d.norm),
   };
-  const results = mingoGuard(() => new Aggregator(rest, options).run(current.map((d) => d.norm)));
-  return results.map((r) => encode(r as Document));
+  const results = mingoGuard(() => new Aggregator(rest, options).run(current.map((d) => d.norm))) as Document[];
+  // mongod's $project/$group/$addFields emit _id first; mingo appends it. $replaceRoot/$replaceWith keep their order.
+  const reshaped = rest.some((stage) => '$replaceRoot' in stage || '$replaceWith' in stage);
+  return results.map((r) => encode(reshaped || !('_id' in r) ? r : idFirst(r)));
+}
+
+function idFirst(doc: Document): Document {
+  const { _id, ...rest } = doc;
+  return { _id, ...rest };
 }

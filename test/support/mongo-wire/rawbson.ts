@@ -93,10 +93,6 @@ export function rawArray(docs: Buffer[]): Buffer {
   return buildDocument(docs.map((d, i) => rawElement(String(i), BsonType.object, d)));
 }
 
-export function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-}
-
 const ID_TYPES_REFUSED: Record<number, string> = { 0x04: 'array', 0x0b: 'regex', 0x06: 'undefined' };
 
 /**

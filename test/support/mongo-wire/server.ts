@@ -27,7 +27,6 @@ export class WireServer {
 
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
     await new Promise<void>((resolve) => this.listener.close(() => resolve()));
   }
 
@@ -48,11 +47,14 @@ export class WireServer {
         socket.destroy(); // a malformed stream cannot be resynchronised
         return;
       }
-      for (const frame of frames) queue = queue.then(() => this.handle(socket, conn, frame));
+      // One command at a time per connection; an unexpected failure closes just this connection.
+      for (const frame of frames) queue = queue.then(() => this.handle(socket, conn, frame)).catch(() => {
+        socket.destroy();
+      });
     });
     socket.on('close', () => {
-      if (this.sockets.delete(socket)) connections.current -= 1;
-      else connections.current = Math.max(0, connections.current - 1);
+      this.sockets.delete(socket);
+      connections.current -= 1;
     });
     socket.on('error', () => undefined); // resets by clients are normal; 'close' follows
   }

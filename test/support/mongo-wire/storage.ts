@@ -8,6 +8,17 @@ import { formatDocument, normalizeDoc, pathLeaves, valueKey } from './values';
 /** Decoding that keeps every value's BSON type (Int32 vs Double vs Long, BSON regex, Binary). */
 export const FIDELITY = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
 
+// Building a mingo Query is costly; partial filters and validators are compiled once per spec object.
+const queries = new WeakMap<Document, Query>();
+function compiled(filter: Document): Query {
+  let q = queries.get(filter);
+  if (!q) {
+    q = new Query(normalizeDoc(filter), {});
+    queries.set(filter, q);
+  }
+  return q;
+}
+
 export class StoredDoc {
   private fidCache?: Document;
   private normCache?: Document;
@@ -57,7 +68,7 @@ export class Collection {
   }
 
   private keysFor(spec: IndexSpec, doc: StoredDoc): string[] | undefined {
-    if (spec.partialFilterExpression && !new Query(normalizeDoc(spec.partialFilterExpression), {}).test(doc.norm)) return undefined;
+    if (spec.partialFilterExpression && !compiled(spec.partialFilterExpression).test(doc.norm)) return undefined;
     const fields = Object.keys(spec.key);
     const perField = fields.map((f) => pathLeaves(doc.fid, f));
     if (spec.sparse && perField.every((vals) => vals.length === 0)) return undefined;
@@ -155,7 +166,7 @@ export class Collection {
     const { validator, validationLevel, validationAction } = this.options;
     if (bypass || !validator || validationLevel === 'off' || validationAction === 'warn') return;
     if (mentionsKey(validator, '$jsonSchema')) return;
-    if (!new Query(normalizeDoc(validator as Document), {}).test(doc.norm)) {
+    if (!compiled(validator as Document).test(doc.norm)) {
       throw new CommandError('DocumentValidationFailure', 'Document failed validation',
         { errInfo: { failingDocumentId: doc.fid._id, details: { operatorName: '$and', schemaRulesNotSatisfied: [] } } });
     }

@@ -3,7 +3,7 @@
 // their exact BSON types (an Int64 stays an Int64), and $inc on an Int64/Double/Decimal128 keeps
 // that type. Replacement documents are taken as sent.
 import { Decimal128, Double, Int32, Long, type Document } from 'bson';
-import { Aggregator, update as mingoUpdate } from 'mingo';
+import { Aggregator, updateMany as mingoUpdateMany } from 'mingo';
 import { CommandError } from './errors';
 import { mingoGuard } from './query';
 import { bsonTypeOf, isPlainObject, normalize, normalizeDoc, pathValues, valueKey } from './values';
@@ -69,13 +69,25 @@ export interface UpdateOptions {
   inserting: boolean;
 }
 
-/** Applies an operator document or an aggregation-pipeline update to a type-preserving decode. */
-export function applyUpdate(oldFid: Document, u: Document | Document[], opts: UpdateOptions): Document {
-  const oldNorm = normalizeDoc(oldFid);
-  let next: Document;
+export interface UpdateTarget {
+  /** Type-preserving decode of the document. */
+  fid: Document;
+  /** Its normalised view (values.normalize), if already at hand. */
+  norm?: Document;
+}
+
+/**
+ * Applies an operator document or an aggregation-pipeline update to each target, returning the new
+ * type-preserving documents. All targets go through one mingo call: building mingo's operator context
+ * costs far more than applying an update, and a multi-update may touch thousands of documents.
+ */
+export function applyUpdates(targets: UpdateTarget[], u: Document | Document[], opts: UpdateOptions): Document[] {
+  const olds = targets.map((t) => t.norm ?? normalizeDoc(t.fid));
+  const work = olds.map((o) => cloneContainers(o) as Document);
+  let next: Document[];
   if (Array.isArray(u)) {
     const pipeline = u.map(normalizeDoc);
-    next = mingoGuard(() => new Aggregator(pipeline, {}).run([cloneContainers(oldNorm) as Document])[0] as Document);
+    next = mingoGuard(() => new Aggregator(pipeline, {}).run(work) as Document[]);
   } else {
     // $set values keep their BSON types (they are only placed, never compared); other operators see numbers.
     const modifier: Document = {};
@@ -88,18 +100,20 @@ export function applyUpdate(oldFid: Document, u: Document | Document[], opts: Up
         modifier[op] = normalize(arg);
       }
     }
-    checkArithmetic(modifier, oldNorm);
-    next = cloneContainers(oldNorm) as Document;
-    if (Object.keys(modifier).length > 0) {
+    work.forEach((doc) => checkArithmetic(modifier, doc));
+    if (Object.keys(modifier).length > 0 && work.length > 0) {
       const arrayFilters = opts.arrayFilters?.map(normalizeDoc);
-      mingoGuard(() => mingoUpdate(next, modifier, arrayFilters, undefined, { cloneMode: 'none' }));
+      mingoGuard(() => mingoUpdateMany(work, {}, modifier, { arrayFilters, cloneMode: 'none' }));
     }
+    next = work;
   }
-  const result = retype(next, oldNorm, oldFid) as Document;
-  if (!opts.inserting && valueKey(result._id) !== valueKey(oldFid._id)) {
-    throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
-  }
-  return result;
+  return next.map((doc, i) => {
+    const result = retype(doc, olds[i], targets[i].fid) as Document;
+    if (!opts.inserting && valueKey(result._id) !== valueKey(targets[i].fid._id)) {
+      throw new CommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+    }
+    return result;
+  });
 }
 
 /** A replacement keeps the old `_id` (first, as mongod stores it); changing `_id` is refused. */

@@ -22,6 +22,8 @@ export class FrameReader {
   push(chunk: Buffer): Buffer[] {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
+    // Only join chunks once a whole message is there: a 16 MiB insert arrives in hundreds of chunks.
+    if (this.pendingBytes < 4 || this.pendingBytes < this.expectedLength()) return [];
     const frames: Buffer[] = [];
     let buf = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     while (buf.length >= 4) {
@@ -34,6 +36,12 @@ export class FrameReader {
     this.pending = buf.length ? [buf] : [];
     this.pendingBytes = buf.length;
     return frames;
+  }
+
+  private expectedLength(): number {
+    const first = this.pending[0];
+    if (first.length >= 4) return first.readInt32LE(0);
+    return Buffer.concat(this.pending).readInt32LE(0);
   }
 }
 

@@ -18,7 +18,7 @@ const PRE_AUTH = new Set(['hello', 'ismaster', 'ping', 'buildinfo', 'saslstart',
 /** With auth 'reject-all' only these work; everything else (saslStart included) is AuthenticationFailed. */
 const REJECT_ALL_OPEN = new Set(['hello', 'ismaster', 'ping']);
 /** Counted under their own opcounter by the handler; every other command counts as "command". */
-const OWN_COUNTER = new Set(['find', 'getmore', 'insert', 'update', 'delete', 'count', 'aggregate']);
+const OWN_COUNTER = new Set(['find', 'getmore', 'insert', 'update', 'delete']);
 
 export interface IncomingCommand {
   body: Buffer;

@@ -47,7 +47,6 @@ const killCursors: Handler = (ctx) => {
 const count: Handler = (ctx) => {
   const name = collectionArg(ctx);
   readConcernExtra(ctx);
-  ctx.server.opcounters.command += 1;
   const matched = sourceDocs(ctx, ctx.db, name).filter(matcher(docArg(ctx, 'query')));
   const skip = num(ctx.body.skip) ?? 0;
   const limit = Math.abs(num(ctx.body.limit) ?? 0);
@@ -88,7 +87,6 @@ const aggregate: Handler = (ctx) => {
   const cursor = docArg(ctx, 'cursor');
   if (!cursor) throw new CommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
   const extra = readConcernExtra(ctx);
-  ctx.server.opcounters.command += 1;
   let docs: StoredDoc[];
   let stages = pipeline as Document[];
   if (stages[0] && '$collStats' in stages[0]) {

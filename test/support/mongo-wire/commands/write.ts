@@ -6,7 +6,7 @@ import { CommandError, DropConnection, toWriteError, type WriteError } from '../
 import { encode, matcher, project, sortDocs } from '../query';
 import { arrayDocuments, withIdFirst } from '../rawbson';
 import { StoredDoc } from '../storage';
-import { applyReplacement, applyUpdate, isOperatorUpdate, upsertSeed } from '../update';
+import { applyReplacement, applyUpdates, isOperatorUpdate, upsertSeed } from '../update';
 import { isPlainObject } from '../values';
 import { collectionArg, docArg, statements } from './common';
 
@@ -60,19 +60,19 @@ interface UpdateSpec {
   arrayFilters?: Document[];
 }
 
-/** The new stored form of `old` after `u` (operators, pipeline or replacement). */
-function updated(old: StoredDoc, spec: UpdateSpec): StoredDoc {
+/** The new stored forms of `olds` after `u` (operators, pipeline or replacement). */
+function updated(olds: StoredDoc[], spec: UpdateSpec): StoredDoc[] {
   const next = isOperatorUpdate(spec.u) || Array.isArray(spec.u)
-    ? applyUpdate(old.fid, spec.u, { inserting: false, arrayFilters: spec.arrayFilters })
-    : applyReplacement(old.fid, spec.u);
-  return newStoredDoc(encode(next));
+    ? applyUpdates(olds, spec.u, { inserting: false, arrayFilters: spec.arrayFilters })
+    : olds.map((old) => applyReplacement(old.fid, spec.u as Document));
+  return next.map((doc) => newStoredDoc(encode(doc)));
 }
 
 /** The document an upsert inserts when nothing matched. */
 function upserted(query: Document, spec: UpdateSpec): StoredDoc {
   const seed = upsertSeed(query);
   if (isOperatorUpdate(spec.u) || Array.isArray(spec.u)) {
-    const doc = applyUpdate(seed, spec.u, { inserting: true, arrayFilters: spec.arrayFilters });
+    const [doc] = applyUpdates([{ fid: seed }], spec.u, { inserting: true, arrayFilters: spec.arrayFilters });
     return newStoredDoc(encode('_id' in seed ? { _id: seed._id, ...doc } : doc));
   }
   const replacement = spec.u;
@@ -110,8 +110,10 @@ const update: Handler = (ctx) => {
       upserts.push({ index, _id: doc.fid._id });
       return;
     }
-    for (const old of stmt.multi ? matched : matched.slice(0, 1)) {
-      const next = updated(old, spec);
+    const olds = stmt.multi ? matched : matched.slice(0, 1);
+    const nexts = updated(olds, spec);
+    for (const [i, old] of olds.entries()) {
+      const next = nexts[i];
       n += 1;
       if (next.bytes.equals(old.bytes)) continue;
       existing?.validate(next, bypass);
@@ -160,7 +162,7 @@ const findAndModify: Handler = (ctx) => {
   if (!isPlainObject(u) && !Array.isArray(u)) throw new CommandError('FailedToParse', 'Either an update or remove=true must be specified');
   const spec: UpdateSpec = { u: u as Document | Document[], arrayFilters: body.arrayFilters as Document[] | undefined };
   if (target && existing) {
-    const next = updated(target, spec);
+    const [next] = updated([target], spec);
     if (!next.bytes.equals(target.bytes)) {
       existing.validate(next, bypass);
       existing.replace(target, next);
