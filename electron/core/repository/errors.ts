@@ -96,6 +96,20 @@ export function destUnreachable(details: string, cause?: unknown): UserError {
   );
 }
 
+/** The storage service answered with a server error (after the client's own retries). Same code caveat as above. */
+export function destServiceError(details: string, cause?: unknown): UserError {
+  return new UserError(
+    {
+      code: 'DEST_NOT_FOUND',
+      title: 'Backup location not available',
+      message: 'The storage service of the backup location is not working properly right now.',
+      hint: 'Try again later. If it keeps happening, check the status page of the storage service.',
+      details,
+    },
+    { cause },
+  );
+}
+
 export function wrongPassphrase(): UserError {
   return new UserError({
     code: 'WRONG_PASSPHRASE',

@@ -4,7 +4,7 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import { assertRepoPath, assertRepoPrefix, type BlobStore, type StoredObject } from './blob-store';
-import { MissingObjectError, destNotFound, destNotWritable, destUnreachable } from './errors';
+import { MissingObjectError, destNotFound, destNotWritable, destServiceError, destUnreachable } from './errors';
 
 export interface S3StoreOptions {
   client: S3Client;
@@ -13,6 +13,8 @@ export interface S3StoreOptions {
   prefix?: string;
   /** Shown in describe() and error details, e.g. the endpoint host; never a URL with credentials. */
   endpointLabel?: string;
+  /** Keys per ListObjectsV2 page (S3's maximum is 1000; tests use a small one to exercise paging). */
+  listPageSize?: number;
 }
 
 const DENIED = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'Forbidden', 'InvalidToken', 'ExpiredToken', 'AllAccessDisabled']);
@@ -31,6 +33,7 @@ export class S3Store implements BlobStore {
   readonly prefix: string;
   private readonly client: S3Client;
   private readonly endpointLabel: string;
+  private readonly listPageSize: number;
 
   constructor(options: S3StoreOptions) {
     this.client = options.client;
@@ -38,6 +41,7 @@ export class S3Store implements BlobStore {
     this.prefix = (options.prefix ?? '').replace(/^\/+|\/+$/g, '');
     if (this.prefix) assertRepoPath(this.prefix);
     this.endpointLabel = options.endpointLabel ?? '';
+    this.listPageSize = options.listPageSize ?? 1000;
   }
 
   describe(): string {
@@ -98,7 +102,7 @@ export class S3Store implements BlobStore {
     assertRepoPrefix(prefix);
     const base = this.prefix ? `${this.prefix}/` : '';
     try {
-      for await (const page of paginateListObjectsV2({ client: this.client, pageSize: 1000 }, { Bucket: this.bucket, Prefix: base + prefix })) {
+      for await (const page of paginateListObjectsV2({ client: this.client, pageSize: this.listPageSize }, { Bucket: this.bucket, Prefix: base + prefix })) {
         for (const obj of page.Contents ?? []) {
           if (!obj.Key || !obj.Key.startsWith(base)) continue;
           yield { path: obj.Key.slice(base.length), size: obj.Size ?? 0 };
@@ -130,10 +134,23 @@ export class S3Store implements BlobStore {
     const code = e.code ?? '';
     const status = e.$metadata?.httpStatusCode;
     const details = `${op} ${path} in ${this.describe()}: ${name || code || 'error'}${status ? ` (HTTP ${status})` : ''}`;
-    if (name === 'NoSuchBucket') return destNotFound('s3', details, err);
+    const cause = sanitized(err, name || code);
+    if (name === 'NoSuchBucket') return destNotFound('s3', details, cause);
     if (name === 'NoSuchKey' || name === 'NotFound' || (status === 404 && op !== 'list')) return new MissingObjectError(path);
-    if (DENIED.has(name) || status === 403) return destNotWritable('s3', details, err);
-    if (NETWORK.has(code) || NETWORK.has(name)) return destUnreachable(details, err);
-    return err instanceof Error ? err : new Error(details);
+    if (DENIED.has(name) || status === 403) return destNotWritable('s3', details, cause);
+    if (NETWORK.has(code) || NETWORK.has(name)) return destUnreachable(details, cause);
+    if (status !== undefined && status >= 500) return destServiceError(details, cause);
+    return cause;
   }
+}
+
+/**
+ * The SDK's error objects carry the raw HTTP exchange, including the Authorization header (access key
+ * id, signature). Keep only name, message and stack, so logging the error chain cannot leak them.
+ */
+function sanitized(err: unknown, name: string): Error {
+  const out = new Error(err instanceof Error ? err.message : String(err));
+  out.name = name || 'S3Error';
+  if (err instanceof Error && err.stack) out.stack = err.stack;
+  return out;
 }

@@ -1,5 +1,5 @@
 // Content-defined chunking: size bounds, determinism, stability under insertions, and the BSON variant.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { serialize } from 'bson';
@@ -71,6 +71,26 @@ describe('gear-v1 chunker', () => {
       for await (const c of source) out.push(c);
     });
     expect(out.map(hashOf)).toEqual((await chunksOf(small)).map(hashOf));
+  });
+
+  it('matches a naive implementation of the rules in docs/backup-format.md §7', async () => {
+    const sample = data.subarray(0, 7 * MiB);
+    const G = Array.from({ length: 256 }, (_, i) => createHmac('sha256', PUBLIC_GEAR_KEY).update(Buffer.of(i)).digest().readUInt32BE(0));
+    const k = Math.log2(DEFAULT_CHUNKER.avgSize - DEFAULT_CHUNKER.minSize);
+    const naive: number[] = [];
+    let h = 0;
+    let len = 0;
+    for (const b of sample) {
+      h = (h * 2 + G[b]) % 2 ** 32; // no shortcuts: every byte hashed, plain arithmetic
+      len += 1;
+      if ((len >= DEFAULT_CHUNKER.minSize && Math.floor(h / 2 ** (32 - k)) === 0) || len === DEFAULT_CHUNKER.maxSize) {
+        naive.push(len);
+        h = 0;
+        len = 0;
+      }
+    }
+    if (len > 0) naive.push(len);
+    expect((await chunksOf(sample)).map((c) => c.length)).toEqual(naive);
   });
 
   it('a different table (an encrypted repository) cuts elsewhere', () => {
