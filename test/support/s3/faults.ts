@@ -11,8 +11,9 @@ export interface FaultMatch {
 }
 
 export interface FailNextOptions {
-  status: 429 | 500 | 503;
-  /** S3 error code; defaults to TooManyRequests / InternalError / SlowDown. */
+  /** 403 stands for a key without permission on the bucket (R2 tokens can be scoped per bucket). */
+  status: 403 | 429 | 500 | 503;
+  /** S3 error code; defaults to AccessDenied / TooManyRequests / InternalError / SlowDown. */
   code?: string;
   message?: string;
   match?: FaultMatch;
@@ -37,7 +38,7 @@ export interface InjectedFailure { status: number; code: string; message: string
 /** A reset armed for one request; `claim()` is true once, when the reset really happens. */
 export interface ResetPlan { afterBytes: number; claim(): boolean }
 
-const DEFAULT_CODES: Record<number, string> = { 429: 'TooManyRequests', 500: 'InternalError', 503: 'SlowDown' };
+const DEFAULT_CODES: Record<number, string> = { 403: 'AccessDenied', 429: 'TooManyRequests', 500: 'InternalError', 503: 'SlowDown' };
 
 function matches(m: FaultMatch | undefined, req: S3Request): boolean {
   if (!m) return true;

@@ -65,6 +65,13 @@ async function proxy(o: GatewayOptions, agent: http.Agent, req: IncomingMessage,
     if (!HOP_BY_HOP.includes(name) && !name.startsWith('proxy-') && name !== 'x-amz-decoded-content-length') headers[name] = value;
   }
   if (typeof req.headers['x-amz-copy-source'] === 'string') headers['x-amz-copy-source'] = rewriteCopySource(req.headers['x-amz-copy-source']);
+  const suffix = /^bytes=-(\d+)$/.exec(req.headers.range ?? '');
+  if (suffix && r.op === 'GetObject' && r.bucket !== undefined && r.key !== undefined) {
+    // s3rver reads "bytes=-N" (the last N bytes) as "bytes=0-N"; ask it for the explicit range.
+    const meta = await o.s3rver.store.getMetadata(r.bucket, encodeKey(r.key)).catch(() => undefined);
+    const size = Number(meta?.['content-length'] ?? 0);
+    if (meta && size > 0) headers.range = `bytes=${Math.max(0, size - Number(suffix[1]))}-${size - 1}`;
+  }
   // Every body s3rver still receives is a small XML document (object bodies never reach it).
   const body = await readSmall(decodedBody(ctx).body, 16 << 20);
   headers['content-length'] = body.length;
@@ -75,10 +82,11 @@ async function proxy(o: GatewayOptions, agent: http.Agent, req: IncomingMessage,
   upstream.end(body);
   const [res] = (await once(upstream, 'response')) as [IncomingMessage];
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(res.headers)) if (!HOP_BY_HOP.includes(name) && name !== 'x-amz-request-id') out[name] = value;
+  for (const [name, value] of Object.entries(res.headers)) if (!HOP_BY_HOP.includes(name) && name !== 'x-amz-request-id' && name !== 'date') out[name] = value;
   if ((res.statusCode ?? 500) >= 400) {
     const xml = rewriteErrorXml((await readSmall(res, 1 << 20)).toString('utf8'), requestId);
-    o.stats.countError(/<Code>([^<]*)<\/Code>/.exec(xml)?.[1] ?? `HTTP${res.statusCode}`);
+    // HEAD errors carry no document; 'NotFound' is also what the AWS SDK calls them.
+    o.stats.countError(/<Code>([^<]*)<\/Code>/.exec(xml)?.[1] ?? (res.statusCode === 404 ? 'NotFound' : `HTTP${res.statusCode}`));
     delete out['content-length'];
     await ctx.reply.send(res.statusCode ?? 500, out, xml);
     return;
@@ -110,6 +118,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const requestId = randomBytes(8).toString('hex').toUpperCase();
     const method = req.method ?? 'GET';
     res.setHeader('x-amz-request-id', requestId);
+    res.setHeader('date', new Date(o.faults.now()).toUTCString()); // the clock-skew fault shows here too
     let reply = new Reply(res, o.stats, method, requestId);
     let r: S3Request | undefined;
     try {
@@ -133,6 +142,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       if (req.socket.destroyed || res.destroyed) return; // client gone, or a reset fault fired
       if (!(err instanceof S3Error)) console.error('[s3-test-server] internal error:', err);
       const e = err instanceof S3Error ? err : new S3Error('InternalError', 'We encountered an internal error. Please try again.');
+      req.unpipe();
       req.resume(); // discard whatever body is left so the connection can be reused
       await reply.error(e, r?.rawPath ?? '/').catch(() => res.destroy());
     }

@@ -82,7 +82,7 @@ export async function completeMultipartUpload(ctx: OpContext): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   const host = ctx.headers.host ?? 'localhost';
   await ctx.reply.xml(200, xmlDocument('CompleteMultipartUploadResult', {
-    Location: `http://${host}/${ctx.request.bucket}/${requireKey(ctx)}`, Bucket: ctx.request.bucket, Key: requireKey(ctx), ETag: `"${etag}"`,
+    Location: `http://${host}/${ctx.request.bucket}/${requireKey(ctx).split('/').map(encodeURIComponent).join('/')}`, Bucket: ctx.request.bucket, Key: requireKey(ctx), ETag: `"${etag}"`,
   }));
 }
 
