@@ -103,7 +103,10 @@ describe('history database', () => {
         const probe = new Database(file, { readonly: true });
         const n = (probe.prepare('SELECT COUNT(*) AS n FROM operations').get() as { n: number }).n;
         probe.close();
-        if (n > 200) (clearInterval(check), resolve());
+        if (n > 200) {
+          clearInterval(check);
+          resolve();
+        }
       }, 50);
     });
     child.kill('SIGKILL');
