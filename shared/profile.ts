@@ -48,6 +48,11 @@ export const Profile = z.object({
     .nullable()
     .default(null),
   destination: Destination,
+  /**
+   * Names of environment variables that hold this profile's secrets (CLI `--mongo-uri-env VAR`,
+   * `--r2-secret-env VAR`). Only the variable names are stored here, never their values.
+   */
+  secretEnv: z.partialRecord(SecretName, z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/)).default({}),
   /** Warn on the dashboard when the last good backup is older than this. */
   backupMaxAgeHours: z.number().positive().default(26),
   /** Optional: PCI File Manager's health URL and version file (pre-update checklist). */

@@ -1,7 +1,7 @@
 // The Electron shell: app lifecycle, one secure window, IPC wiring. Business logic lives in core.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell, type Tray } from 'electron';
 import log from 'electron-log/main';
 import { createEngine, type Engine } from '../core/engine';
 import { resolveHome } from '../core/paths';
@@ -11,6 +11,9 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { isTrustedRendererUrl, mainWindowOptions } from './window-options';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
+import { SafeStorageSecretStore } from './secret-store';
+import { electronDialogs } from './dialogs';
+import { createTray, shellPorts, startedHidden } from './background';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = findAppRoot(here);
@@ -18,15 +21,13 @@ const rendererIndex = path.join(rendererDir(root), 'index.html');
 const devServerUrl = process.env.PCI_DEV_SERVER_URL;
 let engine: Engine | null = null;
 let win: BrowserWindow | null = null;
+let tray: Tray | null = null;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => {
-    if (win) {
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    }
+    openWindow(null);
   });
   app.whenReady().then(start, (err: unknown) => {
     log.error('startup failed', err);
@@ -50,7 +51,8 @@ async function start(): Promise<void> {
   const home = resolveHome({ flag: process.env.PCI_MAINT_HOME });
   app.setPath('userData', home);
   log.initialize();
-  engine = createEngine({ home, version: appVersion(root), mode: 'desktop', logger: log });
+  // safeStorage is usable only once the app is ready, which it is here.
+  engine = createEngine({ home, version: appVersion(root), mode: 'desktop', logger: log, secretStore: new SafeStorageSecretStore(home, safeStorage), dialogs: electronDialogs(() => win), shell: shellPorts(openWindow) });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -59,21 +61,35 @@ async function start(): Promise<void> {
   registerIpc(ipcMain, engine, (url) => isTrustedRendererUrl(url, rendererIndex, devServerUrl));
   engine.onEvent((event) => win?.webContents.send(IPC_EVENT_CHANNEL, event));
   Menu.setApplicationMenu(buildMenu(() => win, engine.paths.logs));
-  createWindow();
+  // Schedules run while the app is open or in the tray; started at login it opens no window.
+  void engine.automation.startScheduler();
+  tray = createTray(openWindow, () => app.quit());
+  if (!startedHidden()) createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
 }
 
-function createWindow(): void {
+function createWindow(route: string | null = null): void {
   win = new BrowserWindow(mainWindowOptions(path.join(here, 'preload.cjs')));
   win.once('ready-to-show', () => win?.show());
   win.on('closed', () => (win = null));
-  if (devServerUrl) void win.loadURL(devServerUrl);
-  else void win.loadFile(rendererIndex);
+  if (devServerUrl) void win.loadURL(route ? `${devServerUrl}#${route}` : devServerUrl);
+  else void win.loadFile(rendererIndex, route ? { hash: route } : undefined);
+}
+
+/** Show the window (creating it if it was closed to the tray), optionally on one screen, e.g. a failed run. */
+function openWindow(route: string | null): void {
+  if (!win) return createWindow(route);
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+  if (route) void win.webContents.executeJavaScript(`location.hash = ${JSON.stringify(`#${route}`)}`);
 }
 
 app.on('window-all-closed', () => {
+  // In the tray the schedules keep running; "Quit" in the tray menu ends them.
+  if (tray && engine?.automation.schedules.desktop().keepRunningInTray) return;
   if (process.platform !== 'darwin') app.quit();
 });
 

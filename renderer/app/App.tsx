@@ -25,7 +25,7 @@ function Shell() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label="Main">
-        {ROUTES.map((r) => (
+        {ROUTES.filter((r) => r.nav !== false).map((r) => (
           <NavLink
             key={r.path}
             href={`#${r.path}`}

@@ -29,9 +29,11 @@ export interface WizardProps {
   steps: WizardStep[];
   onCancel: () => void;
   onDone: (job: Job | null) => void;
+  /** 'sm' fits six or more steps on one line. */
+  stepperSize?: 'sm' | 'md';
 }
 
-export function Wizard({ title, steps, onCancel, onDone }: WizardProps) {
+export function Wizard({ title, steps, onCancel, onDone, stepperSize = 'md' }: WizardProps) {
   const [active, setActive] = useState(0);
   const [invalid, setInvalid] = useState<string | null>(null);
   const [startError, setStartError] = useState<UserErrorData | null>(null);
@@ -80,7 +82,7 @@ export function Wizard({ title, steps, onCancel, onDone }: WizardProps) {
   return (
     <Stack gap="lg" maw={900}>
       <Title order={1}>{title}</Title>
-      <Stepper active={current} size="md" allowNextStepsSelect={false} aria-label={`${title} steps`}>
+      <Stepper active={current} size={stepperSize} allowNextStepsSelect={false} aria-label={`${title} steps`}>
         {steps.map((s) => (
           <Stepper.Step key={s.id} label={s.label} description={s.description} />
         ))}
@@ -90,7 +92,8 @@ export function Wizard({ title, steps, onCancel, onDone }: WizardProps) {
           <Title order={2} size="h3">
             {step.label}
           </Title>
-          {step.kind === 'form' ? step.render() : null}
+          {/* Typing again answers "please check this step": the old message would only mislead. */}
+          {step.kind === 'form' ? <div onInput={() => setInvalid(null)}>{step.render()}</div> : null}
           {step.kind === 'run' ? job ? <JobProgressView job={job} onCancel={() => void api.jobs.cancel({ id: job.id })} /> : <Text>Starting…</Text> : null}
           {step.kind === 'result' ? step.render(job) : null}
           {invalid ? (

@@ -1,39 +1,114 @@
-// The dashboard: what is happening now and what happened last. Cards for backups, MongoDB, R2 and
-// the backup location join once a PCI File Manager installation is connected.
-import { Badge, Card, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useEffect, useState } from 'react';
-import type { HistoryItem } from '../../shared/contract';
+// The dashboard: the health of the connected PCI File Manager (or the way to connect one), what is
+// running now and what happened last.
+import { Badge, Button, Card, Group, Loader, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconPlugConnected } from '@tabler/icons-react';
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate } from 'react-router';
+import type { HealthReport, HistoryItem } from '../../shared/contract';
+import type { UserErrorData } from '../../shared/errors';
 import { isFinal } from '../../shared/jobs';
 import { formatDateTime } from '../../shared/format';
-import { api } from '../api';
+import { api, errorData } from '../api';
 import { useJobs } from '../stores/jobs';
 import { useApp } from '../stores/app';
+import { useProfiles } from '../stores/profiles';
 import { JobProgressView } from '../components/JobProgressView';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { HealthCards, RecommendedActions } from './dashboard/HealthCards';
+import { BackupChart } from './dashboard/BackupChart';
+
+function ConnectCard() {
+  const navigate = useNavigate();
+  return (
+    <Card withBorder radius="md" p="lg" aria-label="Connection">
+      <Title order={2} size="h3">
+        PCI File Manager
+      </Title>
+      <Text mt="sm" size="lg">
+        No installation is connected yet.
+      </Text>
+      <Text c="dimmed">Connect your MongoDB database, your R2 bucket and a backup location; then this page shows their health.</Text>
+      <Button mt="md" w="fit-content" leftSection={<IconPlugConnected size={18} />} onClick={() => void navigate('/connect')}>
+        Connect PCI File Manager
+      </Button>
+    </Card>
+  );
+}
+
+/** The health of one connection; refreshed whenever a job finishes. Counts the bucket the first time. */
+function Health({ profile }: { profile: string }) {
+  const version = useJobs((s) => s.historyVersion);
+  const jobs = useJobs((s) => s.jobs);
+  const [report, setReport] = useState<HealthReport | null>(null);
+  const [error, setError] = useState<UserErrorData | null>(null);
+  const countStarted = useRef<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    api.health.get({ profile }).then(
+      (r) => live && (setReport(r), setError(null)),
+      (err: unknown) => live && setError(errorData(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [profile, version]);
+
+  const count = () => {
+    countStarted.current = profile;
+    api.health.countBucket({ profile }).then((job) => useJobs.getState().upsert(job), (err: unknown) => setError(errorData(err)));
+  };
+  // The file numbers of the bucket come from a count (a job): the first visit starts one.
+  useEffect(() => {
+    if (report && report.profile === profile && report.r2.reachable && !report.r2.countedAt && !report.r2.countJobId && countStarted.current !== profile) count();
+  });
+
+  const countJob = Object.values(jobs).find((j) => j.kind === 'health' && j.profile === profile && !isFinal(j.status)) ?? null;
+  if (error) return <ErrorAlert error={error} />;
+  if (!report || report.profile !== profile) {
+    return (
+      <Group gap="sm" role="status">
+        <Loader size="sm" />
+        <Text>Checking MongoDB, R2 and the backup location…</Text>
+      </Group>
+    );
+  }
+  return (
+    <Stack gap="lg" data-testid="health">
+      <RecommendedActions report={report} />
+      <HealthCards report={report} countJob={countJob} onCount={count} />
+      <BackupChart points={report.backups} />
+    </Stack>
+  );
+}
 
 export function DashboardPage() {
   const info = useApp((s) => s.info);
   const jobs = useJobs((s) => s.jobs);
   const version = useJobs((s) => s.historyVersion);
+  const { profiles, selected, load, select } = useProfiles();
   const [last, setLast] = useState<HistoryItem | null | undefined>(undefined);
   const running = Object.values(jobs).filter((j) => !isFinal(j.status));
 
+  useEffect(() => {
+    void load();
+  }, [load]);
   useEffect(() => {
     api.history.list({ limit: 1 }).then((p) => setLast(p.items[0] ?? null), () => setLast(null));
   }, [version]);
 
   return (
     <Stack gap="lg">
-      <Title order={1}>Dashboard</Title>
+      <Group justify="space-between">
+        <Title order={1}>Dashboard</Title>
+        {profiles && profiles.length > 1 ? (
+          <Select label="Connection" data={profiles.map((p) => p.profile.name)} value={selected} onChange={(v) => v && select(v)} allowDeselect={false} w={260} />
+        ) : null}
+      </Group>
+      {profiles === null ? <Text>Loading…</Text> : null}
+      {profiles && profiles.length === 0 ? <ConnectCard /> : null}
+      {selected ? <Health profile={selected} /> : null}
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg">
-        <Card withBorder radius="md" p="lg" aria-label="Connection">
-          <Title order={2} size="h3">
-            PCI File Manager
-          </Title>
-          <Text mt="sm" size="lg">
-            No installation is connected yet.
-          </Text>
-          <Text c="dimmed">Connecting your MongoDB database and R2 bucket arrives in a coming version; then this page shows their health.</Text>
-        </Card>
         <Card withBorder radius="md" p="lg" aria-label="Last operation">
           <Title order={2} size="h3">
             Last operation

@@ -1,7 +1,8 @@
-// Settings: facts about this installation (the editable settings join with connection profiles).
+// Settings: facts about this installation and the connections to PCI File Manager.
 import { Stack, Table, Text, Title } from '@mantine/core';
 import { useApp } from '../stores/app';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ConnectionsSection } from './settings/ConnectionsSection';
 
 export function SettingsPage() {
   const { info, error } = useApp();
@@ -34,6 +35,7 @@ export function SettingsPage() {
         </Table>
       ) : null}
       <Text c="dimmed">Colours follow your system's light or dark setting.</Text>
+      <ConnectionsSection />
     </Stack>
   );
 }

@@ -1,6 +1,6 @@
 // Jobs as the UI knows them: serialisable snapshots fed by app events (controllers stay in core).
 import { create } from 'zustand';
-import type { Job } from '../../shared/jobs';
+import { isFinal, type Job } from '../../shared/jobs';
 import { api } from '../api';
 
 interface JobsState {
@@ -13,7 +13,9 @@ interface JobsState {
 export const useJobs = create<JobsState>((set) => ({
   jobs: {},
   historyVersion: 0,
-  upsert: (job) => set((s) => ({ jobs: { ...s.jobs, [job.id]: job } })),
+  // A start call's answer can arrive after the job's final event (a quick job): never let that older
+  // "running" snapshot replace the final state.
+  upsert: (job) => set((s) => (s.jobs[job.id] && isFinal(s.jobs[job.id].status) && !isFinal(job.status) ? s : { jobs: { ...s.jobs, [job.id]: job } })),
   bumpHistory: () => set((s) => ({ historyVersion: s.historyVersion + 1 })),
 }));
 

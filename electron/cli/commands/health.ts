@@ -1,0 +1,59 @@
+// `pci-maint health --profile NAME`: the dashboard in a terminal (or JSON for monitoring). Exit 1 when
+// something needs fixing now (an "error" action: a server unreachable, the last backup failed, the
+// backup drive too full); warnings such as "the last backup is old" keep exit 0 but are printed.
+import type { Command } from 'commander';
+import type { HealthReport, LastRun } from '../../../shared/api/health';
+import { formatBytes, formatDateTime } from '../../../shared/format';
+import { healthReport } from '../../core/health/health';
+import { readBucketCount, startBucketCount } from '../../core/health/bucket-count';
+import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
+import { withEngine } from './profile';
+
+const MARK = { ok: '✓', warn: '!', error: '✗', none: '·' } as const;
+
+function line(ctx: CliContext, label: string, state: LastRun['state'], text: string): void {
+  ctx.io.out(`${MARK[state]} ${label.padEnd(18)} ${text}`);
+}
+
+function printReport(ctx: CliContext, r: HealthReport): void {
+  const n = (v: number | null) => (v === null ? '—' : v.toLocaleString('en-US'));
+  ctx.io.out(`Health of "${r.profile}" (${formatDateTime(r.generatedAt)})`);
+  line(ctx, 'Last backup', r.lastBackup.state, r.lastBackup.message);
+  line(ctx, 'Last verification', r.lastVerify.state, r.lastVerify.message);
+  line(ctx, 'Storage check', r.consistency.state, r.consistency.message);
+  const m = r.mongo;
+  line(ctx, 'MongoDB', m.state, m.error ? m.error.message : `${m.database}: ${n(m.collections)} collections, ${n(m.documents)} documents, ${formatBytes(m.sizeBytes)} (MongoDB ${m.version ?? '?'})`);
+  const b = r.r2;
+  const counted = b.countedAt ? `${n(b.objects)} files, ${formatBytes(b.totalBytes)} (counted ${formatDateTime(b.countedAt)})` : 'files not counted yet';
+  line(ctx, 'R2', b.state, b.error ? b.error.message : `${b.bucket}: reachable; ${counted}`);
+  line(ctx, 'Backup location', r.destination.state, `${r.destination.describe}: ${r.destination.message}`);
+  if (r.actions.length > 0) {
+    ctx.io.out('\nWhat to do:');
+    for (const a of r.actions) ctx.io.out(`  ${a.severity === 'error' ? '✗' : a.severity === 'warn' ? '!' : '·'} ${a.text}`);
+  }
+}
+
+export function registerHealth(program: Command, ctx: CliContext): void {
+  program
+    .command('health')
+    .description('backups, MongoDB, R2 and the backup location of a connection at a glance')
+    .requiredOption('--profile <name>', 'the connection to look at')
+    .option('--count', 'count the files of the bucket now, even when a recent count exists')
+    .action(async (opts: { profile: string; count?: boolean }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      await withEngine(ctx, globals, async (engine) => {
+        engine.profiles.get(opts.profile);
+        // The first health check of a profile counts its bucket (the numbers are part of the answer).
+        if (opts.count || !readBucketCount(engine, opts.profile)) {
+          const job = startBucketCount(engine, opts.profile);
+          if (!globals.json && ctx.io.isTTY) ctx.io.err('Counting the files in the bucket…');
+          const done = await engine.jobs.wait(job.id);
+          if (done.status === 'failed' && done.error && !globals.json) ctx.io.err(`Could not count the files: ${done.error.message}`);
+        }
+        const report = await healthReport(engine, opts.profile);
+        if (report.actions.some((a) => a.severity === 'error')) ctx.exitCode = EXIT_FAILED;
+        if (globals.json) ctx.io.out(JSON.stringify(report));
+        else printReport(ctx, report);
+      });
+    });
+}

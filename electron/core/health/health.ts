@@ -1,0 +1,153 @@
+// The health report of one connection (dashboard and `pci-maint health`): every number comes from the
+// real servers or the history; what cannot be known is null and said so, never guessed.
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { DestinationHealth, HealthAction, HealthReport, MongoHealth, R2Health } from '../../../shared/api/health';
+import { toUserErrorData } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format';
+import type { Profile } from '../../../shared/profile';
+import type { Engine } from '../engine';
+import { mapMongoError, mapS3Error } from '../connections/errors';
+import { createMongoClient } from '../connections/mongo';
+import { createR2Client, endpointLabel, requireR2Endpoint } from '../connections/r2';
+import { folderSpace } from '../connections/destination';
+import { profileSecret } from '../profiles/connect';
+import { readBucketCount, runningCount } from './bucket-count';
+import { backupPoints, formatAge, lastBackup, lastConsistency, lastVerify, ageHours } from './past-runs';
+
+export interface HealthOptions {
+  timeoutMs?: number;
+  now?: number;
+}
+
+async function mongoHealth(engine: Engine, profile: Profile, timeoutMs: number): Promise<MongoHealth> {
+  const base = { database: profile.mongo.database, version: null, sizeBytes: null, collections: null, documents: null };
+  let uri: string | undefined;
+  try {
+    uri = await profileSecret(engine, profile, 'mongoUri');
+    const client = createMongoClient(uri, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
+    try {
+      await client.connect();
+      const db = client.db(profile.mongo.database);
+      const [stats, build] = await Promise.all([db.command({ dbStats: 1 }), client.db('admin').command({ buildInfo: 1 }).catch(() => null)]);
+      return {
+        ...base,
+        state: 'ok',
+        version: typeof build?.version === 'string' ? build.version : null,
+        sizeBytes: Number(stats.dataSize ?? 0),
+        collections: Number(stats.collections ?? 0),
+        documents: Number(stats.objects ?? 0),
+        error: null,
+      };
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  } catch (err) {
+    return { ...base, state: 'error', error: toUserErrorData(mapMongoError(err, { uri, database: profile.mongo.database })) };
+  }
+}
+
+async function r2Health(engine: Engine, profile: Profile, timeoutMs: number): Promise<R2Health> {
+  const count = readBucketCount(engine, profile.name);
+  const base = {
+    bucket: profile.r2.bucket,
+    objects: count?.objects ?? null,
+    totalBytes: count?.totalBytes ?? null,
+    countedAt: count?.countedAt ?? null,
+    countJobId: runningCount(engine, profile.name),
+  };
+  let endpoint = '';
+  try {
+    endpoint = requireR2Endpoint(profile.r2);
+    const secret = await profileSecret(engine, profile, 'r2SecretAccessKey');
+    const client = createR2Client({ endpoint, region: profile.r2.region, accessKeyId: profile.r2.accessKeyId, secretAccessKey: secret, forcePathStyle: profile.r2.forcePathStyle, maxAttempts: 2, connectionTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs });
+    try {
+      // A one-key listing, not HeadBucket: HEAD answers carry no error code, so a wrong secret and
+      // a missing permission would look the same.
+      await client.send(new ListObjectsV2Command({ Bucket: profile.r2.bucket, MaxKeys: 1 }));
+    } finally {
+      client.destroy();
+    }
+    return { ...base, state: 'ok', reachable: true, error: null };
+  } catch (err) {
+    return { ...base, state: 'error', reachable: false, error: toUserErrorData(mapS3Error(err, { bucket: profile.r2.bucket, endpoint: endpoint ? endpointLabel(endpoint) : undefined })) };
+  }
+}
+
+async function destinationHealth(profile: Profile, estimate: number | null): Promise<DestinationHealth> {
+  const dest = profile.destination;
+  const base = { estimatedNextBackupBytes: estimate, error: null };
+  if (dest.kind === 's3') {
+    return { ...base, state: 'ok', describe: `s3://${dest.bucket}${dest.prefix ? `/${dest.prefix}` : ''}`, freeBytes: null, totalBytes: null, message: 'A bucket has no fixed size.' };
+  }
+  const space = await folderSpace(dest.path).catch(() => null);
+  if (!space) {
+    return { ...base, state: 'error', describe: dest.path, freeBytes: null, totalBytes: null, message: 'The backup folder cannot be found. Is the drive connected?' };
+  }
+  const free = `${formatBytes(space.freeBytes)} free of ${formatBytes(space.totalBytes)}`;
+  if (estimate !== null && space.freeBytes < estimate) {
+    return { ...base, ...space, state: 'error', describe: dest.path, message: `${free}: not enough for the next backup (about ${formatBytes(estimate)}).` };
+  }
+  if (space.totalBytes > 0 && space.freeBytes < space.totalBytes * 0.1) {
+    return { ...base, ...space, state: 'warn', describe: dest.path, message: `${free}: the drive is almost full.` };
+  }
+  return { ...base, ...space, state: 'ok', describe: dest.path, message: `${free}.` };
+}
+
+/**
+ * The next backup stores what changed: about as much as the recent backups added. Before the first
+ * backup, everything is new: the database plus the bucket (when it has been counted).
+ */
+function estimateNextBackup(points: ReturnType<typeof backupPoints>, mongo: MongoHealth, r2: R2Health): number | null {
+  const done = points.filter((p) => p.status === 'succeeded' && p.newBytes !== null);
+  // The first backup stored everything; later ones only what changed, which is what comes next.
+  const recent = (done.length > 1 ? done.slice(1) : done).slice(-5);
+  if (recent.length > 0) return Math.max(...recent.map((p) => p.newBytes!));
+  if (mongo.sizeBytes === null || r2.totalBytes === null) return null;
+  return mongo.sizeBytes + r2.totalBytes;
+}
+
+export async function healthReport(engine: Engine, name: string, options: HealthOptions = {}): Promise<HealthReport> {
+  const profile = engine.profiles.get(name);
+  const now = options.now ?? Date.now();
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const [mongo, r2] = await Promise.all([mongoHealth(engine, profile, timeoutMs), r2Health(engine, profile, timeoutMs)]);
+  const backups = backupPoints(engine, profile.name);
+  const destination = await destinationHealth(profile, estimateNextBackup(backups, mongo, r2));
+  const backup = lastBackup(engine, profile.name, profile.backupMaxAgeHours, now);
+  const verify = lastVerify(engine, profile.name, backup.status === 'succeeded' ? backup.at : null, now);
+  const consistency = lastConsistency(engine, profile.name, now);
+  const report: HealthReport = {
+    profile: profile.name,
+    generatedAt: new Date(now).toISOString(),
+    backupMaxAgeHours: profile.backupMaxAgeHours,
+    lastBackup: backup,
+    lastVerify: verify,
+    consistency,
+    mongo,
+    r2,
+    destination,
+    actions: [],
+    backups,
+  };
+  report.actions = recommendedActions(report, now);
+  return report;
+}
+
+/** What to do next, most urgent first. */
+export function recommendedActions(r: HealthReport, now = Date.now()): HealthAction[] {
+  const out: HealthAction[] = [];
+  const add = (id: string, severity: HealthAction['severity'], text: string, route: string | null) => out.push({ id, severity, text, route });
+  if (r.mongo.error) add('fix-mongo', 'error', `MongoDB: ${r.mongo.error.message} ${r.mongo.error.hint}`, '/settings');
+  if (r.r2.error) add('fix-r2', 'error', `R2: ${r.r2.error.message} ${r.r2.error.hint}`, '/settings');
+  if (r.destination.state === 'error') add('fix-destination', 'error', `Backup location: ${r.destination.message} Free some space or choose another location.`, '/settings');
+  if (r.lastBackup.state === 'none') add('first-backup', 'warn', 'Make your first backup.', '/backup');
+  if (r.lastBackup.state === 'error') add('backup-failed', 'error', `The last backup failed${r.lastBackup.error ? `: ${r.lastBackup.error.message}` : '.'} Fix the problem and back up again.`, '/backup');
+  if (r.lastBackup.state === 'warn') add('backup-old', 'warn', `Make a backup: the last one is more than ${r.backupMaxAgeHours} hours old.`, '/backup');
+  if (r.destination.state === 'warn') add('space-low', 'warn', 'The backup drive is almost full: free some space or choose a bigger drive.', '/settings');
+  if (r.lastBackup.status === 'succeeded' && r.lastVerify.state !== 'ok') add('verify', r.lastVerify.state === 'error' ? 'error' : 'info', 'Verify your latest backup, so you know it can be restored.', '/verify');
+  if (r.consistency.state === 'none') add('consistency', 'info', 'Run a storage check: it finds file records without files and files without records.', '/check');
+  else if (r.consistency.state === 'warn') add('consistency-problems', 'warn', `The storage check found problems (${r.consistency.message.replace(/ found.*$/, '')}). Review them.`, '/check');
+  if (r.r2.countedAt && ageHours(r.r2.countedAt, now) > 24 * 7) add('recount', 'info', `The file count of the bucket is from ${formatAge(ageHours(r.r2.countedAt, now))}; count again for current numbers.`, null);
+  const rank = { error: 0, warn: 1, info: 2 } as const;
+  return out.sort((a, b) => rank[a.severity] - rank[b.severity]);
+}

@@ -1,0 +1,57 @@
+// Profiles as the API and the CLI see them: saved with their secrets kept apart, shown with secrets
+// masked, removed with their secrets.
+import type { ProfileView, SecretsInput, SecretStatus } from '../../../shared/api/profiles';
+import { SECRET_NAMES, type Profile, type ProfileInput, type SecretName } from '../../../shared/profile';
+import type { Engine } from '../engine';
+import { maskMongoUri, mongoUriSecrets } from '../connections/mongo';
+import { secretContext } from './connect';
+import { resolveSecret } from './secrets';
+import { forgetBucketCount } from '../health/bucket-count';
+
+const MASK = '••••••••';
+
+export async function profileView(engine: Engine, profile: Profile): Promise<ProfileView> {
+  const ctx = secretContext(engine);
+  const secrets = {} as Record<SecretName, SecretStatus>;
+  for (const name of SECRET_NAMES) {
+    const found = await resolveSecret(ctx, profile, name);
+    secrets[name] = found
+      ? { set: true, source: found.source, ...(found.variable ? { variable: found.variable } : {}), masked: name === 'mongoUri' ? maskMongoUri(found.value) : MASK }
+      : { set: false, source: null, masked: null };
+  }
+  return { profile, secrets };
+}
+
+/** Register secrets typed by a person at once, before anything could log or store them. */
+export function registerSecrets(engine: Engine, secrets: SecretsInput | Record<string, string | undefined>): void {
+  for (const value of Object.values(secrets)) {
+    if (!value) continue;
+    engine.secrets.add(value, ...(value.includes('://') ? mongoUriSecrets(value) : []));
+  }
+}
+
+export async function saveProfile(engine: Engine, input: ProfileInput, secrets: SecretsInput = {}, previousName?: string): Promise<ProfileView> {
+  registerSecrets(engine, secrets);
+  const saved = await engine.profiles.save(input, { previousName });
+  // A renamed profile keeps its saved secrets.
+  if (previousName && previousName !== saved.name) {
+    for (const name of SECRET_NAMES) {
+      const old = await engine.secretStore.get(previousName, name);
+      if (old && secrets[name] === undefined) await engine.secretStore.set(saved.name, name, old);
+    }
+    await engine.secretStore.remove(previousName);
+  }
+  for (const name of SECRET_NAMES) {
+    const value = secrets[name];
+    if (value) await engine.secretStore.set(saved.name, name, value);
+  }
+  engine.log.scope('profiles').info(`saved connection "${saved.name}"`);
+  return profileView(engine, saved);
+}
+
+export async function removeProfile(engine: Engine, name: string): Promise<void> {
+  await engine.profiles.remove(name);
+  await engine.secretStore.remove(name);
+  forgetBucketCount(engine, name);
+  engine.log.scope('profiles').info(`removed connection "${name}"`);
+}

@@ -1,0 +1,120 @@
+// What the "Connect PCI File Manager" wizard has been told so far, and what its tests found. Secrets
+// typed here stay in this store only until the connection is saved (then the store is reset).
+import { create } from 'zustand';
+import type { CheckReport, MappingProposal, ProfileView } from '../../../shared/contract';
+import type { Profile } from '../../../shared/profile';
+import type { UserErrorData } from '../../../shared/errors';
+
+export interface ConnectForm {
+  /** Set when editing a saved connection: blank secrets then mean "keep the saved one". */
+  editing: string | null;
+  name: string;
+  mongoUri: string;
+  database: string;
+  r2Kind: 'r2' | 'custom';
+  accountId: string;
+  endpoint: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  records: { collection: string; keyField: string; sizeField: string; deletedField: string };
+  destKind: 'folder' | 's3';
+  destPath: string;
+  destBucket: string;
+  destPrefix: string;
+}
+
+export interface ConnectState {
+  form: ConnectForm;
+  /** The saved profile being edited: its settings the wizard does not show are kept as they are. */
+  base: Profile | null;
+  /** Each test remembers the values it tested, so changing a value asks for a new test. */
+  mongoTest: { key: string; report: CheckReport } | null;
+  r2Test: { key: string; report: CheckReport } | null;
+  destTest: { key: string; report: CheckReport } | null;
+  mapping: { key: string; proposal: MappingProposal } | null;
+  mappingError: UserErrorData | null;
+  /** Auto-detect of the file records is running. */
+  detecting: boolean;
+  saveError: UserErrorData | null;
+  set(patch: Partial<ConnectForm>): void;
+  patch(patch: Partial<Omit<ConnectState, 'form' | 'base' | 'set' | 'patch' | 'reset' | 'startEdit'>>): void;
+  reset(): void;
+  startEdit(view: ProfileView): void;
+}
+
+export const EMPTY_FORM: ConnectForm = {
+  editing: null,
+  name: 'PCI File Manager',
+  mongoUri: '',
+  database: '',
+  r2Kind: 'r2',
+  accountId: '',
+  endpoint: '',
+  bucket: '',
+  accessKeyId: '',
+  secretAccessKey: '',
+  records: { collection: '', keyField: '', sizeField: '', deletedField: '' },
+  destKind: 'folder',
+  destPath: '',
+  destBucket: '',
+  destPrefix: '',
+};
+
+const CLEAN = { mongoTest: null, r2Test: null, destTest: null, mapping: null, mappingError: null, detecting: false, saveError: null };
+
+export const useConnect = create<ConnectState>((set) => ({
+  form: EMPTY_FORM,
+  base: null,
+  ...CLEAN,
+  set: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
+  patch: (patch) => set(patch),
+  reset: () => set({ form: EMPTY_FORM, base: null, ...CLEAN }),
+  startEdit: ({ profile: p }) =>
+    set({
+      ...CLEAN,
+      base: p,
+      form: {
+        ...EMPTY_FORM,
+        editing: p.name,
+        name: p.name,
+        database: p.mongo.database,
+        r2Kind: p.r2.endpoint ? 'custom' : 'r2',
+        accountId: p.r2.accountId ?? '',
+        endpoint: p.r2.endpoint ?? '',
+        bucket: p.r2.bucket,
+        accessKeyId: p.r2.accessKeyId,
+        records: {
+          collection: p.fileRecords?.collection ?? '',
+          keyField: p.fileRecords?.keyField ?? '',
+          sizeField: p.fileRecords?.sizeField ?? '',
+          deletedField: p.fileRecords?.deletedField ?? '',
+        },
+        destKind: p.destination.kind,
+        destPath: p.destination.kind === 'folder' ? p.destination.path : '',
+        destBucket: p.destination.kind === 's3' ? p.destination.bucket : '',
+        destPrefix: p.destination.kind === 's3' ? p.destination.prefix : '',
+      },
+    }),
+}));
+
+/** The R2 settings of the form, as the API takes them. */
+export function r2Settings(f: ConnectForm) {
+  return {
+    bucket: f.bucket.trim(),
+    accessKeyId: f.accessKeyId.trim(),
+    ...(f.r2Kind === 'r2' ? { accountId: f.accountId.trim() } : { endpoint: f.endpoint.trim() }),
+  };
+}
+
+/** The backup location of the form, as the API takes it. */
+export function destination(f: ConnectForm) {
+  if (f.destKind === 'folder') return { kind: 'folder' as const, path: f.destPath.trim() };
+  const r2 = r2Settings(f);
+  return { kind: 's3' as const, bucket: f.destBucket.trim(), prefix: f.destPrefix.trim(), accessKeyId: r2.accessKeyId, ...('endpoint' in r2 ? { endpoint: r2.endpoint } : { accountId: r2.accountId }) };
+}
+
+/** A fingerprint of the values a test used (kept in memory only, like the form itself). */
+export function testKey(...parts: unknown[]): string {
+  return JSON.stringify(parts);
+}

@@ -1,0 +1,100 @@
+// The health dashboard of one connection: last backup / verification / consistency check from the
+// history, live facts from MongoDB, R2 and the backup location, and what to do next.
+import { z } from 'zod';
+import { UserErrorData } from '../errors';
+import { Job, JobStatus } from '../jobs';
+import { ProfileName } from '../profile';
+import { method } from './method';
+
+/** ok: nothing to do; warn: do something soon; error: something is broken; none: never happened. */
+export const HealthState = z.enum(['ok', 'warn', 'error', 'none']);
+export type HealthState = z.infer<typeof HealthState>;
+
+/** A past operation as a card shows it. */
+export const LastRun = z.object({
+  state: HealthState,
+  /** One sentence for the card ("2 hours ago, succeeded", "No backup has been made yet."). */
+  message: z.string(),
+  at: z.string().nullable(),
+  status: JobStatus.nullable(),
+  ageHours: z.number().nullable(),
+  error: UserErrorData.nullable(),
+});
+export type LastRun = z.infer<typeof LastRun>;
+
+export const MongoHealth = z.object({
+  state: HealthState,
+  database: z.string(),
+  version: z.string().nullable(),
+  sizeBytes: z.number().nullable(),
+  collections: z.number().nullable(),
+  documents: z.number().nullable(),
+  error: UserErrorData.nullable(),
+});
+export type MongoHealth = z.infer<typeof MongoHealth>;
+
+export const R2Health = z.object({
+  state: HealthState,
+  bucket: z.string(),
+  reachable: z.boolean(),
+  /** From the last count of the bucket (a job; kept in the data folder), null before the first. */
+  objects: z.number().nullable(),
+  totalBytes: z.number().nullable(),
+  countedAt: z.string().nullable(),
+  /** The id of a count that is running now. */
+  countJobId: z.string().nullable(),
+  error: UserErrorData.nullable(),
+});
+export type R2Health = z.infer<typeof R2Health>;
+
+export const DestinationHealth = z.object({
+  state: HealthState,
+  describe: z.string(),
+  freeBytes: z.number().nullable(),
+  totalBytes: z.number().nullable(),
+  estimatedNextBackupBytes: z.number().nullable(),
+  message: z.string(),
+  error: UserErrorData.nullable(),
+});
+export type DestinationHealth = z.infer<typeof DestinationHealth>;
+
+export const HealthAction = z.object({
+  id: z.string(),
+  severity: z.enum(['info', 'warn', 'error']),
+  text: z.string(),
+  /** The app screen that does it ('/backup', '/settings', …). */
+  route: z.string().nullable(),
+});
+export type HealthAction = z.infer<typeof HealthAction>;
+
+/** One point of the "backups over time" chart. */
+export const BackupPoint = z.object({
+  at: z.string(),
+  status: JobStatus,
+  bytes: z.number().nullable(),
+  newBytes: z.number().nullable(),
+  durationSeconds: z.number().nullable(),
+});
+export type BackupPoint = z.infer<typeof BackupPoint>;
+
+export const HealthReport = z.object({
+  profile: z.string(),
+  generatedAt: z.string(),
+  backupMaxAgeHours: z.number(),
+  lastBackup: LastRun,
+  lastVerify: LastRun,
+  consistency: LastRun,
+  mongo: MongoHealth,
+  r2: R2Health,
+  destination: DestinationHealth,
+  actions: z.array(HealthAction),
+  backups: z.array(BackupPoint),
+});
+export type HealthReport = z.infer<typeof HealthReport>;
+
+const ForProfile = z.object({ profile: ProfileName }).strict();
+
+export const healthMethods = {
+  'health.get': method(ForProfile, HealthReport, 'The health of one connection: backups, MongoDB, R2, backup location, what to do next.'),
+  'health.countBucket': method(ForProfile, Job, 'Count the files of the R2 bucket (a job with progress); the dashboard keeps the result.'),
+} as const;
