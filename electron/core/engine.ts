@@ -9,6 +9,11 @@ import { openHistoryDb } from './history/db';
 import { HistoryStore } from './history/store';
 import { JobManager } from './jobs/manager';
 import { createHandlers, type Handlers } from './handlers';
+import { CredentialsFileStore, type SecretStore } from './profiles/secret-store';
+import { ProfileStore } from './profiles/store';
+import { GENERIC_ENV } from './profiles/secrets';
+import type { DialogsPort } from './dialogs';
+import { Automation, type ShellPorts } from './schedule/automation';
 
 export interface EngineOptions {
   home: string;
@@ -18,6 +23,14 @@ export interface EngineOptions {
   logger: NodeLogger;
   logToConsole?: boolean;
   throttleMs?: number;
+  /** Where profile secrets are kept: safeStorage in the desktop app; default the 0600 credentials file. */
+  secretStore?: SecretStore;
+  /** Environment variables secrets may come from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Native dialogs (desktop app only). */
+  dialogs?: DialogsPort;
+  /** Desktop notifications, safeStorage for notification secrets, start at login (desktop app only). */
+  shell?: ShellPorts;
 }
 
 export interface Engine {
@@ -26,7 +39,15 @@ export interface Engine {
   log: AppLogger;
   secrets: SecretRegistry;
   history: HistoryStore;
+  /** The history database itself, for features that keep their own tables in it (migrations 002+). */
+  historyDb: ReturnType<typeof openHistoryDb>;
   jobs: JobManager;
+  profiles: ProfileStore;
+  secretStore: SecretStore;
+  env: NodeJS.ProcessEnv;
+  dialogs: DialogsPort | null;
+  /** Schedules, notifications and maintenance; hosts that stay up start its scheduler. */
+  automation: Automation;
   handlers: Handlers;
   onEvent(listener: (event: AppEvent) => void): () => void;
   close(): Promise<void>;
@@ -36,6 +57,9 @@ export function createEngine(options: EngineOptions): Engine {
   const paths = dataPaths(options.home);
   ensureDataFolders(paths);
   const secrets = new SecretRegistry();
+  const env = options.env ?? process.env;
+  // Secrets passed in the environment are known from the start, before anything could log them.
+  secrets.add(...Object.values(GENERIC_ENV).map((name) => env[name]));
   const log = createAppLogger(options.logger, paths.logs, { console: options.logToConsole, secrets });
   const db = openHistoryDb(paths.historyDb);
   const history = new HistoryStore(db);
@@ -65,17 +89,26 @@ export function createEngine(options: EngineOptions): Engine {
     log,
     secrets,
     history,
+    historyDb: db,
     jobs,
+    profiles: new ProfileStore(paths.home),
+    secretStore: options.secretStore ?? new CredentialsFileStore(paths.home),
+    env,
+    dialogs: options.dialogs ?? null,
+    automation: null as unknown as Automation, // set below: it needs the engine
     handlers: {} as Handlers,
     onEvent(listener) {
       events.on('event', listener);
       return () => events.off('event', listener);
     },
     async close() {
+      engine.automation.stopScheduler();
       await jobs.shutdown();
+      await engine.automation.close(); // messages about the jobs that just ended still go out
       db.close();
     },
   };
+  engine.automation = new Automation(engine, options.shell);
   engine.handlers = createHandlers(engine);
   log.scope('engine').info(`started ${info.name} ${info.version} (${info.mode}) with data folder ${paths.home}`);
   return engine;

@@ -17,6 +17,13 @@ export interface JobSpec<T> {
   run: (ctx: OperationContext) => Promise<T>;
   /** Turn the result into the JSON summary kept in history (default: the result itself). */
   summarize?: (result: T) => unknown;
+  /**
+   * A job can finish its work and still have bad news (a verification that found damage): return the
+   * error to record the job as failed, with its summary kept so the details can be shown.
+   */
+  verdict?: (result: T) => UserError | null;
+  /** What was done so far, kept as the summary when the job fails or is cancelled part-way (e.g. a restore). */
+  partialSummary?: () => unknown;
 }
 
 export interface JobManagerOptions {
@@ -146,9 +153,15 @@ export class JobManager {
     const { job } = running;
     try {
       const result = await spec.run(ctx);
-      job.status = 'succeeded';
       job.summary = spec.summarize ? spec.summarize(result) : (result ?? null);
+      const verdict = spec.verdict?.(result) ?? null;
+      job.status = verdict ? 'failed' : 'succeeded';
+      if (verdict) {
+        job.error = verdict.toJSON();
+        this.appendLog(running, 'warn', `${verdict.message} ${verdict.details ?? ''}`.trim());
+      }
     } catch (err) {
+      job.summary = spec.partialSummary?.() ?? null;
       // Cancel is a result, not a failure (STYLE 7).
       if (running.controller.signal.aborted) {
         job.status = 'canceled';

@@ -1,5 +1,8 @@
 // Numbered migrations (STYLE 9): migration N takes the database from user_version N-1 to N.
 import type Database from 'better-sqlite3';
 import { up as m001 } from './001-initial';
+import { up as m002 } from './002-verify';
+import { up as m003 } from './003-checklist';
+import { up as m004 } from './004-schedule';
 
-export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [m001];
+export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [m001, m002, m003, m004];

@@ -1,0 +1,88 @@
+// The storage check for a saved profile, as a job: connect MongoDB and R2 (nothing else), compare, and
+// keep the summary in history and the full list as a CSV file in the data folder's reports/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConsistencyResult } from '../../../shared/api/verify';
+import { userError, type UserError } from '../../../shared/errors';
+import type { Job, OperationContext } from '../../../shared/jobs';
+import type { Engine } from '../engine';
+import { createR2Client, requireR2Endpoint } from '../connections/r2';
+import { secretContext } from '../profiles/connect';
+import { requireSecret } from '../profiles/secrets';
+import { connectProfileMongo } from '../verify/profile-location';
+import { checkConsistency } from './check';
+
+/** How many items of each list the job summary (and so the history) keeps; the CSV file has all. */
+export const SUMMARY_LIST_LIMIT = 200;
+const MAX_CSV_BYTES = 20 * 1024 * 1024;
+
+export function reportsDir(engine: Engine): string {
+  return path.join(engine.paths.home, 'reports');
+}
+
+export async function runCheck(engine: Engine, name: string, ctx: OperationContext, csvFile: string | null): Promise<ConsistencyResult> {
+  const profile = engine.profiles.get(name);
+  const mapping = profile.fileRecords;
+  if (!mapping) throw noMapping(name);
+  ctx.onProgress({ phase: 'Connecting', message: name });
+  const mongo = await connectProfileMongo(engine, profile);
+  const r2 = createR2Client({
+    endpoint: requireR2Endpoint(profile.r2),
+    region: profile.r2.region,
+    accessKeyId: profile.r2.accessKeyId,
+    secretAccessKey: await requireSecret(secretContext(engine), profile, 'r2SecretAccessKey'),
+    forcePathStyle: profile.r2.forcePathStyle,
+  });
+  try {
+    if (csvFile) fs.mkdirSync(path.dirname(csvFile), { recursive: true, mode: 0o700 });
+    const result = await checkConsistency(
+      { mongo: { client: mongo.client, database: mongo.database }, r2: { client: r2, bucket: profile.r2.bucket }, mapping, tmpDir: engine.paths.tmp },
+      ctx,
+      { csvFile, listLimit: SUMMARY_LIST_LIMIT },
+    );
+    ctx.log(result.ok ? 'info' : 'warn', `${result.records} records, ${result.objects} files: ${result.missing.count} missing, ${result.sizeMismatches.count} with another size, ${result.orphans.count} without a record, ${result.deletedWithObject.count} left over from deleted records.`);
+    return result;
+  } finally {
+    r2.destroy();
+    await mongo.close();
+  }
+}
+
+function noMapping(name: string): UserError {
+  return userError(
+    'INVALID_INPUT',
+    'File records not set up',
+    `The connection "${name}" does not say which collection holds the file records.`,
+    'Open Settings, edit the connection and use "Find file records", then run the check again.',
+  );
+}
+
+export function startCheckJob(engine: Engine, name: string): Job {
+  const profile = engine.profiles.get(name);
+  if (!profile.fileRecords) throw noMapping(profile.name);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const csvFile = path.join(reportsDir(engine), `storage-check-${stamp}.csv`);
+  return engine.jobs.start({
+    kind: 'consistency',
+    title: `Storage check of "${profile.name}"`,
+    profile: profile.name,
+    // Findings are the check's result, not a failure of the job: the job fails only when it cannot run.
+    run: (ctx) => runCheck(engine, profile.name, ctx, csvFile),
+  });
+}
+
+/** The CSV file of a finished storage check, for a download in the UI. */
+export function checkCsv(engine: Engine, id: string): { fileName: string; csv: string } {
+  const item = engine.history.get(id);
+  const parsed = ConsistencyResult.safeParse(item.summary);
+  const file = parsed.success ? parsed.data.csvFile : null;
+  const dir = reportsDir(engine);
+  // The path comes from our own history, but only files in reports/ are ever read back.
+  if (item.kind !== 'consistency' || !file || path.dirname(path.resolve(file)) !== path.resolve(dir) || !fs.existsSync(file)) {
+    throw userError('NOT_FOUND', 'List not found', 'The full list of this storage check is not available.', 'Run the storage check again.');
+  }
+  if (fs.statSync(file).size > MAX_CSV_BYTES) {
+    throw userError('INVALID_INPUT', 'List too large', 'The full list is too large to download here.', `Open the file ${file} on this computer.`);
+  }
+  return { fileName: path.basename(file), csv: fs.readFileSync(file, 'utf8') };
+}

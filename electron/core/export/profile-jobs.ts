@@ -1,0 +1,63 @@
+// Export and mongodump import for a saved profile, as jobs (shared by the API handlers and the CLI).
+import type { ExportResult, ImportResult } from '../../../shared/api/verify';
+import type { Job } from '../../../shared/jobs';
+import type { Engine } from '../engine';
+import { openBackupLocation } from '../backup/location';
+import { locationLockKey } from '../backup/profile-jobs';
+import { Repository } from '../repository';
+import { openProfileLocation } from '../verify/profile-location';
+import { lockShared } from '../verify/verify';
+import { exportSnapshot } from './export';
+import { importMongodump } from './import-mongodump';
+
+export interface ExportInput {
+  profile: string;
+  snapshot: string;
+  to: string;
+  zip: boolean;
+  passphrase?: string;
+}
+
+export function startExportJob(engine: Engine, input: ExportInput): Job {
+  const profile = engine.profiles.get(input.profile);
+  if (input.passphrase) engine.secrets.add(input.passphrase);
+  return engine.jobs.start({
+    kind: 'export',
+    title: `Export of ${input.snapshot === 'latest' ? 'the latest backup' : `backup ${input.snapshot.slice(0, 8)}`} of "${profile.name}"${input.zip ? ' as a zip file' : ''}`,
+    profile: profile.name,
+    run: async (ctx): Promise<ExportResult> => {
+      const location = await openProfileLocation(engine, profile.name, input.passphrase);
+      try {
+        const repo = await Repository.open(location.store, { passphrase: location.passphrase });
+        const lock = await lockShared(location.store, ctx, 'export'); // prune must not delete what is being read
+        try {
+          return await exportSnapshot(repo, { snapshot: input.snapshot, to: input.to, zip: input.zip, profile: profile.name, tmpDir: engine.paths.tmp }, ctx);
+        } finally {
+          await lock?.release().catch(() => undefined);
+        }
+      } finally {
+        location.close();
+      }
+    },
+  });
+}
+
+export function startImportJob(engine: Engine, input: { profile: string; from: string; passphrase?: string }): Job {
+  const profile = engine.profiles.get(input.profile);
+  if (input.passphrase) engine.secrets.add(input.passphrase);
+  return engine.jobs.start({
+    kind: 'import',
+    title: `Import of a mongodump folder into the backups of "${profile.name}"`,
+    profile: profile.name,
+    locks: [locationLockKey(profile)],
+    run: async (ctx): Promise<ImportResult> => {
+      const location = await openProfileLocation(engine, profile.name, input.passphrase);
+      try {
+        const { repo } = await openBackupLocation(location.store, { passphrase: location.passphrase, createIfEmpty: true });
+        return await importMongodump(repo, { from: input.from, profile: profile.name, appVersion: engine.info.version }, ctx);
+      } finally {
+        location.close();
+      }
+    },
+  });
+}

@@ -1,0 +1,219 @@
+// Verification of restore points (DESIGN §5, docs/backup-format.md §11). Quick: the location's header,
+// every restore point file, the verified restore points' file lists, and every blob they name present
+// with a plausible size. Full: every blob also read, decrypted, decompressed and hashed, database chunks
+// parsed document by document. Sampled: quick, plus a slice of the blobs read in full. Optionally a test
+// restore of the database part. Every problem names its restore point, logical path and blob.
+import type { MongoClient } from 'mongodb';
+import { UserError } from '../../../shared/errors';
+import type { OperationContext } from '../../../shared/jobs';
+import type { VerifyDepth, VerifyProblem, VerifyResult } from '../../../shared/api/verify';
+import { acquire, blobPath, Repository, type BlobStore, type Lock, type SnapshotHeader } from '../repository';
+import { snapshotNotFound } from '../repository/errors';
+import { BlobIndex, BlobState } from './blob-index';
+import { metadataProblems } from './bson-check';
+import { InspectingStore } from './inspecting-store';
+import { ProblemLog, plausibleStoredSize } from './problems';
+import { planReads, readBlobs } from './read-blobs';
+import { inSlice, type Slice } from './sample';
+import { readSnapshotHeaders, scanManifest } from './scan';
+import { testRestore, type MongoParts } from './test-restore';
+
+export interface VerifyPorts {
+  store: BlobStore;
+  passphrase?: string;
+  /** The MongoDB server the backup came from: the test restore uses a scratch database on it. */
+  mongo?: MongoClient | null;
+}
+
+export interface VerifyOptions {
+  /** A snapshot id, 'latest' (of `profile` when it has any) or 'all'. */
+  snapshot: string;
+  depth: VerifyDepth;
+  profile?: string;
+  /** Sampled depth: the slice of the blob-id space to read (or how to find it from the location's id). */
+  slice?: Slice | ((repoId: string) => Slice);
+  testRestore?: boolean;
+  /** Blob reads in flight (default 8). */
+  concurrency?: number;
+  onBlobRead?: (id: string) => void;
+}
+
+/** The result before the caller adds sampling coverage (which lives in the history). */
+export type CoreVerifyResult = Omit<VerifyResult, 'sample' | 'samplePercent'> & { slice: Slice | null };
+
+export function pickTargets(headers: SnapshotHeader[], damaged: string[], snapshot: string, profile?: string): SnapshotHeader[] {
+  const none = () => new UserError({ code: 'SNAPSHOT_NOT_FOUND', title: 'No backups yet', message: 'There is no backup in this backup location yet.', hint: 'Make a backup first, then verify it.' });
+  if (snapshot === 'all') {
+    if (headers.length === 0 && damaged.length === 0) throw none();
+    return headers;
+  }
+  if (snapshot === 'latest') {
+    const own = profile ? headers.filter((h) => h.profile === profile) : [];
+    const pool = own.length > 0 ? own : headers;
+    if (pool.length === 0) {
+      if (damaged.length > 0) return []; // the only restore points are unreadable: reported as problems
+      throw none();
+    }
+    return [pool[pool.length - 1]];
+  }
+  const found = headers.find((h) => h.id === snapshot);
+  if (found) return [found];
+  if (damaged.includes(snapshot)) return []; // reported as a problem already
+  throw snapshotNotFound(snapshot);
+}
+
+/** A shared lock for a job that only reads the location (verify, export), so prune waits for it. */
+export async function lockShared(store: BlobStore, ctx: OperationContext, operation = 'verify'): Promise<Lock | null> {
+  try {
+    return await acquire(store, 'shared', { signal: ctx.signal, operation, log: ctx.log });
+  } catch (err) {
+    // A read-only drive or key can still be verified; only a prune running meanwhile could confuse it.
+    if (err instanceof UserError && err.code === 'DEST_NOT_WRITABLE') {
+      ctx.log('warn', 'The backup location is read-only: verifying without a lock.');
+      return null;
+    }
+    throw err;
+  }
+}
+
+export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, ctx: OperationContext): Promise<CoreVerifyResult> {
+  const started = Date.now();
+  const store = new InspectingStore(ports.store);
+  ctx.onProgress({ phase: 'Opening the backup location', unit: 'steps', done: 0, total: null, bytesDone: 0, bytesTotal: null, message: ports.store.describe() });
+  const repo = await Repository.open(store, { passphrase: ports.passphrase });
+  const lock = await lockShared(ports.store, ctx);
+  try {
+    const problems = new ProblemLog();
+    const { headers, damaged } = await readSnapshotHeaders(repo, problems);
+    const targets = pickTargets(headers, damaged, options.snapshot, options.profile);
+    const index = new BlobIndex();
+    const mongoParts = new Map<string, MongoParts>();
+    const metadata: { snapshotId: string; path: string; collection: string; chunks: { id: string; size: number }[] }[] = [];
+    let entries = 0;
+
+    for (const [i, header] of targets.entries()) {
+      ctx.onProgress({ phase: 'Reading the list of backed-up items', unit: 'restore points', done: i, total: targets.length, message: header.createdAt });
+      const parts: MongoParts = { collections: [], metadata: [] };
+      mongoParts.set(header.id, parts);
+      entries += await scanManifest(repo, store, header, index, problems, {
+        signal: ctx.signal,
+        onEntry: (e) => {
+          // Only a test restore needs the collections' chunk lists; metadata files are few and small.
+          if (e.kind === 'mongo-collection' && options.testRestore) parts.collections.push(e);
+          if (e.kind === 'mongo-metadata') {
+            parts.metadata.push(e);
+            metadata.push({ snapshotId: header.id, path: e.path, collection: e.collection, chunks: e.chunks });
+          }
+        },
+      });
+    }
+
+    await checkPresence(repo, index, ctx);
+    const slice = options.depth !== 'sampled' || !options.slice ? null : typeof options.slice === 'function' ? options.slice(repo.id) : options.slice;
+    const include = slice ? (id: string) => inSlice(id, slice) : undefined;
+    let totals = { blobsRead: 0, bytesRead: 0, documents: 0 };
+    if (options.depth !== 'quick') {
+      const plan = planReads(index, include);
+      const phase = options.depth === 'full' ? 'Reading and checking all backed-up data' : 'Reading and checking a sample of the data';
+      ctx.onProgress({ phase, unit: 'pieces', done: 0, total: plan.blobs, bytesDone: 0, bytesTotal: plan.bytes, message: '' });
+      totals = await readBlobs(repo, store, index, {
+        signal: ctx.signal,
+        concurrency: options.concurrency ?? 8,
+        include,
+        onBlobRead: options.onBlobRead,
+        onProgress: (blobs, bytes) => ctx.onProgress({ done: blobs, bytesDone: bytes }),
+      });
+      for (const m of metadata) await checkMetadata(repo, index, m, problems);
+    }
+    await namePaths(repo, store, targets, index, problems, ctx.signal);
+
+    let restored = { collections: 0, documents: 0 };
+    if (options.testRestore) {
+      const target = targets[targets.length - 1];
+      const parts = target ? mongoParts.get(target.id) : undefined;
+      if (!ports.mongo) throw new UserError({ code: 'INVALID_INPUT', title: 'No database connection', message: 'A test restore needs the MongoDB connection of the profile.', hint: 'Check the connection in Settings, or verify without a test restore.' });
+      if (target && parts && parts.collections.length > 0) restored = await testRestore(repo, ports.mongo, target.id, parts, problems, ctx);
+      else ctx.log('info', 'This restore point has no database part: nothing to test-restore.');
+    }
+
+    return {
+      ok: problems.count === 0,
+      snapshotId: options.snapshot === 'all' ? null : (targets[0]?.id ?? (/^[0-9a-f]{32}$/.test(options.snapshot) ? options.snapshot : null)),
+      depth: options.depth,
+      testRestore: options.testRestore ?? false,
+      location: ports.store.describe(),
+      repoId: repo.id,
+      snapshots: [
+        ...targets.map((h) => ({ id: h.id, createdAt: h.createdAt, tags: h.tags, ok: problems.of(h.id) === 0, problems: problems.of(h.id) })),
+        ...damaged.filter((id) => options.snapshot === 'all' || options.snapshot === id).map((id) => ({ id, createdAt: '', tags: [], ok: false, problems: problems.of(id) })),
+      ],
+      checked: {
+        snapshots: targets.length,
+        entries,
+        blobs: index.blobs.size,
+        blobsRead: totals.blobsRead,
+        bytesRead: totals.bytesRead,
+        documents: totals.documents,
+        metadataFiles: options.depth === 'quick' ? 0 : metadata.length,
+        restoredCollections: restored.collections,
+        restoredDocuments: restored.documents,
+      },
+      slice,
+      problems: problems.items,
+      problemCount: problems.count,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    await lock?.release().catch((err: unknown) => ctx.log('warn', `Could not remove the lock file: ${err instanceof Error ? err.message : String(err)}`));
+  }
+}
+
+/** One listing of blobs/: every named blob must be there, with a size its content can have. */
+async function checkPresence(repo: Repository, index: BlobIndex, ctx: OperationContext): Promise<void> {
+  let listed = 0;
+  ctx.onProgress({ phase: 'Checking that every piece of data is there', unit: 'files', done: 0, total: null, bytesDone: 0, bytesTotal: null, message: '' });
+  for await (const blob of repo.listBlobs()) {
+    if (++listed % 1000 === 0) {
+      ctx.signal.throwIfAborted();
+      ctx.onProgress({ done: listed });
+    }
+    const info = index.blobs.get(blob.id);
+    if (!info || info.state !== BlobState.Unchecked) continue;
+    if (plausibleStoredSize(blob.size, info.size, repo.encrypted)) info.state = BlobState.Present;
+    else index.markBad(blob.id, { code: 'wrong-size', why: `the file is ${blob.size} bytes, which cannot hold ${info.size} bytes of content` });
+  }
+  for (const [id, info] of index.blobs) if (info.state === BlobState.Unchecked) index.markBad(id, { code: 'missing', why: 'the file is missing' });
+}
+
+async function checkMetadata(repo: Repository, index: BlobIndex, m: { snapshotId: string; path: string; collection: string; chunks: { id: string }[] }, problems: ProblemLog): Promise<void> {
+  if (m.chunks.some((c) => index.bad.has(c.id))) return; // reported as a damaged blob
+  const data = Buffer.concat(await Promise.all(m.chunks.map((c) => repo.getBlob(c.id))));
+  const wrong = metadataProblems(data, m.collection);
+  if (wrong.length > 0) {
+    problems.add({ snapshotId: m.snapshotId, path: m.path, blob: m.chunks[0]?.id ?? null, file: m.chunks[0] ? blobPath(m.chunks[0].id) : null, code: 'metadata-invalid', message: `${m.path} cannot be used by mongorestore: ${wrong.join('; ')}.` });
+  }
+}
+
+/** A second, cheap pass over the file lists: every item that uses a damaged blob, by name. */
+async function namePaths(repo: Repository, store: InspectingStore, targets: SnapshotHeader[], index: BlobIndex, problems: ProblemLog, signal: AbortSignal): Promise<void> {
+  const dataBad = [...index.bad.keys()].filter((id) => index.blobs.get(id)?.state === BlobState.Bad);
+  if (dataBad.length === 0) return;
+  const bad = new Set(dataBad);
+  const quiet = new ProblemLog(); // part problems were reported by the first pass
+  for (const header of targets) {
+    const named: VerifyProblem[] = [];
+    await scanManifest(repo, store, header, new BlobIndex(), quiet, {
+      signal,
+      onEntry: (entry) => {
+        if (!('chunks' in entry)) return;
+        entry.chunks.forEach((c, i) => {
+          if (!bad.has(c.id)) return;
+          const b = index.bad.get(c.id)!;
+          const what = entry.chunks.length > 1 ? `Piece ${i + 1} of ${entry.chunks.length} of this item` : 'This item';
+          named.push({ snapshotId: header.id, path: entry.path, blob: c.id, file: blobPath(c.id), code: b.code, message: `${what} is damaged: ${b.why}.` });
+        });
+      },
+    });
+    named.forEach((p) => problems.add(p));
+  }
+}

@@ -1,0 +1,218 @@
+// Proving backups, checking storage and exporting: verification of restore points, the storage
+// consistency checker (database records vs bucket objects), export to plain formats and mongodump import.
+import { z } from 'zod';
+import { Job } from '../jobs';
+import { ProfileName } from '../profile';
+import { method } from './method';
+
+const SnapshotId = z.string().regex(/^[0-9a-f]{32}$/);
+const IsoTime = z.string();
+/** Typed by a person when the profile does not remember it; never stored, never echoed back. */
+const Passphrase = z.string().min(1).max(1024);
+
+export const VERIFY_DEPTHS = ['quick', 'sampled', 'full'] as const;
+export const VerifyDepth = z.enum(VERIFY_DEPTHS);
+export type VerifyDepth = z.infer<typeof VerifyDepth>;
+
+/** What can be wrong; every problem also names its restore point, logical path and blob where known. */
+export const VERIFY_PROBLEM_CODES = [
+  'missing', // a blob file the restore point needs is not there
+  'wrong-size', // a blob file is shorter/longer than its content can be
+  'hash-mismatch', // a blob's content does not match its id
+  'cannot-decrypt', // authentication failed: changed, damaged, or another key
+  'cannot-decompress', // the gzip stream is broken
+  'damaged', // damaged in another way (unknown encoding flag, read error)
+  'bson-parse-error', // a database chunk does not parse document by document
+  'count-mismatch', // a database chunk holds another number of documents than the manifest says
+  'metadata-invalid', // a <collection>.metadata.json does not follow mongodump's rules
+  'manifest-damaged', // a line of the file list cannot be read
+  'entries-mismatch', // the file list has another number of entries than the restore point says
+  'snapshot-damaged', // the restore point file itself cannot be read
+  'snapshot-replaced', // the restore point file holds another restore point (copied over)
+  'restore-failed', // test restore: the scratch database could not be filled
+  'restore-count-mismatch', // test restore: another number of documents than the backup holds
+  'restore-index-mismatch', // test restore: indexes differ from the backup's definitions
+] as const;
+export const VerifyProblemCode = z.enum(VERIFY_PROBLEM_CODES);
+export type VerifyProblemCode = z.infer<typeof VerifyProblemCode>;
+
+export const VerifyProblem = z.object({
+  snapshotId: SnapshotId.nullable(),
+  /** Logical path in the restore point (`mongo/db/coll.bson`, `r2/bucket/key`), or null (file list, restore point file). */
+  path: z.string().nullable(),
+  blob: z.string().nullable(),
+  /** The file in the backup location (`blobs/ab/ab…`, `snapshots/…`), when one is at fault. */
+  file: z.string().nullable(),
+  code: VerifyProblemCode,
+  message: z.string(),
+});
+export type VerifyProblem = z.infer<typeof VerifyProblem>;
+
+export const VerifiedSnapshot = z.object({
+  id: SnapshotId,
+  createdAt: IsoTime,
+  tags: z.array(z.string()),
+  ok: z.boolean(),
+  problems: z.number().int().nonnegative(),
+});
+
+export const VerifyResult = z.object({
+  ok: z.boolean(),
+  /** The restore point verified, when it was one (null for "all"). */
+  snapshotId: SnapshotId.nullable(),
+  depth: VerifyDepth,
+  samplePercent: z.number().nullable(),
+  testRestore: z.boolean(),
+  location: z.string(),
+  repoId: z.string(),
+  snapshots: z.array(VerifiedSnapshot),
+  checked: z.object({
+    snapshots: z.number().int(),
+    entries: z.number().int(),
+    blobs: z.number().int(),
+    blobsRead: z.number().int(),
+    bytesRead: z.number(),
+    documents: z.number().int(),
+    metadataFiles: z.number().int(),
+    restoredCollections: z.number().int(),
+    restoredDocuments: z.number().int(),
+  }),
+  /** Sampled runs: the slice of the blob-id space read this time (percent from..to) and overall coverage. */
+  sample: z.object({ fromPercent: z.number(), toPercent: z.number(), coveredPercent: z.number(), lastCompleteAt: IsoTime.nullable() }).nullable(),
+  problems: z.array(VerifyProblem),
+  /** All problems; `problems` lists at most the first 500. */
+  problemCount: z.number().int(),
+  durationMs: z.number(),
+});
+export type VerifyResult = z.infer<typeof VerifyResult>;
+
+export const SnapshotVerification = z.object({
+  verifiedAt: IsoTime,
+  depth: VerifyDepth,
+  ok: z.boolean(),
+  problems: z.number().int(),
+  testRestore: z.boolean(),
+});
+export type SnapshotVerification = z.infer<typeof SnapshotVerification>;
+
+export const VerifyCoverage = z.object({ coveredPercent: z.number(), roundStartedAt: IsoTime, lastCompleteAt: IsoTime.nullable() });
+
+export const VerifyStatus = z.object({
+  /** The latest verification of each restore point, by snapshot id. */
+  snapshots: z.record(z.string(), SnapshotVerification),
+  coverage: VerifyCoverage.nullable(),
+});
+export type VerifyStatus = z.infer<typeof VerifyStatus>;
+
+export const VerifyTarget = z.object({
+  id: SnapshotId,
+  createdAt: IsoTime,
+  tags: z.array(z.string()),
+  profile: z.string(),
+  entries: z.number().int(),
+  bytes: z.number(),
+  hasDatabase: z.boolean(),
+  verification: SnapshotVerification.nullable(),
+});
+export type VerifyTarget = z.infer<typeof VerifyTarget>;
+
+export const VerifyTargets = z.object({
+  location: z.string(),
+  /** Newest first. */
+  snapshots: z.array(VerifyTarget),
+  /** Restore point files that cannot be read (a verification names them). */
+  damaged: z.array(z.string()),
+});
+export type VerifyTargets = z.infer<typeof VerifyTargets>;
+
+export const VerifyRequest = z
+  .object({
+    profile: ProfileName,
+    /** A snapshot id, 'latest' or 'all'. */
+    snapshot: z.union([SnapshotId, z.literal('latest'), z.literal('all')]).default('latest'),
+    depth: VerifyDepth.default('quick'),
+    samplePercent: z.number().min(0.1).max(100).default(10),
+    testRestore: z.boolean().default(false),
+    passphrase: Passphrase.optional(),
+  })
+  .strict();
+export type VerifyRequest = z.input<typeof VerifyRequest>;
+
+// ---- storage consistency ----
+
+const Listed = <T extends z.ZodRawShape>(item: T) => z.object({ count: z.number().int(), bytes: z.number(), items: z.array(z.object(item)) });
+
+export const ConsistencyResult = z.object({
+  ok: z.boolean(),
+  database: z.string(),
+  collection: z.string(),
+  keyField: z.string(),
+  sizeField: z.string().nullable(),
+  deletedField: z.string().nullable(),
+  bucket: z.string(),
+  records: z.number().int(),
+  deletedRecords: z.number().int(),
+  recordsWithoutKey: z.number().int(),
+  objects: z.number().int(),
+  objectBytes: z.number(),
+  /** Live records whose object is not in the bucket. */
+  missing: Listed({ key: z.string(), recordId: z.string(), recordSize: z.number().nullable() }),
+  /** Objects no record points to. */
+  orphans: Listed({ key: z.string(), size: z.number() }),
+  /** Records whose size field differs from the object's size. */
+  sizeMismatches: Listed({ key: z.string(), recordId: z.string(), recordSize: z.number(), objectSize: z.number() }),
+  /** Soft-deleted records whose object still exists. */
+  deletedWithObject: Listed({ key: z.string(), recordId: z.string(), size: z.number() }),
+  /** Findings in all four lists together (0: records and bucket agree). */
+  problems: z.number().int(),
+  /** How many items each list above holds at most (the CSV file has all). */
+  listLimit: z.number().int(),
+  csvFile: z.string().nullable(),
+  durationMs: z.number(),
+});
+export type ConsistencyResult = z.infer<typeof ConsistencyResult>;
+
+// ---- export / import ----
+
+export const ExportResult = z.object({
+  snapshotId: SnapshotId,
+  target: z.string(),
+  zip: z.boolean(),
+  files: z.number().int(),
+  bytes: z.number(),
+  /** Entries whose names had to be changed to be safe as file names (listed in the export manifest). */
+  renamed: z.number().int(),
+  /** Symbolic links, kept in the export manifest only (never created). */
+  symlinks: z.number().int(),
+  durationMs: z.number(),
+});
+export type ExportResult = z.infer<typeof ExportResult>;
+
+export const ImportResult = z.object({
+  snapshotId: SnapshotId,
+  createdAt: IsoTime,
+  databases: z.array(z.string()),
+  collections: z.number().int(),
+  documents: z.number().int(),
+  bytes: z.number(),
+  durationMs: z.number(),
+});
+export type ImportResult = z.infer<typeof ImportResult>;
+
+const Profile = z.object({ profile: ProfileName }).strict();
+const ProfileLocation = z.object({ profile: ProfileName, passphrase: Passphrase.optional() }).strict();
+const PathText = z.string().min(1).max(4096);
+
+export const verifyMethods = {
+  'verify.targets': method(ProfileLocation, VerifyTargets, 'Restore points of a profile that can be verified, newest first, with their last verification.'),
+  'verify.start': method(VerifyRequest, Job, 'Verify restore points (quick, sampled or full, optionally with a test restore); returns the job.'),
+  'verify.status': method(Profile, VerifyStatus, 'The latest verification of each restore point of a profile, and sampled coverage.'),
+  'check.start': method(Profile, Job, 'Compare the file records in MongoDB with the objects in R2 (read-only); returns the job.'),
+  'check.csv': method(z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ fileName: z.string(), csv: z.string() }), 'The full result of a storage check as CSV.'),
+  'export.start': method(
+    z.object({ profile: ProfileName, snapshot: z.union([SnapshotId, z.literal('latest')]), to: PathText, zip: z.boolean().default(false), passphrase: Passphrase.optional() }).strict(),
+    Job,
+    'Write a restore point out as a mongodump folder plus files (or one zip); never overwrites.',
+  ),
+  'export.importMongodump': method(z.object({ profile: ProfileName, from: PathText, passphrase: Passphrase.optional() }).strict(), Job, 'Make a restore point from an existing mongodump folder (plain or --gzip).'),
+} as const;
