@@ -14,11 +14,12 @@ test.afterEach(async () => {
 const SCREENS = [
   { name: 'Dashboard', heading: 'Dashboard', file: 'dashboard' },
   { name: 'Backup', heading: 'Backup is not available yet', file: 'backup' },
-  { name: 'Verify', heading: 'Verify is not available yet', file: 'verify' },
-  { name: 'Restore', heading: 'Restore is not available yet', file: 'restore' },
-  { name: 'Pre-update checklist', heading: 'The pre-update checklist is not available yet', file: 'checklist' },
+  { name: 'Verify', heading: 'Nothing to verify yet', file: 'verify' },
+  { name: 'Storage check', heading: 'Storage check', file: 'storage-check' },
+  { name: 'Restore', heading: 'Roll back to an earlier state', file: 'restore' },
+  { name: 'Pre-update checklist', heading: 'Pre-update checklist', file: 'checklist' },
   { name: 'History', heading: 'History', file: 'history' },
-  { name: 'Support', heading: 'The support bundle is not available yet', file: 'support' },
+  { name: 'Support', heading: 'Support bundle', file: 'support' },
   { name: 'Settings', heading: 'Settings', file: 'settings' },
 ];
 

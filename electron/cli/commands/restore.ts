@@ -1,0 +1,135 @@
+// `pci-maint restore`: roll a connection back to a restore point. It always shows the plan first;
+// then it asks for "RESTORE" on a terminal, and refuses (exit 2) without --yes anywhere else, so a
+// script never restores by accident. Exit 0 restored and checked, 1 failed / incomplete / cancelled,
+// 2 wrong usage or not confirmed. The passphrase comes from PCI_BACKUP_PASSPHRASE or the secret store.
+import readline from 'node:readline/promises';
+import { Option, type Command } from 'commander';
+import { RESTORE_CONFIRM_WORD, RestoreScope, type RestoreSummary } from '../../../shared/api/restore';
+import { userError } from '../../../shared/errors';
+import type { Job } from '../../../shared/jobs';
+import type { Engine } from '../../core/engine';
+import { planView } from '../../core/restore/plan';
+import { planRestore, startRestoreJob } from '../../core/restore/profile-jobs';
+import { EXIT_FAILED, EXIT_USAGE, type CliContext, type GlobalOptions } from '../program';
+import { ProgressLine } from '../progress';
+import { withEngine } from './profile';
+import { planText, summaryText } from './restore-text';
+
+interface RestoreOpts {
+  profile: string;
+  snapshot: string;
+  only?: 'mongo' | 'r2' | 'files';
+  collections?: string;
+  prefix: string[];
+  to?: string;
+  removeExtra?: boolean;
+  safetySnapshot: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+const usage = (message: string, hint: string) => userError('INVALID_INPUT', 'Wrong usage', message, hint);
+
+/** The parts to restore from the options: --collections / --prefix alone restore only what they name. */
+export function scopeFrom(o: Pick<RestoreOpts, 'only' | 'collections' | 'prefix' | 'to'>): RestoreScope {
+  const collections = o.collections ? o.collections.split(',').map((c) => c.trim()).filter(Boolean) : null;
+  const prefixes = o.prefix.length > 0 ? o.prefix : null;
+  const narrowed = Boolean(collections || prefixes);
+  const part = (name: 'mongo' | 'r2' | 'files', named: boolean) => (o.only ? o.only === name : narrowed ? named : true);
+  const scope = RestoreScope.parse({
+    database: part('mongo', Boolean(collections)),
+    collections,
+    bucket: part('r2', Boolean(prefixes)),
+    prefixes,
+    folders: part('files', false),
+    folderTarget: o.to ?? null,
+  });
+  if (collections && !scope.database) throw usage('--collections only applies to the database.', 'Leave out --only, or use --only mongo.');
+  if (prefixes && !scope.bucket) throw usage('--prefix only applies to the files in R2.', 'Leave out --only, or use --only r2.');
+  return scope;
+}
+
+async function follow(engine: Engine, job: Job, showProgress: boolean): Promise<Job> {
+  const line = new ProgressLine();
+  const off = engine.jobs.onUpdate((j) => {
+    if (j.id === job.id && showProgress && j.status === 'running') line.update(j.progress);
+  });
+  const cancel = () => engine.jobs.cancel(job.id);
+  process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
+  try {
+    return await engine.jobs.wait(job.id);
+  } finally {
+    off();
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+    line.clear();
+  }
+}
+
+async function confirmed(ctx: CliContext): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`\nType ${RESTORE_CONFIRM_WORD} to roll back now (anything else stops here): `);
+    return answer.trim() === RESTORE_CONFIRM_WORD;
+  } finally {
+    rl.close();
+    ctx.io.err('');
+  }
+}
+
+export function registerRestore(program: Command, ctx: CliContext): void {
+  program
+    .command('restore')
+    .description('roll the database, the R2 bucket and the configuration folders back to a restore point (shows the plan first)')
+    .requiredOption('--profile <name>', 'the connection to restore')
+    .requiredOption('--snapshot <id>', 'the restore point, or "latest" (the newest backup of this connection that is not a safety backup)')
+    .addOption(new Option('--only <part>', 'restore one part only: mongo (database), r2 (files), files (configuration folders)').choices(['mongo', 'r2', 'files']))
+    .option('--collections <names>', 'only these collections, comma-separated (restores only the database unless --only says otherwise)')
+    .option('--prefix <prefix>', 'only files whose key starts with this (repeatable; restores only R2 unless --only says otherwise)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--to <folder>', 'write the configuration folders under this folder instead of their original places')
+    .option('--remove-extra', 'also delete files in R2 that are not in the restore point (they are kept otherwise)')
+    .option('--no-safety-snapshot', 'do not back up what exists now first (then the restore cannot be undone)')
+    .option('--dry-run', 'only show the plan; change nothing')
+    .option('--yes', 'do not ask for confirmation (required when not run in a terminal)')
+    .action(async (opts: RestoreOpts, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const scope = scopeFrom(opts);
+      await withEngine(ctx, globals, async (engine) => {
+        const plan = await planRestore(engine, { profile: opts.profile, snapshot: opts.snapshot, scope });
+        const shown = planView(plan, 1000);
+        const print = (extra: Record<string, unknown>) => ctx.io.out(JSON.stringify({ plan: shown, ...extra }));
+        if (!globals.json) ctx.io.out(planText(plan).join('\n'));
+        if (opts.dryRun) {
+          if (globals.json) print({ ok: true, dryRun: true });
+          else ctx.io.out('\nNothing was changed (dry run).');
+          return;
+        }
+        if (!opts.yes && !(ctx.io.isTTY && process.stdin.isTTY && !globals.json)) {
+          const refusal = usage('A restore changes the database and the files, so it needs a confirmation.', 'Check the plan above, then run the command again with --yes.');
+          if (globals.json) print({ ok: false, error: refusal.toJSON() });
+          else ctx.io.err(`\nNot restored: ${refusal.message}\n${refusal.hint}`);
+          ctx.exitCode = EXIT_USAGE;
+          return;
+        }
+        if (!opts.yes && !(await confirmed(ctx))) {
+          ctx.io.err('Not restored. Nothing was changed.');
+          ctx.exitCode = EXIT_USAGE;
+          return;
+        }
+        if (!opts.safetySnapshot && !globals.json) ctx.io.err('Warning: no safety backup will be made; this restore cannot be undone from a restore point of just before.');
+        const job = startRestoreJob(engine, { plan, removeExtra: Boolean(opts.removeExtra), safety: opts.safetySnapshot ? { mode: 'take' } : { mode: 'skip' } });
+        const done = await follow(engine, job, !globals.json);
+        const summary = done.summary as RestoreSummary | null;
+        if (done.status !== 'succeeded') ctx.exitCode = EXIT_FAILED;
+        const error = done.status === 'canceled' ? userError('CANCELED', 'Cancelled', 'The restore was cancelled.', 'Every collection is either as it was or fully restored; see the summary. Run the command again to finish.').toJSON() : done.error;
+        if (globals.json) {
+          ctx.io.out(JSON.stringify({ ok: done.status === 'succeeded', jobId: done.id, status: done.status, summary, ...(error ? { error } : {}) }));
+          return;
+        }
+        if (summary) ctx.io.out(`\n${summaryText(summary).join('\n')}`);
+        if (error) ctx.io.err(`\nError: ${error.message}\n${error.hint}`);
+        else ctx.io.out('\nDone. Start PCI File Manager again and check that it works.');
+      });
+    });
+}

@@ -1,0 +1,16 @@
+// Handlers for restore and rollback (shared/api/restore.ts).
+import type { restoreMethods } from '../../../shared/api/restore';
+import type { Engine } from '../engine';
+import { planView } from '../restore/plan';
+import { cleanupProfile, planRestore, restoreChoices, snapshotContents, startRestoreJob, storedPlan } from '../restore/profile-jobs';
+import type { HandlersFor } from './types';
+
+export function restoreHandlers(engine: Engine): HandlersFor<typeof restoreMethods> {
+  return {
+    'restore.points': async ({ profile, passphrase }) => restoreChoices(engine, profile, passphrase),
+    'restore.contents': async ({ profile, passphrase, snapshot }) => snapshotContents(engine, profile, snapshot, passphrase),
+    'restore.plan': async ({ profile, passphrase, snapshot, scope }) => planView(await planRestore(engine, { profile, snapshot, scope, passphrase })),
+    'restore.start': async ({ planId, removeExtra, safety, passphrase }) => startRestoreJob(engine, { plan: storedPlan(engine, planId), removeExtra, safety, passphrase }),
+    'restore.cleanup': async ({ profile }) => ({ dropped: await cleanupProfile(engine, profile) }),
+  };
+}

@@ -1,0 +1,158 @@
+// The database part of a restore. Each collection is first built in full in a temporary collection
+// (same options, every document, every index), checked, and only then swapped in with
+// `renameCollection … dropTarget` — one atomic step per collection, so an interrupted restore never
+// leaves a half-empty collection: each one is either the old or the restored one. Documents are
+// decoded without promoting values, so every BSON type (Int64, Decimal128, -0.0, binary subtypes…)
+// is written back exactly as it was backed up.
+import { BSON, type Document } from 'bson';
+import { MongoServerError, type Db } from 'mongodb';
+import { RESTORE_PHASES } from '../../../shared/api/restore';
+import { UserError } from '../../../shared/errors';
+import type { OperationContext } from '../../../shared/jobs';
+import type { MongoCollectionEntry, Repository } from '../repository';
+import { mapMongoError } from '../connections/errors';
+import { splitDocuments } from '../verify/bson-check';
+import { tempName } from './cleanup';
+import type { CollectionMetadata } from './snapshot-index';
+
+export const DATABASE_PHASE = RESTORE_PHASES.database;
+export const SWITCH_PHASE = RESTORE_PHASES.switch;
+
+/** Keep every value's BSON type: a Double stays a Double, an Int64 an Int64. */
+export const KEEP_TYPES = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
+
+export interface WriteLimits {
+  /** Bytes of documents per insert (MongoDB: 16 MiB per document, 48 MB per message). */
+  maxBatchBytes: number;
+  /** Documents per insert (the server's maxWriteBatchSize). */
+  maxBatchDocs: number;
+}
+
+export interface StagedCollection {
+  name: string;
+  temp: string;
+  docs: number;
+}
+
+type Hook = ((point: string) => Promise<void>) | undefined;
+
+/** The server's limits for one insert, from `hello`. */
+export async function writeLimits(db: Db): Promise<WriteLimits> {
+  const hello = await db.admin().command({ hello: 1 });
+  const num = (v: unknown, fallback: number) => (typeof v === 'number' && v > 0 ? v : fallback);
+  return { maxBatchBytes: num(hello.maxBsonObjectSize, 16 * 1024 * 1024), maxBatchDocs: num(hello.maxWriteBatchSize, 100_000) };
+}
+
+/** Index definitions as `createIndexes` takes them: without the server-set `v` and `ns`, without `_id_` (always there). */
+export function indexSpecs(meta: CollectionMetadata): Document[] {
+  return meta.indexes.filter((ix) => ix.name !== '_id_').map(({ v: _v, ns: _ns, ...spec }) => spec);
+}
+
+function stagingError(name: string, err: unknown): Error {
+  if (err instanceof UserError) return err;
+  if (err instanceof MongoServerError && (err.code === 11000 || err.code === 11001)) {
+    const index = /index: (\S+)/.exec(err.message)?.[1];
+    return new UserError(
+      {
+        code: 'MONGO_ERROR',
+        title: 'Duplicate values in the restore point',
+        message: `The collection "${name}" in this restore point has two documents with the same value where ${index ? `the unique index "${index}"` : 'a unique index'} allows only one, so it cannot be restored as it was. Nothing was changed.`,
+        hint: 'Choose another restore point, or restore the other collections only ("Choose what to restore") and ask whoever helps you to fix this collection.',
+        details: `${name}: ${err.message}`,
+      },
+      { cause: err },
+    );
+  }
+  const mapped = mapMongoError(err);
+  return new UserError({ ...mapped.toJSON(), message: `${mapped.message} The collection "${name}" could not be restored; nothing was changed.` }, { cause: err });
+}
+
+/**
+ * Build `entry`'s collection in a temporary collection of run `runId`. Throws (the caller drops the
+ * temporaries) on any failure, including a document count that differs from the restore point's.
+ */
+export async function stageCollection(
+  repo: Repository,
+  db: Db,
+  runId: string,
+  entry: MongoCollectionEntry,
+  meta: CollectionMetadata,
+  limits: WriteLimits,
+  ctx: OperationContext,
+  progress: (docs: number, bytes: number, name: string) => void,
+  hook: Hook,
+  onCreated: (temp: string) => void,
+): Promise<StagedCollection> {
+  const temp = tempName(db.databaseName, runId, entry.collection);
+  try {
+    await db.command({ create: temp, ...meta.options });
+    onCreated(temp);
+    const coll = db.collection(temp);
+    let batch: Document[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      // Validation rules describe what the application may write, not what a backup holds.
+      await coll.insertMany(batch, { ordered: true, bypassDocumentValidation: true });
+      progress(batch.length, bytes, entry.collection);
+      batch = [];
+      bytes = 0;
+      await hook?.('restore-mongo-batch');
+    };
+    for (const chunk of entry.chunks) {
+      ctx.signal.throwIfAborted();
+      for (const doc of splitDocuments(await repo.getBlob(chunk.id))) {
+        if (batch.length > 0 && (bytes + doc.length > limits.maxBatchBytes || batch.length >= limits.maxBatchDocs)) await flush();
+        batch.push(BSON.deserialize(doc, KEEP_TYPES));
+        bytes += doc.length;
+      }
+      await flush(); // one chunk (≤ 4 MiB) at a time keeps memory bounded
+    }
+    ctx.signal.throwIfAborted();
+    const specs = indexSpecs(meta);
+    if (specs.length > 0) await db.command({ createIndexes: temp, indexes: specs });
+    const count = await coll.countDocuments({});
+    if (count !== entry.docs) {
+      throw new UserError({
+        code: 'MONGO_ERROR',
+        title: 'Restored collection incomplete',
+        message: `The collection "${entry.collection}" has ${count} documents after restoring, but the restore point holds ${entry.docs}. Nothing was changed.`,
+        hint: 'Try again. If it keeps happening, export a support bundle and send it to whoever helps you.',
+        details: `${temp}: ${count} of ${entry.docs}`,
+      });
+    }
+    await hook?.('restore-mongo-staged');
+    return { name: entry.collection, temp, docs: count };
+  } catch (err) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    throw stagingError(entry.collection, err);
+  }
+}
+
+/** Swap a staged collection in: the old one (if any) is replaced in one atomic rename. */
+export async function swapIn(db: Db, staged: StagedCollection): Promise<void> {
+  await db.renameCollection(staged.temp, staged.name, { dropTarget: true });
+}
+
+/** Views in an order where a view on another view comes after it. */
+export function viewOrder(views: { name: string; options: Document }[]): { name: string; options: Document }[] {
+  const out: { name: string; options: Document }[] = [];
+  const pending = [...views];
+  while (pending.length > 0) {
+    const names = new Set(pending.map((v) => v.name));
+    const ready = pending.filter((v) => !names.has(String(v.options.viewOn)) || v.options.viewOn === v.name);
+    const next = ready.length > 0 ? ready : pending.slice(0, 1); // a cycle cannot be created anyway; let MongoDB say so
+    for (const v of next) {
+      out.push(v);
+      pending.splice(pending.indexOf(v), 1);
+    }
+  }
+  return out;
+}
+
+/** Recreate a view exactly as it was defined (dropping whatever has its name now). */
+export async function recreateView(db: Db, name: string, options: Document): Promise<void> {
+  const existing = await db.listCollections({ name }, { nameOnly: true }).toArray();
+  if (existing.length > 0) await db.collection(name).drop();
+  await db.command({ create: name, ...options });
+}

@@ -1,0 +1,223 @@
+// The preview of a restore ("plan"): what exists now against what the restore point holds, in numbers
+// a person can check — documents per collection now vs then, objects to put back (missing or changed
+// now), objects that exist now but not then (kept unless the person asks), folder files to write.
+// Nothing is changed here. The plan is a plain value: the restore executes exactly this plan.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Db } from 'mongodb';
+import type { PlanCollection, PlanFolder, PlanObject, RestorePlan, RestoreScope } from '../../../shared/api/restore';
+import { userError } from '../../../shared/errors';
+import type { OperationContext } from '../../../shared/jobs';
+import type { Profile } from '../../../shared/profile';
+import type { R2ObjectEntry, Repository } from '../repository';
+import { forEachLimit } from '../repository/blob-store';
+import { folderNames } from '../sources/folders';
+import { isTempCollection } from './cleanup';
+import { refusedEntries, relativeOf } from './folders-restore';
+import { headObject, listLive, readObject, sameMetadata, sameSecond, type LiveBucket } from './r2-live';
+import { collectionNames, contentOf, readMetadata, type SnapshotIndex } from './snapshot-index';
+
+/** Objects up to this size whose ETag differs are downloaded and compared byte for byte (cheap). */
+const COMPARE_MAX_BYTES = 4 * 1024 * 1024;
+/** The clock difference S3 signatures tolerate (as the backup assumes). */
+const RECHECK_MARGIN_MS = 15 * 60_000;
+
+export interface PlanDeps {
+  repo: Repository;
+  index: SnapshotIndex;
+  profile: Profile;
+  location: string;
+  mongo: { db: Db; database: string } | null;
+  r2: LiveBucket | null;
+}
+
+type Ctx = Pick<OperationContext, 'signal' | 'log'>;
+
+export async function buildPlan(deps: PlanDeps, scope: RestoreScope, ctx: Ctx): Promise<RestorePlan> {
+  const { index } = deps;
+  const warnings = index.ignored.map((what) => `The restore point also holds the ${what}, which is not restored (a connection restores one database and one bucket).`);
+  const blobs = new Map<string, number>();
+  const need = (chunks: { id: string; size: number }[]) => chunks.forEach((c) => blobs.set(c.id, c.size));
+
+  let database: RestorePlan['database'] = null;
+  if (scope.database && index.database !== null) {
+    if (!deps.mongo) throw new Error('buildPlan: the database part needs a MongoDB connection');
+    if (index.database !== deps.mongo.database) warnings.push(`The restore point is of the database "${index.database}"; it is restored into "${deps.mongo.database}", the database this connection uses.`);
+    database = await planDatabase(deps, deps.mongo, scope.collections, need);
+  } else if (scope.collections) {
+    throw userError('INVALID_INPUT', 'No database in this restore point', 'This restore point holds no database, so no collection can be restored from it.', 'Choose another restore point, or restore the files only.');
+  }
+
+  let bucket: RestorePlan['bucket'] = null;
+  if (scope.bucket && index.bucket !== null) {
+    if (!deps.r2) throw new Error('buildPlan: the bucket part needs an R2 connection');
+    if (index.bucket !== deps.r2.bucket) warnings.push(`The restore point is of the bucket "${index.bucket}"; its files are put into "${deps.r2.bucket}", the bucket this connection uses.`);
+    bucket = await planBucket(deps.repo, index, deps.r2, scope.prefixes, need, ctx);
+  }
+
+  let folders: RestorePlan['folders'] = null;
+  if (scope.folders && index.folders.size > 0) {
+    folders = planFolders(index, deps.profile, scope.folderTarget, need, warnings);
+  }
+
+  return {
+    id: randomUUID(),
+    createdAt: new Date().toISOString(),
+    profile: deps.profile.name,
+    location: deps.location,
+    snapshot: { id: index.header.id, createdAt: index.header.createdAt, tags: index.header.tags, consistency: index.header.consistency },
+    scope,
+    database,
+    bucket,
+    folders,
+    read: { blobs: blobs.size, bytes: [...blobs.values()].reduce((a, b) => a + b, 0) },
+    warnings,
+  };
+}
+
+async function planDatabase(deps: PlanDeps, mongo: { db: Db; database: string }, chosen: string[] | null, need: (chunks: { id: string; size: number }[]) => void): Promise<NonNullable<RestorePlan['database']>> {
+  const { index, repo } = deps;
+  // A backup taken while a restore ran may hold its temporary collections: never restore those.
+  const all = collectionNames(index).filter((n) => !isTempCollection(n));
+  const names = chosen ?? all;
+  const unknown = names.filter((n) => !all.includes(n));
+  if (unknown.length > 0) {
+    throw userError('INVALID_INPUT', 'Collection not in the restore point', `The restore point has no collection named ${unknown.map((n) => `"${n}"`).join(', ')}.`, `Choose among: ${all.join(', ') || '(none)'}.`);
+  }
+  const live = new Map<string, string>();
+  for (const c of await mongo.db.listCollections({}, { nameOnly: false }).toArray()) live.set(String(c.name), String(c.type ?? 'collection'));
+  const countOf = async (name: string) => (live.get(name) === 'collection' ? mongo.db.collection(name).estimatedDocumentCount() : null);
+
+  const collections: PlanCollection[] = [];
+  for (const name of names) {
+    const data = index.collections.get(name);
+    const metaEntry = index.metadata.get(name);
+    const meta = await readMetadata(repo, metaEntry);
+    const kind = data ? 'collection' : meta.type;
+    const exists = live.has(name);
+    const docsNow = exists ? await countOf(name) : null;
+    let action: PlanCollection['action'] = kind === 'view' ? 'view' : exists ? 'replace' : 'create';
+    let note: string | null = null;
+    if (kind === 'timeseries') {
+      action = 'skip';
+      note = 'Time-series collections are not in backups (only their definition); it is left as it is.';
+    } else if (kind === 'collection' && !data) {
+      action = 'skip';
+      note = 'The restore point has no documents for it.';
+    }
+    if (action !== 'skip') {
+      if (data) need(data.chunks);
+      if (metaEntry) need(metaEntry.chunks);
+    }
+    collections.push({ name, kind, docsNow: docsNow ?? (exists ? 0 : null), docsInSnapshot: data?.docs ?? 0, bytes: data?.size ?? 0, action, note });
+  }
+  const kept: { name: string; docs: number }[] = [];
+  if (!chosen) {
+    for (const [name, type] of live) {
+      if (all.includes(name) || isTempCollection(name) || name.startsWith('system.')) continue;
+      kept.push({ name, docs: (type === 'collection' ? await mongo.db.collection(name).estimatedDocumentCount() : 0) ?? 0 });
+    }
+  }
+  return { name: mongo.database, collections, kept };
+}
+
+async function planBucket(repo: Repository, index: SnapshotIndex, live: LiveBucket, prefixes: string[] | null, need: (chunks: { id: string; size: number }[]) => void, ctx: Ctx): Promise<NonNullable<RestorePlan['bucket']>> {
+  const inScope = (key: string) => !prefixes || prefixes.some((p) => key.startsWith(p));
+  const seen = new Set<string>();
+  const put: PlanObject[] = [];
+  const extra: { key: string; size: number }[] = [];
+  const unchanged = { count: 0, bytes: 0 };
+  /** Same size, but ETag or time differ: decided with a HEAD (metadata) or a download (small content). */
+  const unsure: { entry: R2ObjectEntry; etagDiffers: boolean }[] = [];
+  // Times have whole seconds and R2's clock may differ from ours: an object last modified around or
+  // after the backup started may have been rewritten (new metadata, same bytes) unseen; ask for its headers.
+  const settled = Date.parse(index.header.createdAt) - RECHECK_MARGIN_MS;
+
+  for await (const obj of listLive(live, prefixes, ctx)) {
+    if (!inScope(obj.key)) continue;
+    const entry = index.objects.get(obj.key);
+    if (!entry) {
+      extra.push({ key: obj.key, size: obj.size });
+      continue;
+    }
+    seen.add(obj.key);
+    if (entry.size !== obj.size) put.push({ key: obj.key, size: entry.size, reason: 'changed' });
+    else if (entry.etag !== obj.etag) unsure.push({ entry, etagDiffers: true });
+    else if (!sameSecond(entry.lastModified, obj.lastModified) || Date.parse(obj.lastModified) >= settled) unsure.push({ entry, etagDiffers: false });
+    else {
+      unchanged.count += 1;
+      unchanged.bytes += entry.size;
+    }
+  }
+  for (const entry of index.objects.values()) if (inScope(entry.key) && !seen.has(entry.key)) put.push({ key: entry.key, size: entry.size, reason: 'missing' });
+
+  // ETags are not content hashes (multipart ETags differ for the same bytes): for small objects the
+  // bytes themselves are compared; large ones with another ETag are put back (harmless if equal).
+  await forEachLimit(unsure, 8, async ({ entry, etagDiffers }) => {
+    let reason: PlanObject['reason'] | null = null;
+    if (etagDiffers && entry.size > COMPARE_MAX_BYTES) reason = 'changed';
+    else if (etagDiffers) {
+      const now = await readObject(live, entry.key, ctx);
+      if (!now) reason = 'missing';
+      else if (!now.body.equals(await contentOf(repo, entry.chunks))) reason = 'changed';
+      else if (!sameMetadata(entry, now.head)) reason = 'metadata';
+    } else {
+      // Rewritten since the backup with the same bytes: only its metadata can differ.
+      const head = await headObject(live, entry.key, ctx);
+      if (!head) reason = 'missing';
+      else if (head.ETag !== entry.etag) reason = 'changed';
+      else if (!sameMetadata(entry, head)) reason = 'metadata';
+    }
+    if (reason) put.push({ key: entry.key, size: entry.size, reason });
+    else {
+      unchanged.count += 1;
+      unchanged.bytes += entry.size;
+    }
+  });
+  const byKey = (a: { key: string }, b: { key: string }) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
+  put.sort(byKey);
+  extra.sort(byKey);
+  for (const p of put) need(index.objects.get(p.key)!.chunks);
+  const sum = (items: { size: number }[]) => items.reduce((n, i) => n + i.size, 0);
+  return {
+    name: live.bucket,
+    put: { count: put.length, bytes: sum(put), items: put, truncated: false },
+    missing: put.filter((p) => p.reason === 'missing').length,
+    changed: put.filter((p) => p.reason !== 'missing').length,
+    unchanged,
+    extra: { count: extra.length, bytes: sum(extra), items: extra, truncated: false },
+  };
+}
+
+function planFolders(index: SnapshotIndex, profile: Profile, chosen: string | null, need: (chunks: { id: string; size: number }[]) => void, warnings: string[]): NonNullable<RestorePlan['folders']> {
+  const names = folderNames(profile.folders);
+  const items: PlanFolder[] = [];
+  for (const [name, entries] of index.folders) {
+    const original = profile.folders[names.indexOf(name)];
+    const target = chosen ? path.join(path.resolve(chosen), name) : original ? path.resolve(original) : null;
+    if (!target) warnings.push(`The restore point holds the configuration folder "${name}", which this connection no longer lists. Choose a folder to restore it into, or it is left out.`);
+    const refused = refusedEntries(entries);
+    const skip = new Set(refused.map((r) => r.path));
+    const kept = entries.filter((e) => !skip.has(relativeOf(e.path)));
+    if (target) for (const e of kept) if (e.kind === 'file') need(e.chunks);
+    for (const r of refused) warnings.push(`"${name}/${r.path}" is not restored: ${r.why}.`);
+    items.push({
+      name,
+      target,
+      files: kept.filter((e) => e.kind === 'file').length,
+      dirs: kept.filter((e) => e.kind === 'dir').length,
+      symlinks: kept.filter((e) => e.kind === 'symlink').length,
+      bytes: kept.reduce((n, e) => n + (e.kind === 'file' ? e.size : 0), 0),
+      refused,
+    });
+  }
+  const active = items.filter((i) => i.target);
+  return { items, files: active.reduce((n, i) => n + i.files, 0), bytes: active.reduce((n, i) => n + i.bytes, 0) };
+}
+
+/** The plan as the UI shows it: long lists cut to `limit` items (counts stay exact). */
+export function planView(plan: RestorePlan, limit = 500): RestorePlan {
+  if (!plan.bucket) return plan;
+  const cut = <T>(l: { count: number; bytes: number; items: T[]; truncated: boolean }) => ({ ...l, items: l.items.slice(0, limit), truncated: l.truncated || l.items.length > limit });
+  return { ...plan, bucket: { ...plan.bucket, put: cut(plan.bucket.put), extra: cut(plan.bucket.extra) } };
+}

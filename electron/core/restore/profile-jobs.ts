@@ -1,0 +1,183 @@
+// Restore for a saved profile: list what can be restored, preview (the plan), run the plan as a job,
+// clean up after interrupted restores. Shared by the API handlers and the CLI, so both behave the
+// same. Only what a step needs is connected: a preview of the files does not need MongoDB up.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { RestoreChoices, RestorePlan, RestoreScope, RestoreSummary, SafetyChoice, SnapshotContents } from '../../../shared/api/restore';
+import { userError } from '../../../shared/errors';
+import type { Job, OperationContext } from '../../../shared/jobs';
+import type { Profile } from '../../../shared/profile';
+import type { Engine } from '../engine';
+import { backupProfile, locationLockKey, withProfileLocation } from '../backup/profile-jobs';
+import { openBackupLocation } from '../backup/location';
+import { listRestorePoints } from '../backup/snapshots';
+import { hookFromEnv } from '../backup/test-hooks';
+import { createR2Client, requireR2Endpoint } from '../connections/r2';
+import { profileSecret } from '../profiles/connect';
+import type { Repository } from '../repository';
+import { connectProfileMongo, openProfileLocation, type ProfileMongo } from '../verify/profile-location';
+import { VerifyStateStore } from '../verify/state';
+import { cleanupLeftovers } from './cleanup';
+import { buildPlan, planView } from './plan';
+import type { LiveBucket } from './r2-live';
+import { emptySummary, restoreVerdict, runRestore, type RestoreOptions } from './restore';
+import { describeContents, indexSnapshot } from './snapshot-index';
+
+interface Opened {
+  profile: Profile;
+  repo: Repository;
+  describe: string;
+  mongo: ProfileMongo | null;
+  r2: (LiveBucket & { client: S3Client }) | null;
+  close(): Promise<void>;
+}
+
+/** The profile's backup location (opened), and MongoDB / R2 when asked for. */
+async function openForRestore(engine: Engine, name: string, passphrase: string | undefined, need: { mongo: boolean; r2: boolean }): Promise<Opened> {
+  const location = await openProfileLocation(engine, name, passphrase);
+  let mongo: ProfileMongo | null = null;
+  let r2: S3Client | null = null;
+  const close = async () => {
+    location.close();
+    r2?.destroy();
+    await mongo?.close();
+  };
+  try {
+    const { repo } = await openBackupLocation(location.store, { passphrase: location.passphrase });
+    const { profile } = location;
+    if (need.mongo) mongo = await connectProfileMongo(engine, profile);
+    if (need.r2) {
+      const secretAccessKey = await profileSecret(engine, profile, 'r2SecretAccessKey');
+      r2 = createR2Client({ endpoint: requireR2Endpoint(profile.r2), region: profile.r2.region, accessKeyId: profile.r2.accessKeyId, secretAccessKey, forcePathStyle: profile.r2.forcePathStyle });
+    }
+    return { profile, repo, describe: location.describe, mongo, r2: r2 ? { client: r2, bucket: profile.r2.bucket } : null, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+export async function restoreChoices(engine: Engine, name: string, passphrase?: string): Promise<RestoreChoices> {
+  const list = await withProfileLocation(engine, name, passphrase, listRestorePoints);
+  const verified = new VerifyStateStore(engine.historyDb).latestByProfile(engine.profiles.get(name).name);
+  return { ...list, restorePoints: list.restorePoints.map((p) => ({ ...p, verification: verified[p.id] ?? null })) };
+}
+
+export async function snapshotContents(engine: Engine, name: string, snapshot: string, passphrase?: string): Promise<SnapshotContents> {
+  return withProfileLocation(engine, name, passphrase, async (repo) => describeContents(repo, await indexSnapshot(repo, await repo.readSnapshot(snapshot))));
+}
+
+/**
+ * "latest" is the newest restore point of this profile that is not a safety backup of an earlier
+ * restore: otherwise running the same restore twice would undo the first one.
+ */
+async function resolveSnapshot(repo: Repository, profile: Profile, snapshot: string): Promise<string> {
+  if (snapshot !== 'latest') return snapshot;
+  const candidates = (await repo.listSnapshots({ onDamaged: () => undefined })).filter((s) => s.profile === profile.name && !s.tags.includes('pre-restore'));
+  const newest = candidates[candidates.length - 1];
+  if (!newest) throw userError('SNAPSHOT_NOT_FOUND', 'No backup yet', `There is no backup of "${profile.name}" to restore from.`, 'Make a backup first (Backup, or "pci-maint backup").');
+  return newest.id;
+}
+
+// Previews kept for "restore.start" (the UI sends back the plan's id, never a plan of its own).
+const plans = new WeakMap<Engine, Map<string, RestorePlan>>();
+const KEEP_PLANS = 20;
+
+function remember(engine: Engine, plan: RestorePlan): void {
+  let map = plans.get(engine);
+  if (!map) plans.set(engine, (map = new Map()));
+  map.set(plan.id, plan);
+  while (map.size > KEEP_PLANS) map.delete(map.keys().next().value!);
+}
+
+export function storedPlan(engine: Engine, id: string): RestorePlan {
+  const plan = plans.get(engine)?.get(id);
+  if (!plan) throw userError('NOT_FOUND', 'Preview no longer available', 'The preview this restore was based on is no longer available (the app was restarted, or many previews were made since).', 'Go back to the preview and look at it again, then start the restore.');
+  return plan;
+}
+
+export interface PlanInput {
+  profile: string;
+  snapshot: string;
+  scope: RestoreScope;
+  passphrase?: string;
+}
+
+/** Make the preview; it is remembered so that `startRestoreJob` can follow it exactly. */
+export async function planRestore(engine: Engine, input: PlanInput, ctx: Pick<OperationContext, 'signal' | 'log'> = { signal: new AbortController().signal, log: () => undefined }): Promise<RestorePlan> {
+  const opened = await openForRestore(engine, input.profile, input.passphrase, { mongo: input.scope.database, r2: input.scope.bucket });
+  try {
+    const header = await opened.repo.readSnapshot(await resolveSnapshot(opened.repo, opened.profile, input.snapshot));
+    const index = await indexSnapshot(opened.repo, header, ctx.signal);
+    const db = opened.mongo ? opened.mongo.client.db(opened.mongo.database) : null;
+    if (db) await cleanupLeftovers(db, { log: (level, m) => engine.log.scope('restore')[level](m) });
+    const plan = await buildPlan(
+      { repo: opened.repo, index, profile: opened.profile, location: opened.describe, mongo: db ? { db, database: opened.mongo!.database } : null, r2: opened.r2 },
+      input.scope,
+      ctx,
+    );
+    remember(engine, plan);
+    return plan;
+  } finally {
+    await opened.close();
+  }
+}
+
+export interface StartInput {
+  plan: RestorePlan;
+  removeExtra: boolean;
+  safety: SafetyChoice;
+  passphrase?: string;
+}
+
+export function restoreTitle(plan: RestorePlan): string {
+  return `Roll back "${plan.profile}" to the restore point of ${plan.snapshot.createdAt.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function startRestoreJob(engine: Engine, input: StartInput, testOptions: Partial<RestoreOptions> = {}): Job {
+  const { plan } = input;
+  const profile = engine.profiles.get(plan.profile);
+  if (input.passphrase) engine.secrets.add(input.passphrase);
+  if (input.removeExtra && !plan.bucket) throw userError('INVALID_INPUT', 'Nothing to remove', 'This restore does not include the files in R2, so no file can be removed.', 'Leave "remove files" off, or include the files.');
+  const summary: RestoreSummary = emptySummary(plan, input.removeExtra);
+  const run = async (ctx: OperationContext): Promise<RestoreSummary> => {
+    ctx.onProgress({ phase: 'Connecting', message: profile.name });
+    const opened = await openForRestore(engine, profile.name, input.passphrase, { mongo: plan.database !== null, r2: plan.bucket !== null });
+    try {
+      const safetyBackup = async (inner: OperationContext) => {
+        const s = await backupProfile(engine, profile.name, { tags: ['pre-restore'], passphrase: input.passphrase }, inner);
+        return { id: s.snapshotId, createdAt: s.createdAt };
+      };
+      return await runRestore(
+        { repo: opened.repo, mongo: opened.mongo, r2: opened.r2, safetyBackup },
+        plan,
+        { removeExtra: input.removeExtra, safety: input.safety, hook: hookFromEnv(), ...testOptions },
+        ctx,
+        summary,
+      );
+    } finally {
+      await opened.close();
+    }
+  };
+  const forHistory = (s: RestoreSummary): RestoreSummary => ({ ...s, plan: planView(s.plan, 100) });
+  return engine.jobs.start({
+    kind: 'restore',
+    title: restoreTitle(plan),
+    profile: profile.name,
+    // One writer per backup location (the safety backup writes there) and per installation.
+    locks: [locationLockKey(profile), `restore:${profile.name}`],
+    run,
+    summarize: forHistory,
+    verdict: restoreVerdict,
+    partialSummary: () => forHistory(summary),
+  });
+}
+
+/** Maintenance: drop temporary collections of interrupted restores of this profile's database. */
+export async function cleanupProfile(engine: Engine, name: string): Promise<string[]> {
+  const mongo = await connectProfileMongo(engine, engine.profiles.get(name));
+  try {
+    return await cleanupLeftovers(mongo.client.db(mongo.database), { log: (level, m) => engine.log.scope('restore')[level](m) });
+  } finally {
+    await mongo.close();
+  }
+}

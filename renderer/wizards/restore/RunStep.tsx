@@ -1,0 +1,64 @@
+// Step 6: the restore running — every phase in order (done, now, still to come), the current
+// phase's items, bytes and time left, and Cancel (each collection stays either as it was or fully
+// restored; the switch itself is never cut in half).
+import { Group, List, Loader, Stack, Text, ThemeIcon } from '@mantine/core';
+import { IconCheck, IconCircleDashed } from '@tabler/icons-react';
+import { RESTORE_PHASES, type RestorePlan } from '../../../shared/contract';
+import type { Job } from '../../../shared/jobs';
+import { api } from '../../api';
+import { JobProgressView } from '../../components/JobProgressView';
+
+/** The phases this plan goes through, in order. */
+export function phasesOf(plan: RestorePlan, removeExtra: boolean): string[] {
+  const p = RESTORE_PHASES;
+  return [
+    p.check,
+    ...(plan.database ? [p.database] : []),
+    ...(plan.bucket ? [p.bucket] : []),
+    ...(plan.database ? [p.switch] : []),
+    ...(plan.bucket && removeExtra && plan.bucket.extra.count > 0 ? [p.remove] : []),
+    ...(plan.folders ? [p.folders] : []),
+    p.verify,
+  ];
+}
+
+export function RunStep({ job, plan, removeExtra }: { job: Job; plan: RestorePlan; removeExtra: boolean }) {
+  const phases = phasesOf(plan, removeExtra);
+  const current = phases.indexOf(job.progress.phase);
+  return (
+    <Stack gap="lg">
+      <Text>Please wait. Keep PCI File Manager stopped until this has finished.</Text>
+      <List spacing="xs" center aria-label="Phases of the rollback">
+        {phases.map((phase, i) => {
+          const done = current > i;
+          const now = current === i;
+          return (
+            <List.Item
+              key={phase}
+              icon={
+                done ? (
+                  <ThemeIcon color="green" size={22} radius="xl">
+                    <IconCheck size={14} aria-label="done" />
+                  </ThemeIcon>
+                ) : now ? (
+                  <Loader size={20} aria-label="in progress" />
+                ) : (
+                  <ThemeIcon color="gray" variant="light" size={22} radius="xl">
+                    <IconCircleDashed size={14} aria-label="to come" />
+                  </ThemeIcon>
+                )
+              }
+            >
+              <Group gap="xs">
+                <Text fw={now ? 700 : 400} c={done || now ? undefined : 'dimmed'}>
+                  {phase}
+                </Text>
+              </Group>
+            </List.Item>
+          );
+        })}
+      </List>
+      <JobProgressView job={job} onCancel={() => void api.jobs.cancel({ id: job.id })} />
+    </Stack>
+  );
+}

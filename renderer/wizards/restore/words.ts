@@ -1,0 +1,53 @@
+// The words the rollback wizard uses for restore points, plans and results. Pure.
+import type { BackupTrigger, PlanCollection, PlanObject, RestoreChoice } from '../../../shared/contract';
+import { formatDateTime } from '../../../shared/format';
+
+export const TRIGGER: Record<BackupTrigger, { label: string; color: string }> = {
+  'pre-update': { label: 'Before an update', color: 'blue' },
+  'pre-restore': { label: 'Safety copy before a rollback', color: 'grape' },
+  scheduled: { label: 'Scheduled', color: 'gray' },
+  manual: { label: 'Made by hand', color: 'gray' },
+  other: { label: 'Backup', color: 'gray' },
+};
+
+export function verificationBadge(p: RestoreChoice): { label: string; color: string } {
+  if (!p.verification) return { label: 'Not verified yet', color: 'gray' };
+  if (!p.verification.ok) return { label: 'Problems found', color: 'red' };
+  return { label: `Verified ${formatDateTime(p.verification.verifiedAt)}`, color: 'green' };
+}
+
+/** "3 days ago", "2 hours ago", "just now". */
+export function ago(iso: string, now = Date.now()): string {
+  const s = Math.max(0, (now - Date.parse(iso)) / 1000);
+  const units: [number, string][] = [
+    [86_400 * 365, 'year'],
+    [86_400 * 30, 'month'],
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, name] of units) {
+    const v = Math.floor(s / size);
+    if (v >= 1) return `${v} ${name}${v === 1 ? '' : 's'} ago`;
+  }
+  return 'just now';
+}
+
+export const ACTION: Record<PlanCollection['action'], string> = {
+  replace: 'Put back as it was',
+  create: 'Created again (missing now)',
+  view: 'View recreated',
+  skip: 'Not restored',
+};
+
+export const REASON: Record<PlanObject['reason'], string> = {
+  missing: 'Missing now',
+  changed: 'Changed since',
+  metadata: 'Type or details changed',
+};
+
+export const n = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toLocaleString('en-US'));
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${n(count)} ${count === 1 ? one : many}`;
+}
