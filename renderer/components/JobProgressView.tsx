@@ -22,7 +22,7 @@ export function JobProgressView({ job, onCancel }: { job: Job; onCancel?: () => 
       <Progress value={pct ?? 100} animated={pct === null || canceling} size="xl" aria-label={`${job.title} progress`} />
       <Group justify="space-between">
         <Text>
-          {p.total ? `${p.done} of ${p.total} ${p.unit}` : p.done ? `${p.done} ${p.unit}` : ''}
+          {p.total ? `${p.done.toLocaleString()} of ${p.total.toLocaleString()} ${p.unit}` : p.done ? `${p.done.toLocaleString()} ${p.unit}` : ''}
           {p.bytesTotal ? ` · ${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}` : p.bytesDone ? ` · ${formatBytes(p.bytesDone)}` : ''}
         </Text>
         <Text c="dimmed">{pct !== null ? `${Math.floor(pct)} % · ${formatTimeLeft(p.etaSeconds)}` : ''}</Text>
