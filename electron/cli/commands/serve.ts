@@ -33,6 +33,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
         ctx.io.out(`Open that address in a browser on this machine. Data folder: ${engine.paths.home}`);
         ctx.io.out('Press Ctrl-C to stop.');
       }
+      // While it serves, it also runs the schedules (backups, checks, nightly maintenance), like the desktop app.
+      void engine.automation.startScheduler();
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

@@ -1,0 +1,45 @@
+// `pci-maint maintenance [run [--task T]]`: the maintenance tasks from the command line (cron-able):
+// compress old logs, delete temporary files, remove stale locks and restore leftovers, trim history.
+import type { Command } from 'commander';
+import { MAINTENANCE_TASKS, MaintenanceTaskId, type MaintenanceSummary } from '../../../shared/api/maintenance';
+import { UserError, userError } from '../../../shared/errors';
+import { formatDateTime } from '../../../shared/format';
+import { startMaintenanceJob, TASKS } from '../../core/maintenance/tasks';
+import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
+import { withEngine } from './profile';
+
+export function registerMaintenance(program: Command, ctx: CliContext): void {
+  const maintenance = program.command('maintenance').description('maintenance of PCI Maintenance itself: logs, temporary files, stale locks, restore leftovers, history');
+
+  maintenance
+    .command('status', { isDefault: true })
+    .description('each task, when it last ran and what it did')
+    .action(async (_o: unknown, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      await withEngine(ctx, globals, async (engine) => {
+        const overview = engine.automation.maintenanceOverview();
+        if (globals.json) return ctx.io.out(JSON.stringify(overview));
+        for (const t of overview.tasks) ctx.io.out(`${t.id.padEnd(18)} ${t.lastRun ? `${formatDateTime(t.lastRun.at)}  ${t.lastRun.ok ? 'ok    ' : 'failed'}  ${t.lastRun.did}` : 'never run'}`);
+      });
+    });
+
+  maintenance
+    .command('run')
+    .description('run the maintenance tasks now (all of them, or one with --task)')
+    .option('--task <task>', `only this task (${MAINTENANCE_TASKS.join(', ')})`)
+    .action(async (o: { task?: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const task = o.task === undefined ? 'all' : MaintenanceTaskId.safeParse(o.task).data;
+      if (!task) throw userError('INVALID_INPUT', 'Invalid task', `"${o.task}" is not a maintenance task.`, `Use one of: ${MAINTENANCE_TASKS.join(', ')}.`);
+      await withEngine(ctx, globals, async (engine) => {
+        const job = await engine.jobs.wait(startMaintenanceJob(engine, task).id);
+        const summary = job.summary as MaintenanceSummary | null;
+        if (globals.json) ctx.io.out(JSON.stringify({ status: job.status, summary, error: job.error }));
+        else for (const t of summary?.tasks ?? []) ctx.io.out(`${t.ok ? 'ok    ' : 'failed'}  ${TASKS[t.task].title}: ${t.did}`);
+        if (job.status !== 'succeeded') {
+          if (!summary && job.error) throw UserError.fromData(job.error);
+          ctx.exitCode = EXIT_FAILED;
+        }
+      });
+    });
+}

@@ -1,0 +1,133 @@
+// The maintenance tasks, run as one job ("Run now" of one task, or all of them nightly): each says in
+// one sentence what it did, which the maintenance page shows beside the time it last ran.
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_MAINTENANCE, MAINTENANCE_TASKS, MaintenanceSettings, type MaintenanceSummary, type MaintenanceTaskId, type MaintenanceTaskView } from '../../../shared/api/maintenance';
+import { toUserErrorData, userError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format';
+import { isFinal, type Job, type OperationContext } from '../../../shared/jobs';
+import type { Engine } from '../engine';
+import type { JobSpec } from '../jobs/manager';
+import { SettingsFile } from '../schedule/settings-file';
+import { cleanRestoreLeftovers, cleanStaleLocks, pruneHistory, type PerProfile } from './cleanup';
+import { archiveLogs, cleanTmp } from './logs';
+
+export const MAINTENANCE_FILE = 'maintenance.json';
+const File = z.object({ version: z.literal(1), settings: MaintenanceSettings });
+
+export function maintenanceSettingsFile(engine: Engine): SettingsFile<typeof File> {
+  return new SettingsFile(path.join(engine.paths.home, MAINTENANCE_FILE), File, () => ({ version: 1 as const, settings: structuredClone(DEFAULT_MAINTENANCE) }), 'maintenance settings');
+}
+
+interface TaskDef {
+  title: string;
+  description: string;
+  run(engine: Engine, settings: MaintenanceSettings, ctx: OperationContext, self: () => string | null): Promise<{ ok: boolean; did: string }>;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function perProfile(results: PerProfile[], nothing: string): { ok: boolean; did: string } {
+  if (results.length === 0) return { ok: true, did: 'No connections yet: nothing to do.' };
+  return { ok: results.every((r) => r.ok), did: results.map((r) => `${r.profile}: ${r.note}`).join('; ') + '.' || nothing };
+}
+
+export const TASKS: Record<MaintenanceTaskId, TaskDef> = {
+  logs: {
+    title: 'Compress old logs',
+    description: 'Compresses the log files of PCI Maintenance that reached their size limit, and deletes compressed logs older than the set number of days.',
+    async run(engine, s, ctx) {
+      const r = await archiveLogs(engine.paths.logs, { retentionDays: s.logRetentionDays, signal: ctx.signal });
+      return { ok: true, did: `Compressed ${plural(r.compressed, 'log file')} (${formatBytes(r.compressedBytes)}); deleted ${plural(r.deleted, 'archive')} older than ${s.logRetentionDays} days.` };
+    },
+  },
+  tmp: {
+    title: 'Delete temporary files',
+    description: "Deletes files left in the data folder's tmp folder by jobs that were interrupted.",
+    async run(engine, s) {
+      // A running job may still use its temporary files, however old they look. (A running
+      // maintenance job is this one: they hold one lock.)
+      if (engine.jobs.list().some((j) => !isFinal(j.status) && j.kind !== 'maintenance')) return { ok: true, did: 'Skipped: another job is running and may be using temporary files.' };
+      const r = await cleanTmp(engine.paths.tmp, { maxAgeMs: s.tmpMaxAgeHours * 3_600_000 });
+      return { ok: true, did: r.removed ? `Deleted ${plural(r.removed, 'temporary item')} (${formatBytes(r.bytes)}).` : 'No temporary files were left over.' };
+    },
+  },
+  locks: {
+    title: 'Remove stale locks',
+    description: 'Removes locks in the backup locations that were left by a job that no longer runs (after checking that its process is gone).',
+    async run(engine, _s, ctx) {
+      return perProfile(await cleanStaleLocks(engine, ctx.log, ctx.signal), 'No stale locks.');
+    },
+  },
+  'restore-leftovers': {
+    title: 'Remove restore leftovers',
+    description: 'Removes temporary collections that an interrupted restore left in MongoDB. Collections of a restore that is still running are kept.',
+    async run(engine, _s, ctx) {
+      return perProfile(await cleanRestoreLeftovers(engine, ctx.log, ctx.signal), 'Nothing left over.');
+    },
+  },
+  history: {
+    title: 'Trim the history',
+    description: 'Deletes history entries older than the set number of days and compacts the history file.',
+    async run(engine, s) {
+      const r = pruneHistory(engine, s.historyRetentionDays);
+      return { ok: true, did: r.deleted ? `Deleted ${plural(r.deleted, 'entry', 'entries')} older than ${s.historyRetentionDays} days and compacted the file.` : `Nothing older than ${s.historyRetentionDays} days.` };
+    },
+  },
+};
+
+export async function runMaintenance(engine: Engine, tasks: readonly MaintenanceTaskId[], ctx: OperationContext, self: () => string | null): Promise<MaintenanceSummary> {
+  const settings = maintenanceSettingsFile(engine).read().settings;
+  const out: MaintenanceSummary['tasks'] = [];
+  for (const [i, task] of tasks.entries()) {
+    ctx.signal.throwIfAborted();
+    ctx.onProgress({ phase: TASKS[task].title, done: i, total: tasks.length, unit: 'tasks' });
+    let result: { ok: boolean; did: string };
+    try {
+      result = await TASKS[task].run(engine, settings, ctx, self);
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      const data = toUserErrorData(err);
+      result = { ok: false, did: `Could not finish: ${data.message} ${data.hint}` };
+    }
+    ctx.log(result.ok ? 'info' : 'warn', `${TASKS[task].title}: ${result.did}`);
+    engine.historyDb.prepare(`INSERT INTO maintenance_runs (task, op_id, at, ok, did) VALUES (?, ?, ?, ?, ?)`).run(task, self(), new Date().toISOString(), result.ok ? 1 : 0, result.did);
+    out.push({ task, ...result });
+  }
+  ctx.onProgress({ phase: 'Done', done: tasks.length, total: tasks.length, unit: 'tasks' });
+  return { tasks: out };
+}
+
+/** The job spec of a maintenance run; the scheduler and "Run now" both start it. */
+export function maintenanceJob(engine: Engine, which: MaintenanceTaskId | 'all', titlePrefix = ''): JobSpec<MaintenanceSummary> & { bindId(id: string): void } {
+  const tasks = which === 'all' ? MAINTENANCE_TASKS : [which];
+  let id: string | null = null;
+  const title = which === 'all' ? 'Maintenance' : `Maintenance: ${TASKS[which].title.toLowerCase()}`;
+  return {
+    kind: 'maintenance',
+    title: titlePrefix ? `${titlePrefix} ${title.charAt(0).toLowerCase()}${title.slice(1)}` : title,
+    locks: ['maintenance'],
+    run: (ctx) => runMaintenance(engine, tasks, ctx, () => id),
+    verdict: (s) => {
+      const bad = s.tasks.filter((t) => !t.ok);
+      if (bad.length === 0) return null;
+      return userError('INTERNAL', 'Maintenance incomplete', `${plural(bad.length, 'task')} could not finish: ${bad.map((t) => TASKS[t.task].title.toLowerCase()).join(', ')}.`, bad[0].did);
+    },
+    bindId: (jobId) => (id = jobId),
+  };
+}
+
+export function startMaintenanceJob(engine: Engine, which: MaintenanceTaskId | 'all'): Job {
+  const spec = maintenanceJob(engine, which);
+  const job = engine.jobs.start(spec);
+  spec.bindId(job.id);
+  return job;
+}
+
+export function maintenanceTaskViews(engine: Engine): MaintenanceTaskView[] {
+  const last = engine.historyDb.prepare(`SELECT op_id, at, ok, did FROM maintenance_runs WHERE task = ? ORDER BY at DESC, rowid DESC LIMIT 1`);
+  return MAINTENANCE_TASKS.map((id) => {
+    const row = last.get(id) as { op_id: string | null; at: string; ok: number; did: string } | undefined;
+    return { id, title: TASKS[id].title, description: TASKS[id].description, lastRun: row ? { at: row.at, ok: row.ok === 1, opId: row.op_id, did: row.did } : null };
+  });
+}

@@ -1,0 +1,62 @@
+// One past run, opened from a notification or the maintenance page: what it was, how it ended, what
+// to do, and its log.
+import { Badge, Button, Card, Code, Group, Stack, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import type { HistoryDetail } from '../../shared/contract';
+import type { UserErrorData } from '../../shared/errors';
+import { formatDateTime, formatDuration } from '../../shared/format';
+import { api, errorData } from '../api';
+import { ErrorAlert } from '../components/ErrorAlert';
+
+const STATUS = { queued: ['Waiting', 'gray'], running: ['Running', 'blue'], canceling: ['Stopping', 'orange'], canceled: ['Cancelled', 'gray'], succeeded: ['Succeeded', 'green'], failed: ['Failed', 'red'] } as const;
+
+export function RunDetailsPage() {
+  const { id } = useParams();
+  const navigate = useNavigate();
+  const [run, setRun] = useState<HistoryDetail | null>(null);
+  const [error, setError] = useState<UserErrorData | null>(null);
+  useEffect(() => {
+    if (id) api.history.get({ id }).then(setRun, (err: unknown) => setError(errorData(err)));
+  }, [id]);
+
+  return (
+    <Stack gap="lg" maw={1000}>
+      <Title order={1}>{run?.title ?? 'Run details'}</Title>
+      {error ? <ErrorAlert error={error} /> : null}
+      {run ? (
+        <>
+          <Group gap="md">
+            <Badge size="lg" color={STATUS[run.status][1]}>
+              {STATUS[run.status][0]}
+            </Badge>
+            <Text>
+              {formatDateTime(run.startedAt)}
+              {run.durationMs !== null ? `, took ${formatDuration(run.durationMs / 1000)}` : ''}
+              {run.profile ? ` · ${run.profile}` : ''}
+            </Text>
+          </Group>
+          {run.error ? <ErrorAlert error={run.error} /> : null}
+          <Card withBorder p="md" component="section" aria-label="Log">
+            <Title order={2} size="h4" mb="xs">
+              Log
+            </Title>
+            {run.log.length ? (
+              <Code block style={{ whiteSpace: 'pre-wrap' }}>
+                {run.log.map((l) => `${l.at.slice(11, 19)}  ${l.level.padEnd(5)}  ${l.message}`).join('\n')}
+              </Code>
+            ) : (
+              <Text c="dimmed">This run wrote nothing to its log.</Text>
+            )}
+            {run.logDropped ? <Text size="sm" c="dimmed">{run.logDropped} lines in the middle were left out.</Text> : null}
+          </Card>
+        </>
+      ) : null}
+      <Group>
+        <Button variant="default" onClick={() => void navigate('/history')}>
+          All history
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
