@@ -2,7 +2,7 @@
 
 export const REDACTED = '[REDACTED]';
 
-const PATTERNS: Array<[RegExp, string]> = [
+const PATTERNS: Array<[RegExp, string | ((match: string) => string)]> = [
   // user:password@ in connection strings (mongodb://, mongodb+srv://, https://, smtp://, …)
   [/([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]*):([^@\s/]*)@/gi, `$1$2:${REDACTED}@`],
   // Authorization / x-amz-security-token headers and bearer tokens
@@ -13,6 +13,18 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/((?:secret[_-]?access[_-]?key|secretAccessKey|aws_secret_access_key|password|passphrase|pass|pwd|token|apikey|api_key)"?\s*[:=]\s*"?)([^"\s,&;}]+)/gi, `$1${REDACTED}`],
   // X-Amz-Signature / Credential in presigned URLs
   [/(X-Amz-(?:Signature|Credential|Security-Token)=)[^&\s]+/gi, `$1${REDACTED}`],
+  // Access key ids named as such (accessKeyId=…, "aws_access_key_id": "…") and AWS-issued ids by shape
+  [/((?:access[_-]?key[_-]?id|accessKeyId)"?\s*[:=]\s*"?)([^"\s,&;}]+)/gi, `$1${REDACTED}`],
+  [/\b(?:AKIA|ASIA|ABIA|ACCA|AROA|AIDA)[A-Z0-9]{16}\b/g, REDACTED],
+  // The shape of an AWS secret access key: 40 characters of base64 with upper case, lower case and a
+  // digit. Hex hashes (ids of blobs and restore points) are lower case only and are left alone.
+  // Runs that look like folder paths (leading slash, several slashes) are kept.
+  [
+    /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    (m) => (m.startsWith('/') || m.split('/').length > 4 ? m : REDACTED),
+  ],
+  // Private keys (TLS client certificates in connection options)
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, REDACTED],
 ];
 
 function escapeRegExp(text: string): string {
@@ -25,13 +37,24 @@ function escapeRegExp(text: string): string {
  * them would shred ordinary words without protecting anything.
  */
 export function redact(text: string, secrets: Iterable<string> = []): string {
+  return redactPatterns(redactSecrets(text, secrets));
+}
+
+/** Only the exact matches of known secrets (and their URL-encoded and JSON-escaped forms). */
+export function redactSecrets(text: string, secrets: Iterable<string>): string {
   let out = text;
   const sorted = [...new Set(secrets)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
   for (const secret of sorted) {
-    const forms = new Set([secret, encodeURIComponent(secret)]);
+    const forms = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
     for (const form of forms) out = out.replace(new RegExp(escapeRegExp(form), 'g'), REDACTED);
   }
-  for (const [re, replacement] of PATTERNS) out = out.replace(re, replacement);
+  return out;
+}
+
+/** Only the patterns: secrets nobody told us about, recognised by where they stand or their shape. */
+export function redactPatterns(text: string): string {
+  let out = text;
+  for (const [re, replacement] of PATTERNS) out = typeof replacement === 'string' ? out.replace(re, replacement) : out.replace(re, replacement);
   return out;
 }
 

@@ -11,6 +11,8 @@ import { METHOD_NAMES, type AppEvent } from '../../shared/contract';
 import { dispatch } from '../core/handlers';
 import type { Engine } from '../core/engine';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { toUserErrorData } from '../../shared/errors';
+import { bundleZip } from '../core/bundle/bundle';
 
 export const TOKEN_COOKIE = 'pci_token';
 export const TOKEN_HEADER = 'x-pci-token';
@@ -85,6 +87,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return reply.code(200).send(envelope);
     });
   }
+
+  // The finished support bundle as a download (a zip is no JSON envelope); behind the same token check.
+  app.get('/api/bundle/download', async (req, reply) => {
+    const id = new URL(req.url, 'http://localhost').searchParams.get('id') ?? '';
+    try {
+      const { file, fileName } = await bundleZip(engine, id);
+      reply.header('Content-Type', 'application/zip').header('Content-Disposition', `attachment; filename="${fileName}"`).header('Cache-Control', 'no-store');
+      return reply.send(fs.createReadStream(file));
+    } catch (err) {
+      return reply.code(404).send({ ok: false, error: toUserErrorData(err) });
+    }
+  });
 
   app.get('/api/events', (req, reply) => {
     reply.hijack();

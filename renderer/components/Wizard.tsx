@@ -21,7 +21,15 @@ export type WizardStep =
       validate?: () => string | null | Promise<string | null>;
       nextLabel?: string;
     }
-  | { kind: 'run'; id: string; label: string; description?: string; start: () => Promise<Job> }
+  | {
+      kind: 'run';
+      id: string;
+      label: string;
+      description?: string;
+      start: () => Promise<Job>;
+      /** What the running job looks like; JobProgressView with Cancel unless given. */
+      render?: (job: Job) => ReactNode;
+    }
   | { kind: 'result'; id: string; label: string; description?: string; render: (job: Job | null) => ReactNode };
 
 export interface WizardProps {
@@ -92,9 +100,9 @@ export function Wizard({ title, steps, onCancel, onDone, stepperSize = 'md' }: W
           <Title order={2} size="h3">
             {step.label}
           </Title>
-          {/* Typing again answers "please check this step": the old message would only mislead. */}
-          {step.kind === 'form' ? <div onInput={() => setInvalid(null)}>{step.render()}</div> : null}
-          {step.kind === 'run' ? job ? <JobProgressView job={job} onCancel={() => void api.jobs.cancel({ id: job.id })} /> : <Text>Starting…</Text> : null}
+          {/* Typing or pressing a button again answers "please check this step": the old message would only mislead. */}
+          {step.kind === 'form' ? <div onInput={() => setInvalid(null)} onClick={() => setInvalid(null)}>{step.render()}</div> : null}
+          {step.kind === 'run' ? job ? (step.render?.(job) ?? <JobProgressView job={job} onCancel={() => void api.jobs.cancel({ id: job.id })} />) : <Text>Starting…</Text> : null}
           {step.kind === 'result' ? step.render(job) : null}
           {invalid ? (
             <Alert color="orange" role="alert" title="Please check this step">

@@ -1,0 +1,70 @@
+// The after-checks, in one job: PCI File Manager answers, the new version is recorded, the database
+// and the bucket compared with the baseline, and the storage check compared with the one before the
+// update. A loss is a failure with "Roll back" (to the restore point taken before the update).
+import type { ChecklistCheck, ChecklistJobSummary } from '../../../shared/api/checklist';
+import { userError } from '../../../shared/errors';
+import type { OperationContext } from '../../../shared/jobs';
+import type { Engine } from '../engine';
+import { connectProfileMongo } from '../verify/profile-location';
+import { appCheck, versionCheck } from './app-checks';
+import { compareBucket, readBucketFacts, type BucketFacts } from './bucket';
+import { AFTER_LABELS, failFrom, isOk, skipped, sortChecks } from './check';
+import { consistencyStep } from './consistency-step';
+import { compareDatabase, readDatabaseFacts } from './database';
+import { requireOpen, type UpdateRecordStore } from './records';
+
+export async function runAfter(engine: Engine, store: UpdateRecordStore, recordId: string, input: { toVersion?: string }, ctx: OperationContext): Promise<ChecklistJobSummary> {
+  const record = requireOpen(store.get(recordId));
+  const baseline = record.baseline;
+  if (!baseline) {
+    throw userError('INVALID_INPUT', 'Nothing to compare with', 'The checks before the update were never run, so there is nothing to compare with.', 'Run the pre-update checklist before updating next time. For now, look at PCI File Manager yourself.');
+  }
+  const profile = engine.profiles.get(record.profile);
+  const checks: ChecklistCheck[] = [];
+  let done = 0;
+  const next = (phase: string) => ctx.onProgress({ phase, done: done++, total: 4, unit: 'checks', bytesDone: 0, bytesTotal: null, message: '' });
+
+  next('Asking PCI File Manager');
+  checks.push(await appCheck(profile, { phase: 'after', stopped: false, signal: ctx.signal }));
+  const version = await versionCheck(profile, { phase: 'after', typed: input.toVersion ?? record.toVersion, previous: record.fromVersion });
+  checks.push(version.check);
+
+  next('Comparing the database with before the update');
+  if (!baseline.mongo) checks.push(skipped('mongo', AFTER_LABELS.mongo, 'The database was not recorded before the update, so it cannot be compared.'));
+  else {
+    try {
+      const conn = await connectProfileMongo(engine, profile);
+      try {
+        checks.push(compareDatabase(baseline.mongo, await readDatabaseFacts(conn.client, conn.database)));
+      } finally {
+        await conn.close();
+      }
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      checks.push(failFrom('mongo', AFTER_LABELS.mongo, err));
+    }
+  }
+
+  next('Comparing file records with the files in R2');
+  const consistency = await consistencyStep(engine, profile, ctx, baseline.consistency ?? 'previous', 'after');
+  checks.push(consistency.check);
+
+  next('Comparing the bucket with before the update');
+  if (!baseline.r2) checks.push(skipped('r2', AFTER_LABELS.r2, 'The bucket was not recorded before the update, so it cannot be compared.'));
+  else {
+    try {
+      const now: BucketFacts = consistency.bucket ? { bucket: profile.r2.bucket, ...consistency.bucket } : await readBucketFacts(engine, profile, ctx);
+      checks.push(compareBucket(baseline.r2, now));
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      checks.push(failFrom('r2', AFTER_LABELS.r2, err));
+    }
+  }
+  ctx.onProgress({ done: 4 });
+
+  const sorted = sortChecks(checks);
+  const ok = isOk(sorted);
+  store.patch(record.id, { after: { ranAt: new Date().toISOString(), checks: sorted }, outcome: ok ? 'ok' : 'problems', toVersion: version.version ?? record.toVersion });
+  ctx.log(ok ? 'info' : 'warn', ok ? 'After the update: everything is as before.' : 'After the update: problems found.');
+  return { recordId: record.id, phase: 'after', ok, checks: sorted };
+}

@@ -1,0 +1,56 @@
+// The bucket part of the baseline (checklist item 4): object count and total size, and the comparison
+// after the update. Fewer objects than before means files were lost: a failure with "Roll back".
+import type { ChecklistCheck } from '../../../shared/api/checklist';
+import type { OperationContext } from '../../../shared/jobs';
+import type { Profile } from '../../../shared/profile';
+import { formatBytes } from '../../../shared/format';
+import type { Engine } from '../engine';
+import { mapS3Error } from '../connections/errors';
+import { createR2Client, endpointLabel, requireR2Endpoint } from '../connections/r2';
+import { profileSecret } from '../profiles/connect';
+import { countBucket } from '../sources/r2-list';
+import { DEFAULT_RETRY } from '../sources/retry';
+import { AFTER_LABELS, count, fail, pass } from './check';
+
+export interface BucketFacts {
+  bucket: string;
+  objects: number;
+  bytes: number;
+}
+
+/** List the whole bucket (a listing only: nothing is downloaded). */
+export async function readBucketFacts(engine: Engine, profile: Profile, ctx: OperationContext): Promise<BucketFacts> {
+  const endpoint = requireR2Endpoint(profile.r2);
+  const client = createR2Client({
+    endpoint,
+    region: profile.r2.region,
+    accessKeyId: profile.r2.accessKeyId,
+    secretAccessKey: await profileSecret(engine, profile, 'r2SecretAccessKey'),
+    forcePathStyle: profile.r2.forcePathStyle,
+    maxAttempts: 2,
+  });
+  try {
+    const { objects, bytes } = await countBucket(client, profile.r2.bucket, ctx, DEFAULT_RETRY);
+    return { bucket: profile.r2.bucket, objects, bytes };
+  } catch (err) {
+    throw ctx.signal.aborted ? ctx.signal.reason : mapS3Error(err, { bucket: profile.r2.bucket, endpoint: endpointLabel(endpoint) });
+  } finally {
+    client.destroy();
+  }
+}
+
+export function bucketSummary(f: BucketFacts): string {
+  return `${count(f.objects, 'file')}, ${formatBytes(f.bytes)} in the bucket “${f.bucket}”`;
+}
+
+export function compareBucket(before: BucketFacts, now: BucketFacts): ChecklistCheck {
+  if (now.objects < before.objects) {
+    const lost = before.objects - now.objects;
+    return {
+      ...fail('r2', AFTER_LABELS.r2, `${count(lost, 'file is', 'files are')} gone from the bucket since before the update (${before.objects.toLocaleString('en-US')} → ${now.objects.toLocaleString('en-US')}).`, 'Roll back to the backup made before the update: it puts the missing files back.', 'rollback'),
+      details: `before: ${bucketSummary(before)}\nnow: ${bucketSummary(now)}`,
+    };
+  }
+  const added = now.objects - before.objects;
+  return pass('r2', AFTER_LABELS.r2, `All files are still there: ${bucketSummary(now)}${added ? ` (${added.toLocaleString('en-US')} added since)` : ''}.`);
+}

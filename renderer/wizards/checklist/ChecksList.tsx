@@ -1,0 +1,91 @@
+// The checklist's checks, one per line: passed / warning / failed / not run, what was found, what to do,
+// the button that fixes it (where there is one) and, for a warning before the update, a box to accept it.
+import { Button, Checkbox, Code, Collapse, Group, List, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { IconAlertTriangle, IconArchive, IconCheck, IconMinus, IconRestore, IconSettings, IconX } from '@tabler/icons-react';
+import { useState, type ReactNode } from 'react';
+import type { ChecklistAction, ChecklistCheck } from '../../../shared/contract';
+
+const LOOK = {
+  pass: { color: 'green', icon: <IconCheck size={16} />, word: 'Passed' },
+  warn: { color: 'orange', icon: <IconAlertTriangle size={16} />, word: 'Warning' },
+  fail: { color: 'red', icon: <IconX size={16} />, word: 'Failed' },
+  skipped: { color: 'gray', icon: <IconMinus size={16} />, word: 'Not run' },
+} as const;
+
+const ACTIONS: Record<ChecklistAction, { label: string; icon: ReactNode }> = {
+  backup: { label: 'Back up and verify now', icon: <IconArchive size={18} /> },
+  rollback: { label: 'Roll back', icon: <IconRestore size={18} /> },
+  settings: { label: 'PCI File Manager settings', icon: <IconSettings size={18} /> },
+};
+
+function Details({ text }: { text: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <UnstyledButton onClick={() => setOpen((o) => !o)} aria-expanded={open} fz="sm" c="dimmed">
+        {open ? 'Hide details' : 'Show details'}
+      </UnstyledButton>
+      <Collapse expanded={open}>
+        <Code block>{text}</Code>
+      </Collapse>
+    </>
+  );
+}
+
+export interface ChecksListProps {
+  checks: ChecklistCheck[];
+  label: string;
+  /** Warnings accepted so far (check id → the message accepted); omit where warnings need no answer. */
+  acknowledged?: Record<string, string>;
+  onAcknowledge?: (id: string) => void;
+  onAction?: (action: ChecklistAction) => void;
+  /** Actions that are running now (their button shows it and waits). */
+  busy?: Partial<Record<ChecklistAction, boolean>>;
+}
+
+export function ChecksList({ checks, label, acknowledged, onAcknowledge, onAction, busy = {} }: ChecksListProps) {
+  return (
+    <List spacing="md" listStyleType="none" aria-label={label} data-testid="checklist-checks">
+      {checks.map((c) => {
+        const look = LOOK[c.status];
+        const accepted = acknowledged?.[c.id] === c.message;
+        return (
+          <List.Item key={c.id} data-check={c.id} data-status={c.status}>
+            <Group align="flex-start" wrap="nowrap" gap="sm">
+              <ThemeIcon color={look.color} radius="xl" size="md" aria-label={look.word} mt={2}>
+                {look.icon}
+              </ThemeIcon>
+              <Stack gap={4}>
+                <Text fw={600}>{c.label}</Text>
+                <Text>{c.message}</Text>
+                {c.status !== 'pass' && c.hint ? (
+                  <Text fw={600} c={c.status === 'fail' ? 'red' : c.status === 'warn' ? 'orange' : 'dimmed'}>
+                    {c.hint}
+                  </Text>
+                ) : null}
+                {c.details ? <Details text={c.details} /> : null}
+                <Group gap="sm">
+                  {c.action && onAction && c.status !== 'pass' && c.status !== 'skipped' ? (
+                    <Button
+                      size="sm"
+                      variant={c.action === 'settings' ? 'default' : 'filled'}
+                      color={c.action === 'rollback' ? 'red' : undefined}
+                      leftSection={ACTIONS[c.action].icon}
+                      loading={busy[c.action]}
+                      onClick={() => onAction(c.action!)}
+                    >
+                      {ACTIONS[c.action].label}
+                    </Button>
+                  ) : null}
+                  {c.status === 'warn' && onAcknowledge ? (
+                    <Checkbox label="I have read this warning; go on anyway" checked={accepted} disabled={accepted} onChange={() => onAcknowledge(c.id)} />
+                  ) : null}
+                </Group>
+              </Stack>
+            </Group>
+          </List.Item>
+        );
+      })}
+    </List>
+  );
+}
