@@ -60,7 +60,7 @@ async function start(): Promise<void> {
   });
   registerIpc(ipcMain, engine, (url) => isTrustedRendererUrl(url, rendererIndex, devServerUrl));
   engine.onEvent((event) => win?.webContents.send(IPC_EVENT_CHANNEL, event));
-  Menu.setApplicationMenu(buildMenu(() => win, engine.paths.logs));
+  Menu.setApplicationMenu(buildMenu((route) => openWindow(route), engine.paths.logs));
   // Schedules run while the app is open or in the tray; started at login it opens no window.
   void engine.automation.startScheduler();
   tray = createTray(openWindow, () => app.quit());

@@ -1,8 +1,9 @@
 // The app menu: the usual roles plus shortcuts to the main screens and the log folder.
-import { Menu, shell, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
+import { Menu, shell, type MenuItemConstructorOptions } from 'electron';
 
-export function buildMenu(win: () => BrowserWindow | null, logsDir: string): Menu {
-  const go = (route: string) => () => win()?.webContents.send('pci:navigate', route);
+/** `open(route)` shows the window at a route (the same path notifications and the tray use). */
+export function buildMenu(open: (route: string) => void, logsDir: string): Menu {
+  const go = (route: string) => () => open(route);
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     { label: 'File', submenu: [{ label: 'Open Log Folder', click: () => void shell.openPath(logsDir) }, { type: 'separator' }, process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' }] },

@@ -1,5 +1,6 @@
 // History: every operation the app ran, newest first, from the history database.
-import { Badge, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { useEffect, useState } from 'react';
 import type { HistoryPage as Page } from '../../shared/contract';
 import { JOB_KINDS, JOB_STATUSES, type JobStatus } from '../../shared/jobs';
@@ -61,7 +62,9 @@ export function HistoryPage() {
               <Table.Tr key={item.id}>
                 <Table.Td>{formatDateTime(item.startedAt)}</Table.Td>
                 <Table.Td>
-                  <Text fw={500}>{item.title}</Text>
+                  <Anchor component={Link} to={`/runs/${item.id}`} fw={500}>
+                    {item.title}
+                  </Anchor>
                   {item.error ? <Text c="red">{item.error.message}</Text> : null}
                 </Table.Td>
                 <Table.Td>
