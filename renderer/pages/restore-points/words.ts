@@ -1,0 +1,37 @@
+// The words of the restore points page: why a restore point was made, and whether it was verified. Pure.
+import type { BackupTrigger, SnapshotVerification } from '../../../shared/contract';
+import { formatDateTime } from '../../../shared/format';
+
+export const TRIGGER_WORDS: Record<BackupTrigger, { label: string; color: string; help: string }> = {
+  manual: { label: 'Manual', color: 'blue', help: 'Made by hand with “Make a backup”.' },
+  scheduled: { label: 'Scheduled', color: 'teal', help: 'Made by the backup schedule.' },
+  'pre-update': { label: 'Before an update', color: 'violet', help: 'Made by the pre-update checklist, before PCI File Manager was upgraded.' },
+  'pre-restore': { label: 'Before a rollback', color: 'grape', help: 'The safety copy made just before a rollback.' },
+  other: { label: 'Other', color: 'gray', help: 'Made with tags of its own.' },
+};
+
+export const DEPTH_WORDS: Record<SnapshotVerification['depth'], string> = { quick: 'Quick check', sampled: 'Sample check', full: 'Full check' };
+
+export function verifiedWords(v: SnapshotVerification | null | undefined): { label: string; color: string; detail: string } {
+  if (!v) return { label: 'Not checked yet', color: 'gray', detail: 'This restore point has not been verified yet.' };
+  const when = formatDateTime(v.verifiedAt);
+  if (!v.ok) return { label: 'Problems found', color: 'red', detail: `${DEPTH_WORDS[v.depth]} on ${when} found ${v.problems} ${v.problems === 1 ? 'problem' : 'problems'}.` };
+  return { label: 'Verified', color: 'green', detail: `${DEPTH_WORDS[v.depth]} passed on ${when}${v.testRestore ? ', with a test restore' : ''}.` };
+}
+
+/** "3 days ago", "2 hours ago", "just now". */
+export function ago(iso: string, now = Date.now()): string {
+  const s = Math.max(0, (now - Date.parse(iso)) / 1000);
+  const units: Array<[number, string]> = [
+    [86_400 * 365, 'year'],
+    [86_400 * 30, 'month'],
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, name] of units) {
+    const v = Math.floor(s / size);
+    if (v >= 1) return `${v} ${name}${v === 1 ? '' : 's'} ago`;
+  }
+  return 'just now';
+}

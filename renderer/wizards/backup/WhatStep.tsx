@@ -1,0 +1,108 @@
+// Step 1: which installation (when there is more than one) and what a backup holds: the database, the
+// files in R2 and the configuration folders, with their sizes where they are known. Every backup
+// holds all three (the engine backs up everything), so they are shown as included, not as toggles.
+import { Group, List, Loader, Select, Stack, Text, ThemeIcon } from '@mantine/core';
+import { IconCheck, IconMinus } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { formatBytes, formatDateTime } from '../../../shared/format';
+import type { UserErrorData } from '../../../shared/errors';
+import { useJobs } from '../../stores/jobs';
+import { useProfiles } from '../../stores/profiles';
+import { useBackup } from './state';
+import { n, plural } from './words';
+
+function Part({ title, included, children, problem, testId }: { title: string; included: boolean; children: ReactNode; problem?: UserErrorData | null; testId: string }) {
+  return (
+    <Group align="flex-start" wrap="nowrap" gap="md" data-testid={testId}>
+      <ThemeIcon color={included ? 'green' : 'gray'} variant={included ? 'filled' : 'light'} radius="xl" size={32}>
+        {included ? <IconCheck size={20} aria-label="included" /> : <IconMinus size={20} aria-label="nothing to include" />}
+      </ThemeIcon>
+      <Stack gap={2} style={{ flex: 1 }}>
+        <Text size="lg" fw={600}>
+          {title}
+        </Text>
+        {children}
+        {problem ? (
+          <Text c="red">
+            {problem.message} {problem.hint}
+          </Text>
+        ) : null}
+      </Stack>
+    </Group>
+  );
+}
+
+export function WhatStep() {
+  const profiles = useProfiles((s) => s.profiles) ?? [];
+  const { profile, health, healthError, countJobId, choose } = useBackup();
+  const counting = useJobs((s) => (countJobId ? s.jobs[countJobId] : undefined));
+  const view = profiles.find((p) => p.profile.name === profile);
+  const folders = view?.profile.folders ?? [];
+  const mongo = health?.mongo;
+  const r2 = health?.r2;
+  return (
+    <Stack gap="lg">
+      {profiles.length > 1 ? (
+        <Select
+          label="PCI File Manager installation"
+          description="Which connection to back up"
+          data={profiles.map((p) => p.profile.name)}
+          value={profile}
+          onChange={(v) => v && v !== profile && void choose(v, profiles.find((p) => p.profile.name === v))}
+          allowDeselect={false}
+          maw={420}
+        />
+      ) : null}
+      <Text>Every backup holds all three parts below, so each restore point is a complete copy you can go back to.</Text>
+      {!health && !healthError ? (
+        <Group gap="sm" role="status">
+          <Loader size="sm" />
+          <Text>Looking at the database and the bucket…</Text>
+        </Group>
+      ) : null}
+      {healthError ? (
+        <Text c="orange">
+          The sizes cannot be shown right now ({healthError.message}). The backup can still run; it measures everything as it goes.
+        </Text>
+      ) : null}
+      <Stack gap="md">
+        <Part title="Database (MongoDB)" included testId="part-database" problem={mongo?.error}>
+          <Text>{mongo ? `“${mongo.database}”${mongo.error ? '' : ` · ${formatBytes(mongo.sizeBytes)} · ${plural(mongo.collections ?? 0, 'collection')} · ${plural(mongo.documents ?? 0, 'document')}`}` : view ? `“${view.profile.mongo.database}”` : ''}</Text>
+          <Text c="dimmed" size="sm">
+            The file records, users and settings of PCI File Manager.
+          </Text>
+        </Part>
+        <Part title="Files in R2" included testId="part-files" problem={r2?.error}>
+          <Text>
+            {r2 ? `Bucket “${r2.bucket}”` : view ? `Bucket “${view.profile.r2.bucket}”` : ''}
+            {r2?.countedAt ? ` · ${plural(r2.objects ?? 0, 'file')} · ${formatBytes(r2.totalBytes)}` : ''}
+          </Text>
+          <Text c="dimmed" size="sm">
+            {r2?.countedAt ? `Counted ${formatDateTime(r2.countedAt)}. ` : counting ? `Counting the files… ${plural(counting.progress.done, 'file')} so far. ` : 'Not counted yet: the backup counts the files as it goes. '}
+            Files that did not change since the last backup are not copied again.
+          </Text>
+        </Part>
+        <Part title="Configuration folders" included={folders.length > 0} testId="part-folders">
+          {folders.length > 0 ? (
+            <>
+              <List size="sm" spacing={2}>
+                {folders.map((f) => (
+                  <List.Item key={f}>
+                    <Text span ff="monospace" size="sm">
+                      {f}
+                    </Text>
+                  </List.Item>
+                ))}
+              </List>
+              <Text c="dimmed" size="sm">
+                {folders.length === 1 ? 'One folder; its size is measured during the backup.' : `${n(folders.length)} folders; their size is measured during the backup.`}
+              </Text>
+            </>
+          ) : (
+            <Text c="dimmed">No configuration folders are set for this connection. Whoever set it up can add them with the command “pci-maint profile set … --folder”.</Text>
+          )}
+        </Part>
+      </Stack>
+    </Stack>
+  );
+}
