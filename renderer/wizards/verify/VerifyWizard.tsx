@@ -3,7 +3,7 @@
 import { Button, Group, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { IconShieldCheck } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Wizard, type WizardStep } from '../../components/Wizard';
@@ -87,9 +87,17 @@ export function VerifyWizard() {
     void loadProfiles();
     return () => useVerify.getState().reset(); // a typed passphrase leaves memory with the wizard
   }, [loadProfiles]);
+  // Links from the backup's done page and the restore points list name a profile and a restore point.
+  const [params] = useSearchParams();
+  const wantedProfile = params.get('profile');
+  const wantedSnapshot = params.get('snapshot');
   useEffect(() => {
-    if (selected && !useVerify.getState().profile) void load(selected);
-  }, [selected, load]);
+    const target = wantedProfile ?? selected;
+    if (!target || useVerify.getState().profile) return;
+    void load(target).then(() => {
+      if (wantedSnapshot && useVerify.getState().targets?.snapshots.some((t) => t.id === wantedSnapshot)) useVerify.getState().set({ snapshot: wantedSnapshot });
+    });
+  }, [selected, load, wantedProfile, wantedSnapshot]);
 
   if (profiles === null || (selected && !profile)) return <Text>Loading…</Text>;
   if (profiles.length === 0) {
