@@ -5,11 +5,41 @@ import { z } from 'zod';
 import { Job } from './jobs';
 import { UserErrorData } from './errors';
 import { coreMethods } from './api/core';
+import { profileMethods } from './api/profiles';
+import { healthMethods } from './api/health';
+import { dialogMethods } from './api/dialogs';
+import { backupMethods } from './api/backup';
+import { verifyMethods } from './api/verify';
+import { restoreMethods } from './api/restore';
+import { checklistMethods } from './api/checklist';
+import { bundleMethods } from './api/bundle';
+import { scheduleMethods } from './api/schedule';
+import { maintenanceMethods } from './api/maintenance';
 
 export * from './api/core';
+export * from './api/profiles';
+export * from './api/health';
+export * from './api/dialogs';
+export * from './api/backup';
+export * from './api/verify';
+export * from './api/restore';
+export * from './api/checklist';
+export * from './api/bundle';
+export * from './api/schedule';
+export * from './api/maintenance';
 
 export const contract = {
   ...coreMethods,
+  ...profileMethods,
+  ...healthMethods,
+  ...dialogMethods,
+  ...backupMethods,
+  ...verifyMethods,
+  ...restoreMethods,
+  ...checklistMethods,
+  ...bundleMethods,
+  ...scheduleMethods,
+  ...maintenanceMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -7,6 +7,16 @@ import { resolveHome } from '../core/paths';
 import { appVersion } from '../core/app-root';
 import { registerServe } from './commands/serve';
 import { registerHistory } from './commands/history';
+import { registerProfile } from './commands/profile';
+import { registerHealth } from './commands/health';
+import { registerBackup } from './commands/backup';
+import { registerVerify } from './commands/verify';
+import { registerExport } from './commands/export';
+import { registerRestore } from './commands/restore';
+import { registerChecklist } from './commands/checklist';
+import { registerBundle } from './commands/bundle';
+import { registerSchedule } from './commands/schedule';
+import { registerMaintenance } from './commands/maintenance';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -49,6 +59,16 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerServe(program, ctx);
   registerHistory(program, ctx);
+  registerProfile(program, ctx);
+  registerHealth(program, ctx);
+  registerBackup(program, ctx);
+  registerVerify(program, ctx);
+  registerExport(program, ctx);
+  registerRestore(program, ctx);
+  registerChecklist(program, ctx);
+  registerBundle(program, ctx);
+  registerSchedule(program, ctx);
+  registerMaintenance(program, ctx);
   return program;
 }
 

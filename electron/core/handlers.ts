@@ -5,6 +5,16 @@ import { toUserErrorData, userError } from '../../shared/errors';
 import type { Engine } from './engine';
 
 import { coreHandlers } from './api/core-handlers';
+import { profileHandlers } from './api/profile-handlers';
+import { healthHandlers } from './api/health-handlers';
+import { dialogHandlers } from './api/dialog-handlers';
+import { backupHandlers } from './api/backup-handlers';
+import { verifyHandlers } from './api/verify-handlers';
+import { restoreHandlers } from './api/restore-handlers';
+import { checklistHandlers } from './api/checklist-handlers';
+import { bundleHandlers } from './api/bundle-handlers';
+import { scheduleHandlers } from './api/schedule-handlers';
+import { maintenanceHandlers } from './api/maintenance-handlers';
 import type { HandlersFor } from './api/types';
 
 export type Handlers = HandlersFor<Contract>;
@@ -13,6 +23,16 @@ export type Handlers = HandlersFor<Contract>;
 export function createHandlers(engine: Engine): Handlers {
   return {
     ...coreHandlers(engine),
+    ...profileHandlers(engine),
+    ...healthHandlers(engine),
+    ...dialogHandlers(engine),
+    ...backupHandlers(engine),
+    ...verifyHandlers(engine),
+    ...restoreHandlers(engine),
+    ...checklistHandlers(engine),
+    ...bundleHandlers(engine),
+    ...scheduleHandlers(engine),
+    ...maintenanceHandlers(engine),
   };
 }
 

@@ -1,7 +1,8 @@
 // Encryption of a backup location (docs/backup-format.md §2.1, §4): scrypt-wrapped master key,
 // AES-256-GCM per blob, HMAC-SHA-256 blob ids. Heavy work runs on the libuv thread pool
-// (crypto.scrypt and WebCrypto are asynchronous there), so the event loop never stalls.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, scrypt, timingSafeEqual, webcrypto } from 'node:crypto';
+// (crypto.scrypt and WebCrypto are asynchronous there), so the event loop never stalls; only the
+// plain SHA-256 of unencrypted blobs runs in place (about a millisecond per chunk, see blobIdOf).
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, scrypt, timingSafeEqual, webcrypto } from 'node:crypto';
 import { backupDamaged, wrongPassphrase } from './errors';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -130,8 +131,13 @@ export async function open(key: CryptoKey, envelope: Uint8Array, aad: Uint8Array
   }
 }
 
-/** The blob id: SHA-256 of the plaintext, or HMAC-SHA-256 under the id key when encrypted. */
+/**
+ * The blob id: SHA-256 of the plaintext, or HMAC-SHA-256 under the id key when encrypted. The plain
+ * hash runs in place on the calling thread: with SHA extensions it takes well under a millisecond per
+ * MiB (a 4 MiB chunk at most), while WebCrypto first copies every chunk — measured as much CPU as the
+ * hash itself, and a gigabyte of garbage per gigabyte backed up.
+ */
 export async function blobIdOf(data: Uint8Array, idKey: CryptoKey | null): Promise<string> {
-  const digest = idKey ? await subtle.sign('HMAC', idKey, data) : await subtle.digest('SHA-256', data);
-  return Buffer.from(digest).toString('hex');
+  if (!idKey) return createHash('sha256').update(data).digest('hex');
+  return Buffer.from(await subtle.sign('HMAC', idKey, data)).toString('hex');
 }

@@ -17,6 +17,11 @@ export interface AcquireOptions {
   signal?: AbortSignal;
   /** What the lock is for, shown to whoever finds the location busy ("backup", "prune"). */
   operation?: string;
+  /**
+   * Operations whose live locks conflict with this one even when both are shared: a backup names
+   * "backup", so two backups never write to one location at once (verify may still run alongside).
+   */
+  conflictsWith?: string[];
   log?: (level: LogLevel, message: string) => void;
   /** Injectable for tests; the defaults are this machine, this process and the clock. */
   hostname?: string;
@@ -120,7 +125,8 @@ export async function acquire(store: BlobStore, kind: LockKind, options: Acquire
   const key = locationKey(store);
   reserve(key, kind);
   try {
-    const conflicting = (await liveLocks(store, ctx)).find((l) => conflicts(kind, l.kind));
+    const clash = (l: LockFile) => conflicts(kind, l.kind) || (l.operation !== undefined && (options.conflictsWith ?? []).includes(l.operation));
+    const conflicting = (await liveLocks(store, ctx)).find(clash);
     if (conflicting) throw busy(describeHolder(conflicting));
     signal?.throwIfAborted();
 
@@ -132,7 +138,7 @@ export async function acquire(store: BlobStore, kind: LockKind, options: Acquire
     try {
       // Someone may have written a lock between our listing and our write. Both sides compare the
       // same two files, and the older one wins, so exactly one of us backs off.
-      const rival = (await liveLocks(store, ctx, mine.id)).find((l) => conflicts(kind, l.kind) && isOlder(l, mine));
+      const rival = (await liveLocks(store, ctx, mine.id)).find((l) => clash(l) && isOlder(l, mine));
       if (rival) throw busy(describeHolder(rival));
     } catch (err) {
       await store.delete(path).catch(() => undefined);
