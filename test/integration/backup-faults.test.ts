@@ -10,6 +10,7 @@ import { runBackup, type BackupOptions } from '../../electron/core/backup/backup
 import { openBackupLocation } from '../../electron/core/backup/location';
 import { JobManager } from '../../electron/core/jobs/manager';
 import { FolderStore, Repository, nodeFolderFs, type FolderFs, type R2ObjectEntry } from '../../electron/core/repository';
+import { r2Client } from '../support/s3/client';
 import { BUCKET, DB, FAST_RETRY, TEST_SCRYPT_N, byPath, contentOf, entriesOf, newRepo, noise, putObject, rawCollection, removeTempDirs, startServers, tempDir, testContext, type Servers } from '../support/backup';
 
 let servers: Servers;
@@ -121,6 +122,18 @@ describe('R2 faults', () => {
     // Range requests continue the download: far less than three full copies went over the wire.
     expect(servers.s3.stats.bytesSent).toBeLessThan(bigBody.length * 1.6);
     expect(ctx.logs.filter((l) => l.includes(`Downloading ${BIG} was interrupted`))).toHaveLength(2);
+  });
+
+  it('stops at once with a plain error when R2 does not accept the key', async () => {
+    const { repo } = await newRepo();
+    const wrongKey = r2Client(servers.s3, { maxAttempts: 1, credentials: { accessKeyId: servers.s3.accessKeyId, secretAccessKey: 'not-the-secret' } });
+    try {
+      const err = await rejection(runBackup(repo, { ...servers.sources(), r2: { client: wrongKey, bucket: BUCKET } }, testContext(), OPTIONS));
+      expect(err.code).toBe('R2_AUTH_FAILED');
+      expect(await repo.listSnapshots()).toEqual([]);
+    } finally {
+      wrongKey.destroy();
+    }
   });
 
   it('fails clearly when R2 keeps refusing, leaving no restore point and no lock', async () => {

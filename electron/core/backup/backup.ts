@@ -8,6 +8,7 @@ import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import { acquire, type AcquireOptions, type Lock, type Repository, type SnapshotHeader, type SnapshotStats } from '../repository';
 import { SnapshotTag } from '../repository/schemas';
+import { r2ReadError } from '../sources/errors';
 import { backupFolders } from '../sources/folders';
 import { backupMongo, type MongoSourcePort } from '../sources/mongo';
 import { backupR2, type R2SourcePort } from '../sources/r2';
@@ -109,7 +110,7 @@ export async function runBackup(repo: Repository, sources: BackupSources, ctx: O
     const totals = r2
       ? (before ? probeBucket(r2.client, r2.bucket, inner, retry).then(() => ({ objects: before.entries, bytes: before.bytes })) : countBucket(r2.client, r2.bucket, inner, retry)).catch(
           (err: unknown) => {
-            if (!stop.signal.aborted) stop.abort(r2.mapError ? r2.mapError(err) : err);
+            if (!stop.signal.aborted) stop.abort(r2.mapError ? r2.mapError(err) : r2ReadError(err, r2.bucket, 'listing'));
             return null;
           },
         )
