@@ -13,13 +13,15 @@ test.afterEach(async () => {
 
 const SCREENS = [
   { name: 'Dashboard', heading: 'Dashboard', file: 'dashboard' },
-  { name: 'Backup', heading: 'Backup is not available yet', file: 'backup' },
+  { name: 'Backup', heading: 'Make a backup', file: 'backup' },
+  { name: 'Restore points', heading: 'Restore points', file: 'restore-points' },
   { name: 'Verify', heading: 'Nothing to verify yet', file: 'verify' },
   { name: 'Storage check', heading: 'Storage check', file: 'storage-check' },
   { name: 'Restore', heading: 'Roll back to an earlier state', file: 'restore' },
   { name: 'Pre-update checklist', heading: 'Pre-update checklist', file: 'checklist' },
   { name: 'History', heading: 'History', file: 'history' },
   { name: 'Support', heading: 'Support bundle', file: 'support' },
+  { name: 'Maintenance', heading: 'Maintenance', file: 'maintenance' },
   { name: 'Settings', heading: 'Settings', file: 'settings' },
 ];
 
