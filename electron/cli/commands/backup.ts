@@ -7,30 +7,10 @@ import { BackupTag, type BackupSummary, type PruneSummary, type RestorePointList
 import { UserError, userError } from '../../../shared/errors';
 import { formatBytes, formatDateTime, formatDuration } from '../../../shared/format';
 import type { Job } from '../../../shared/jobs';
-import type { Engine } from '../../core/engine';
 import { listProfileRestorePoints, startBackupJob, startPruneJob } from '../../core/backup/profile-jobs';
 import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
-import { ProgressLine } from '../progress';
+import { followJob } from '../jobs';
 import { withEngine } from './profile';
-
-/** Wait for a job, drawing its progress; Ctrl-C (or SIGTERM from a scheduler) cancels it cleanly. */
-async function follow(engine: Engine, job: Job, showProgress: boolean): Promise<Job> {
-  const line = new ProgressLine();
-  const off = engine.jobs.onUpdate((j) => {
-    if (j.id === job.id && showProgress && j.status === 'running') line.update(j.progress);
-  });
-  const cancel = () => engine.jobs.cancel(job.id);
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
-  try {
-    return await engine.jobs.wait(job.id);
-  } finally {
-    off();
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
-    line.clear();
-  }
-}
 
 /** A finished job's outcome: its summary, or the failure as a UserError (exit 1). */
 function outcome<T>(job: Job, what: string): T {
@@ -84,7 +64,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
       }
       await withEngine(ctx, globals, async (engine) => {
         const job = startBackupJob(engine, opts.profile, { tags: opts.tag });
-        const summary = outcome<BackupSummary>(await follow(engine, job, !globals.json), 'backup');
+        const summary = outcome<BackupSummary>(await followJob(engine, job, !globals.json), 'backup');
         if (globals.json) ctx.io.out(JSON.stringify({ snapshotId: summary.snapshotId, createdAt: summary.createdAt, finishedAt: summary.finishedAt, location: summary.location, consistency: summary.consistency, stats: summary.stats }));
         else printBackup(ctx, summary);
       });
@@ -113,7 +93,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       await withEngine(ctx, globals, async (engine) => {
         const job = startPruneJob(engine, opts.profile, { dryRun: Boolean(opts.dryRun) });
-        const summary = outcome<PruneSummary>(await follow(engine, job, !globals.json), 'clean-up');
+        const summary = outcome<PruneSummary>(await followJob(engine, job, !globals.json), 'clean-up');
         if (globals.json) ctx.io.out(JSON.stringify(summary));
         else printPrune(ctx, summary);
       });

@@ -9,7 +9,7 @@ import { userError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import { buildBundle, bundleZip, startPrepareJob } from '../../core/bundle/bundle';
 import type { CliContext, GlobalOptions } from '../program';
-import { followJob, resultOf } from './verify';
+import { followJob, resultOf } from '../jobs';
 import { withEngine } from './profile';
 
 export function registerBundle(program: Command, ctx: CliContext): void {

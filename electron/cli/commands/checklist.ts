@@ -9,7 +9,7 @@ import type { Engine } from '../../core/engine';
 import { renderReport } from '../../core/checklist/report';
 import { finishUpdate, openUpdate, recordStore, startAfterJob, startBeforeJob, startPrepareBackupJob } from '../../core/checklist/service';
 import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
-import { followJob, resultOf } from './verify';
+import { followJob, resultOf } from '../jobs';
 import { withEngine } from './profile';
 
 const MARK = { pass: '✓', warn: '!', fail: '✗', skipped: '·' } as const;

@@ -7,7 +7,7 @@ import { formatBytes, formatDateTime } from '../../../shared/format';
 import { startExportJob, startImportJob } from '../../core/export/profile-jobs';
 import type { CliContext, GlobalOptions } from '../program';
 import { withEngine } from './profile';
-import { followJob, resultOf } from './verify';
+import { followJob, resultOf } from '../jobs';
 
 export function registerExport(program: Command, ctx: CliContext): void {
   program

@@ -6,12 +6,10 @@ import readline from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { RESTORE_CONFIRM_WORD, RestoreScope, type RestoreSummary } from '../../../shared/api/restore';
 import { userError } from '../../../shared/errors';
-import type { Job } from '../../../shared/jobs';
-import type { Engine } from '../../core/engine';
 import { planView } from '../../core/restore/plan';
 import { planRestore, startRestoreJob } from '../../core/restore/profile-jobs';
 import { EXIT_FAILED, EXIT_USAGE, type CliContext, type GlobalOptions } from '../program';
-import { ProgressLine } from '../progress';
+import { followJob } from '../jobs';
 import { withEngine } from './profile';
 import { planText, summaryText } from './restore-text';
 
@@ -47,24 +45,6 @@ export function scopeFrom(o: Pick<RestoreOpts, 'only' | 'collections' | 'prefix'
   if (collections && !scope.database) throw usage('--collections only applies to the database.', 'Leave out --only, or use --only mongo.');
   if (prefixes && !scope.bucket) throw usage('--prefix only applies to the files in R2.', 'Leave out --only, or use --only r2.');
   return scope;
-}
-
-async function follow(engine: Engine, job: Job, showProgress: boolean): Promise<Job> {
-  const line = new ProgressLine();
-  const off = engine.jobs.onUpdate((j) => {
-    if (j.id === job.id && showProgress && j.status === 'running') line.update(j.progress);
-  });
-  const cancel = () => engine.jobs.cancel(job.id);
-  process.once('SIGINT', cancel);
-  process.once('SIGTERM', cancel);
-  try {
-    return await engine.jobs.wait(job.id);
-  } finally {
-    off();
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
-    line.clear();
-  }
 }
 
 async function confirmed(ctx: CliContext): Promise<boolean> {
@@ -119,7 +99,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
         }
         if (!opts.safetySnapshot && !globals.json) ctx.io.err('Warning: no safety backup will be made; this restore cannot be undone from a restore point of just before.');
         const job = startRestoreJob(engine, { plan, removeExtra: Boolean(opts.removeExtra), safety: opts.safetySnapshot ? { mode: 'take' } : { mode: 'skip' } });
-        const done = await follow(engine, job, !globals.json);
+        const done = await followJob(engine, job, !globals.json);
         const summary = done.summary as RestoreSummary | null;
         if (done.status !== 'succeeded') ctx.exitCode = EXIT_FAILED;
         const error = done.status === 'canceled' ? userError('CANCELED', 'Cancelled', 'The restore was cancelled.', 'Every collection is either as it was or fully restored; see the summary. Run the command again to finish.').toJSON() : done.error;
