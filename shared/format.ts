@@ -35,3 +35,20 @@ export function formatDateTime(iso: string | null | undefined, locale?: string):
   if (Number.isNaN(d.getTime())) return '—';
   return d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** "3 days ago", "2 hours ago", "just now". */
+export function ago(iso: string, now = Date.now()): string {
+  const s = Math.max(0, (now - Date.parse(iso)) / 1000);
+  const units: Array<[number, string]> = [
+    [86_400 * 365, 'year'],
+    [86_400 * 30, 'month'],
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, name] of units) {
+    const v = Math.floor(s / size);
+    if (v >= 1) return `${v} ${name}${v === 1 ? '' : 's'} ago`;
+  }
+  return 'just now';
+}

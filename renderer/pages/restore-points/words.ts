@@ -19,19 +19,4 @@ export function verifiedWords(v: SnapshotVerification | null | undefined): { lab
   return { label: 'Verified', color: 'green', detail: `${DEPTH_WORDS[v.depth]} passed on ${when}${v.testRestore ? ', with a test restore' : ''}.` };
 }
 
-/** "3 days ago", "2 hours ago", "just now". */
-export function ago(iso: string, now = Date.now()): string {
-  const s = Math.max(0, (now - Date.parse(iso)) / 1000);
-  const units: Array<[number, string]> = [
-    [86_400 * 365, 'year'],
-    [86_400 * 30, 'month'],
-    [86_400, 'day'],
-    [3_600, 'hour'],
-    [60, 'minute'],
-  ];
-  for (const [size, name] of units) {
-    const v = Math.floor(s / size);
-    if (v >= 1) return `${v} ${name}${v === 1 ? '' : 's'} ago`;
-  }
-  return 'just now';
-}
+export { ago } from '../../../shared/format';

@@ -1,12 +1,12 @@
 // Step 5: the backup running — its phases in order (done, now, to come), the current phase's items,
 // bytes, speed and time left, and Cancel.
-import { Button, Group, List, Loader, Stack, Text, ThemeIcon } from '@mantine/core';
-import { IconCheck, IconCircleDashed } from '@tabler/icons-react';
+import { Button, Group, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { formatBytes } from '../../../shared/format';
 import type { Job } from '../../../shared/jobs';
 import { api } from '../../api';
 import { JobProgressView } from '../../components/JobProgressView';
+import { PhaseList } from '../../components/PhaseList';
 import { useJobs } from '../../stores/jobs';
 import { useProfiles } from '../../stores/profiles';
 import { phasesOf } from './words';
@@ -40,34 +40,7 @@ export function RunStep({ job, profile }: { job: Job; profile: string | null }) 
   return (
     <Stack gap="lg">
       <Text>You can keep working in the meantime; PCI File Manager can stay in use.</Text>
-      <List spacing="xs" center aria-label="Parts of the backup">
-        {phases.map((phase, i) => {
-          const done = current > i;
-          const now = current === i;
-          return (
-            <List.Item
-              key={phase}
-              icon={
-                done ? (
-                  <ThemeIcon color="green" size={22} radius="xl">
-                    <IconCheck size={14} aria-label="done" />
-                  </ThemeIcon>
-                ) : now ? (
-                  <Loader size={20} aria-label="in progress" />
-                ) : (
-                  <ThemeIcon color="gray" variant="light" size={22} radius="xl">
-                    <IconCircleDashed size={14} aria-label="to come" />
-                  </ThemeIcon>
-                )
-              }
-            >
-              <Text fw={now ? 700 : 400} c={done || now ? undefined : 'dimmed'}>
-                {phase}
-              </Text>
-            </List.Item>
-          );
-        })}
-      </List>
+      <PhaseList phases={phases} current={current} label="Parts of the backup" />
       <JobProgressView job={job} />
       <Text c="dimmed" data-testid="speed">
         {speed !== null && job.status === 'running' ? `Speed: ${formatBytes(speed)}/s` : '\u00a0'}

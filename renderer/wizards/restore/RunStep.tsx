@@ -1,12 +1,12 @@
 // Step 6: the restore running — every phase in order (done, now, still to come), the current
 // phase's items, bytes and time left, and Cancel (each collection stays either as it was or fully
 // restored; the switch itself is never cut in half).
-import { Group, List, Loader, Stack, Text, ThemeIcon } from '@mantine/core';
-import { IconCheck, IconCircleDashed } from '@tabler/icons-react';
+import { Stack, Text } from '@mantine/core';
 import { RESTORE_PHASES, type RestorePlan } from '../../../shared/contract';
 import type { Job } from '../../../shared/jobs';
 import { api } from '../../api';
 import { JobProgressView } from '../../components/JobProgressView';
+import { PhaseList } from '../../components/PhaseList';
 
 /** The phases this plan goes through, in order. */
 export function phasesOf(plan: RestorePlan, removeExtra: boolean): string[] {
@@ -28,36 +28,7 @@ export function RunStep({ job, plan, removeExtra }: { job: Job; plan: RestorePla
   return (
     <Stack gap="lg">
       <Text>Please wait. Keep PCI File Manager stopped until this has finished.</Text>
-      <List spacing="xs" center aria-label="Phases of the rollback">
-        {phases.map((phase, i) => {
-          const done = current > i;
-          const now = current === i;
-          return (
-            <List.Item
-              key={phase}
-              icon={
-                done ? (
-                  <ThemeIcon color="green" size={22} radius="xl">
-                    <IconCheck size={14} aria-label="done" />
-                  </ThemeIcon>
-                ) : now ? (
-                  <Loader size={20} aria-label="in progress" />
-                ) : (
-                  <ThemeIcon color="gray" variant="light" size={22} radius="xl">
-                    <IconCircleDashed size={14} aria-label="to come" />
-                  </ThemeIcon>
-                )
-              }
-            >
-              <Group gap="xs">
-                <Text fw={now ? 700 : 400} c={done || now ? undefined : 'dimmed'}>
-                  {phase}
-                </Text>
-              </Group>
-            </List.Item>
-          );
-        })}
-      </List>
+      <PhaseList phases={phases} current={current} label="Phases of the rollback" />
       <JobProgressView job={job} onCancel={() => void api.jobs.cancel({ id: job.id })} />
     </Stack>
   );

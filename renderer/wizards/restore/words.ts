@@ -16,22 +16,7 @@ export function verificationBadge(p: RestoreChoice): { label: string; color: str
   return { label: `Verified ${formatDateTime(p.verification.verifiedAt)}`, color: 'green' };
 }
 
-/** "3 days ago", "2 hours ago", "just now". */
-export function ago(iso: string, now = Date.now()): string {
-  const s = Math.max(0, (now - Date.parse(iso)) / 1000);
-  const units: [number, string][] = [
-    [86_400 * 365, 'year'],
-    [86_400 * 30, 'month'],
-    [86_400, 'day'],
-    [3_600, 'hour'],
-    [60, 'minute'],
-  ];
-  for (const [size, name] of units) {
-    const v = Math.floor(s / size);
-    if (v >= 1) return `${v} ${name}${v === 1 ? '' : 's'} ago`;
-  }
-  return 'just now';
-}
+export { ago } from '../../../shared/format';
 
 export const ACTION: Record<PlanCollection['action'], string> = {
   replace: 'Put back as it was',
