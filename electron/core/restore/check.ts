@@ -1,11 +1,15 @@
 // Before anything changes: every piece of the restore point the plan needs is read and checked
 // (decrypted, decompressed, hash compared with its id). A damaged or missing piece stops the restore
-// here, with the database, the bucket and the folders exactly as they were.
+// here, with the database, the bucket and the folders exactly as they were. So does a document that
+// this restore could not write back byte for byte (exact-bson.ts): found while its piece is read
+// anyway, before the safety backup is made.
 import { RESTORE_PHASES, type RestorePlan } from '../../../shared/api/restore';
 import { UserError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import type { Repository } from '../repository';
 import { forEachLimit } from '../repository/blob-store';
+import { splitDocuments } from '../verify/bson-check';
+import { decodeExact, inexactError, InexactTally } from './exact-bson';
 import { relativeOf } from './folders-restore';
 import type { SnapshotIndex } from './snapshot-index';
 
@@ -29,7 +33,32 @@ export function neededBlobs(plan: RestorePlan, index: SnapshotIndex): Map<string
   return blobs;
 }
 
-export async function checkBlobs(repo: Repository, blobs: Map<string, number>, ctx: OperationContext): Promise<void> {
+/** The collections (usually one) each database piece of the plan belongs to. */
+function collectionPieces(plan: RestorePlan, index: SnapshotIndex): Map<string, string[]> {
+  const pieces = new Map<string, string[]>();
+  for (const c of plan.database?.collections ?? []) {
+    if (c.action === 'skip') continue;
+    for (const chunk of index.collections.get(c.name)?.chunks ?? []) pieces.set(chunk.id, [...(pieces.get(chunk.id) ?? []), c.name]);
+  }
+  return pieces;
+}
+
+/** Every needed piece read back intact, and every document to restore one that can be written back exactly. */
+export async function checkRestorePoint(repo: Repository, plan: RestorePlan, index: SnapshotIndex, ctx: OperationContext): Promise<void> {
+  const pieces = collectionPieces(plan, index);
+  const inexact = new InexactTally();
+  await checkBlobs(repo, neededBlobs(plan, index), ctx, (id, data) => {
+    const names = pieces.get(id);
+    if (!names) return;
+    for (const raw of splitDocuments(data)) {
+      const decoded = decodeExact(raw);
+      if (!decoded.ok) for (const name of names) inexact.add(name, decoded.kinds);
+    }
+  });
+  if (inexact.collections.length > 0) throw inexactError(inexact.collections);
+}
+
+export async function checkBlobs(repo: Repository, blobs: Map<string, number>, ctx: OperationContext, onRead?: (id: string, data: Buffer) => void): Promise<void> {
   const total = blobs.size;
   const bytesTotal = [...blobs.values()].reduce((a, b) => a + b, 0);
   let done = 0;
@@ -38,7 +67,8 @@ export async function checkBlobs(repo: Repository, blobs: Map<string, number>, c
   try {
     await forEachLimit(blobs, 4, async ([id, size]) => {
       ctx.signal.throwIfAborted();
-      await repo.getBlob(id);
+      const data = await repo.getBlob(id);
+      onRead?.(id, data);
       done += 1;
       bytesDone += size;
       ctx.onProgress({ done, bytesDone });

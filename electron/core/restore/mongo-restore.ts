@@ -1,10 +1,10 @@
 // The database part of a restore. Each collection is first built in full in a temporary collection
 // (same options, every document, every index), checked, and only then swapped in with
 // `renameCollection … dropTarget` — one atomic step per collection, so an interrupted restore never
-// leaves a half-empty collection: each one is either the old or the restored one. Documents are
-// decoded without promoting values, so every BSON type (Int64, Decimal128, -0.0, binary subtypes…)
-// is written back exactly as it was backed up.
-import { BSON, type Document } from 'bson';
+// leaves a half-empty collection: each one is either the old or the restored one. Every document is
+// proven to go back as the bytes it was backed up as (exact-bson.ts); one that cannot stops the
+// restore while only the temporary collection exists.
+import type { Document } from 'bson';
 import { MongoServerError, type Db } from 'mongodb';
 import { RESTORE_PHASES } from '../../../shared/api/restore';
 import { UserError } from '../../../shared/errors';
@@ -13,13 +13,11 @@ import type { MongoCollectionEntry, Repository } from '../repository';
 import { mapMongoError } from '../connections/errors';
 import { splitDocuments } from '../verify/bson-check';
 import { tempName } from './cleanup';
+import { decodeExact, EXACT_INSERT, inexactError, InexactTally } from './exact-bson';
 import type { CollectionMetadata } from './snapshot-index';
 
 export const DATABASE_PHASE = RESTORE_PHASES.database;
 export const SWITCH_PHASE = RESTORE_PHASES.switch;
-
-/** Keep every value's BSON type: a Double stays a Double, an Int64 an Int64. */
-export const KEEP_TYPES = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
 
 export interface WriteLimits {
   /** Bytes of documents per insert (MongoDB: 16 MiB per document, 48 MB per message). */
@@ -93,21 +91,30 @@ export async function stageCollection(
     const flush = async () => {
       if (batch.length === 0) return;
       // Validation rules describe what the application may write, not what a backup holds.
-      await coll.insertMany(batch, { ordered: true, bypassDocumentValidation: true });
+      await coll.insertMany(batch, EXACT_INSERT);
       progress(batch.length, bytes, entry.collection);
       batch = [];
       bytes = 0;
       await hook?.('restore-mongo-batch');
     };
+    // The restore's first check (check.ts) finds these before the safety backup; this one holds
+    // whatever reaches here, before the collection could be switched in.
+    const inexact = new InexactTally();
     for (const chunk of entry.chunks) {
       ctx.signal.throwIfAborted();
-      for (const doc of splitDocuments(await repo.getBlob(chunk.id))) {
-        if (batch.length > 0 && (bytes + doc.length > limits.maxBatchBytes || batch.length >= limits.maxBatchDocs)) await flush();
-        batch.push(BSON.deserialize(doc, KEEP_TYPES));
-        bytes += doc.length;
+      for (const raw of splitDocuments(await repo.getBlob(chunk.id))) {
+        const decoded = decodeExact(raw);
+        if (!decoded.ok) {
+          inexact.add(entry.collection, decoded.kinds);
+          continue;
+        }
+        if (batch.length > 0 && (bytes + raw.length > limits.maxBatchBytes || batch.length >= limits.maxBatchDocs)) await flush();
+        batch.push(decoded.doc);
+        bytes += raw.length;
       }
       await flush(); // one chunk (≤ 4 MiB) at a time keeps memory bounded
     }
+    if (inexact.collections.length > 0) throw inexactError(inexact.collections);
     ctx.signal.throwIfAborted();
     const specs = indexSpecs(meta);
     if (specs.length > 0) await db.command({ createIndexes: temp, indexes: specs });

@@ -1,5 +1,6 @@
 // A restore, following a plan exactly. In order, so that whatever happens nothing is ever left half:
-//   1. check every piece of the restore point the plan needs (damage → stop; nothing changed);
+//   1. check every piece of the restore point the plan needs (damage, or a document that cannot be
+//      written back exactly → stop; nothing changed);
 //   2. the safety backup of what exists now (tagged pre-restore; failure → stop; nothing changed);
 //   3. build every collection in a temporary collection (failure or cancel → temporaries dropped;
 //      the database unchanged);
@@ -14,7 +15,7 @@ import { UserError, userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import { acquire, type AcquireOptions, type R2ObjectEntry, type Repository } from '../repository';
 import { errorText } from '../sources/retry';
-import { checkBlobs, neededBlobs } from './check';
+import { checkRestorePoint } from './check';
 import { cleanupLeftovers, dropTemps, RestoreRun } from './cleanup';
 import { restoreFolders, type FolderRestoreResult } from './folders-restore';
 import { DATABASE_PHASE, SWITCH_PHASE, recreateView, stageCollection, swapIn, viewOrder, writeLimits, type StagedCollection } from './mongo-restore';
@@ -82,8 +83,9 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, options: 
     const header = await repo.readSnapshot(plan.snapshot.id);
     const index = await indexSnapshot(repo, header, ctx.signal);
 
-    // 1. Nothing changes before every needed piece has been read back intact.
-    await checkBlobs(repo, neededBlobs(plan, index), ctx);
+    // 1. Nothing changes before every needed piece has been read back intact, and every document
+    //    shown to go back exactly as it was backed up.
+    await checkRestorePoint(repo, plan, index, ctx);
 
     // Leftovers of an interrupted restore go first, so the safety backup does not keep them.
     const db = deps.mongo && plan.database ? deps.mongo.client.db(deps.mongo.database) : null;

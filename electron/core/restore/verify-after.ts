@@ -9,7 +9,7 @@ import type { Db } from 'mongodb';
 import { RESTORE_PHASES, type RestorePlan, type RestoreSummary, type RestoreVerification } from '../../../shared/api/restore';
 import type { OperationContext } from '../../../shared/jobs';
 import type { Repository } from '../repository';
-import { KEEP_TYPES } from './mongo-restore';
+import { KEEP_TYPES } from './exact-bson';
 import { listLive, readObject, sameMetadata, type LiveBucket } from './r2-live';
 import { readMetadata, type SnapshotIndex } from './snapshot-index';
 
