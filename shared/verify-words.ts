@@ -19,6 +19,8 @@ export const PROBLEM_WORDS: Record<VerifyProblemCode, string> = {
   'restore-failed': 'Test restore failed',
   'restore-count-mismatch': 'Test restore: documents differ',
   'restore-index-mismatch': 'Test restore: indexes differ',
+  'restore-content-mismatch': 'Test restore: documents changed',
+  'restore-not-exact': 'Restore cannot write back exactly',
 };
 
 /** What to do about a problem, in plain words. */
@@ -27,7 +29,10 @@ export function adviceFor(code: VerifyProblemCode): string {
     case 'restore-failed':
     case 'restore-count-mismatch':
     case 'restore-index-mismatch':
+    case 'restore-content-mismatch':
       return 'The database part of this backup could not be restored as it should. Make a new backup and verify it with a test restore.';
+    case 'restore-not-exact':
+      return 'The backup holds these documents intact, but this app cannot write them back exactly, so a restore that includes their collection stops before changing anything. Restore the other collections, and for this one export the restore point as a mongodump folder and use mongorestore, which writes documents byte for byte.';
     case 'entries-mismatch':
     case 'manifest-damaged':
     case 'snapshot-damaged':

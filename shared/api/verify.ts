@@ -32,6 +32,8 @@ export const VERIFY_PROBLEM_CODES = [
   'restore-failed', // test restore: the scratch database could not be filled
   'restore-count-mismatch', // test restore: another number of documents than the backup holds
   'restore-index-mismatch', // test restore: indexes differ from the backup's definitions
+  'restore-content-mismatch', // test restore: the documents read back are not the backup's bytes
+  'restore-not-exact', // documents the restore cannot write back exactly (it refuses their collection)
 ] as const;
 export const VerifyProblemCode = z.enum(VERIFY_PROBLEM_CODES);
 export type VerifyProblemCode = z.infer<typeof VerifyProblemCode>;

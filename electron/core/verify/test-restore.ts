@@ -1,10 +1,14 @@
 // Test restore: the database part of a restore point is restored into a scratch database on the same
-// server (`pcimaint_verify_<snapshot id>`), then document counts and index definitions are compared
-// with the backup. The scratch database is always dropped afterwards — also on failure or cancel.
-import { BSON, EJSON, type Document } from 'bson';
+// server (`pcimaint_verify_<snapshot id>`) the way a restore writes it (exact-bson.ts), then read back
+// raw and compared with the backup: the documents' bytes (an order-independent hash of them), the
+// counts and the index definitions. Documents a restore would refuse are reported as such. The
+// scratch database is always dropped afterwards — also on failure or cancel.
+import { createHash } from 'node:crypto';
+import { EJSON, type Document } from 'bson';
 import type { MongoClient } from 'mongodb';
 import type { OperationContext } from '../../../shared/jobs';
 import type { MongoCollectionEntry, MongoMetadataEntry, Repository } from '../repository';
+import { decodeExact, EXACT_INSERT, inexactSentence, InexactTally, KEEP_TYPES } from '../restore/exact-bson';
 import { splitDocuments } from './bson-check';
 import type { ProblemLog } from './problems';
 
@@ -19,7 +23,6 @@ export interface TestRestoreResult {
   documents: number;
 }
 
-const KEEP_TYPES = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
 const BATCH_BYTES = 4 * 1024 * 1024;
 const PHASE = 'Test restore into a scratch database';
 
@@ -31,6 +34,26 @@ async function contentOf(repo: Repository, entry: { chunks: { id: string }[] }):
   const parts: Buffer[] = [];
   for (const c of entry.chunks) parts.push(await repo.getBlob(c.id));
   return Buffer.concat(parts);
+}
+
+const MOD_256 = 1n << 256n;
+
+/**
+ * The documents of a collection as a multiset: the sum of their SHA-256s (mod 2^256) and their count.
+ * Equal for the same bytes in any order (a restore may write them in another order than the backup).
+ */
+export class DocumentsHash {
+  sum = 0n;
+  count = 0;
+
+  add(doc: Uint8Array): void {
+    this.sum = (this.sum + BigInt(`0x${createHash('sha256').update(doc).digest('hex')}`)) % MOD_256;
+    this.count += 1;
+  }
+
+  equals(other: DocumentsHash): boolean {
+    return this.sum === other.sum && this.count === other.count;
+  }
 }
 
 /** Index specs compared without server-added fields; `key` keeps its order, other options are sorted. */
@@ -45,7 +68,8 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
   const db = client.db(name);
   const result: TestRestoreResult = { database: name, collections: 0, documents: 0 };
   const total = parts.collections.reduce((n, c) => n + c.docs, 0);
-  const report = (entry: { path: string }, code: 'restore-failed' | 'restore-count-mismatch' | 'restore-index-mismatch', message: string) =>
+  type Code = 'restore-failed' | 'restore-count-mismatch' | 'restore-index-mismatch' | 'restore-not-exact' | 'restore-content-mismatch';
+  const report = (entry: { path: string }, code: Code, message: string) =>
     problems.add({ snapshotId, path: entry.path, blob: null, file: null, code, message });
   ctx.onProgress({ phase: PHASE, unit: 'documents', done: 0, total, bytesDone: 0, bytesTotal: null, message: name });
   await db.dropDatabase().catch(() => undefined); // a scratch database left by a crashed run
@@ -54,13 +78,15 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
       ctx.signal.throwIfAborted();
       const metaEntry = parts.metadata.find((m) => m.db === entry.db && m.collection === entry.collection);
       let meta: Document = { indexes: [], options: {} };
+      const backedUp = new DocumentsHash();
+      const inexact = new InexactTally();
       try {
         if (metaEntry) meta = EJSON.parse((await contentOf(repo, metaEntry)).toString('utf8'), { relaxed: false }) as Document;
         await db.command({ create: entry.collection, ...((meta.options as Document | undefined) ?? {}) });
         let batch: Document[] = [];
         let bytes = 0;
         const flush = async () => {
-          if (batch.length > 0) await db.collection(entry.collection).insertMany(batch, { ordered: true, bypassDocumentValidation: true });
+          if (batch.length > 0) await db.collection(entry.collection).insertMany(batch, EXACT_INSERT);
           result.documents += batch.length;
           ctx.onProgress({ done: result.documents, message: `${entry.db}.${entry.collection}` });
           batch = [];
@@ -68,9 +94,16 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
         };
         for (const chunk of entry.chunks) {
           ctx.signal.throwIfAborted();
-          for (const doc of splitDocuments(await repo.getBlob(chunk.id))) {
-            batch.push(BSON.deserialize(doc, KEEP_TYPES));
-            bytes += doc.length;
+          for (const raw of splitDocuments(await repo.getBlob(chunk.id))) {
+            backedUp.add(raw);
+            // Exactly what a restore writes: a document it would refuse is not written here either.
+            const decoded = decodeExact(raw);
+            if (!decoded.ok) {
+              inexact.add(entry.collection, decoded.kinds);
+              continue;
+            }
+            batch.push(decoded.doc);
+            bytes += raw.length;
             if (bytes >= BATCH_BYTES) await flush();
           }
         }
@@ -83,8 +116,17 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
         continue;
       }
       result.collections += 1;
-      const count = await db.collection(entry.collection).countDocuments({});
-      if (count !== entry.docs) report(entry, 'restore-count-mismatch', `The collection ${entry.collection} has ${count} documents after restoring, the backup holds ${entry.docs}.`);
+      const [refused] = inexact.collections;
+      if (refused) {
+        // The byte comparison below would only repeat this, less clearly.
+        report(entry, 'restore-not-exact', `${inexactSentence(refused)} A restore of this collection would stop before changing anything.`);
+      } else {
+        const count = await db.collection(entry.collection).countDocuments({});
+        const restored = new DocumentsHash();
+        for await (const raw of db.collection(entry.collection).find({}, { raw: true, batchSize: 1000 })) restored.add(raw as unknown as Uint8Array);
+        if (count !== entry.docs) report(entry, 'restore-count-mismatch', `The collection ${entry.collection} has ${count} documents after restoring, the backup holds ${entry.docs}.`);
+        else if (!restored.equals(backedUp)) report(entry, 'restore-content-mismatch', `The documents of ${entry.collection} differ after restoring from the backup's bytes: a restore would change data.`);
+      }
       const actual = new Map(((await db.collection(entry.collection).listIndexes(KEEP_TYPES).toArray()) as Document[]).map((ix) => [String(ix.name), indexShape(ix)]));
       for (const ix of (meta.indexes as Document[] | undefined) ?? []) {
         const got = actual.get(String(ix.name));
