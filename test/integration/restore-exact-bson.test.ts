@@ -73,6 +73,8 @@ describe('hostile BSON, byte for byte', () => {
     const snapshots = (await repo.listSnapshots()).length;
 
     const plan = await planFor(repo, s, snapshotId);
+    // The preview says it first, before any confirmation or safety backup.
+    expect(plan.warnings.filter((w) => /cannot write back exactly/.test(w))).toEqual([expect.stringMatching(/^7 documents in the collection "inexact" hold values .* unless "inexact" is left out/)]);
     const err = await restorePlan(repo, s, plan).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     const e = (err as UserError).toJSON();
@@ -89,6 +91,7 @@ describe('hostile BSON, byte for byte', () => {
 
   it('restores the other collections byte-identical, including _id null and integer-like keys', async () => {
     const plan = await planFor(repo, s, snapshotId, { collections: ['exact', 'plain'], bucket: false });
+    expect(plan.warnings.filter((w) => /cannot write back exactly/.test(w))).toEqual([]);
     const summary = await restorePlan(repo, s, plan, { safety: { mode: 'skip' } });
     expect(restoreVerdict(summary)).toBeNull();
     expect(sorted(await rawOf('exact'))).toEqual(sorted(exact.map((d) => d.bytes)));

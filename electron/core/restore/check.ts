@@ -9,7 +9,7 @@ import type { OperationContext } from '../../../shared/jobs';
 import type { Repository } from '../repository';
 import { forEachLimit } from '../repository/blob-store';
 import { splitDocuments } from '../verify/bson-check';
-import { decodeExact, inexactError, InexactTally } from './exact-bson';
+import { decodeExact, inexactError, InexactTally, type InexactCollection } from './exact-bson';
 import { relativeOf } from './folders-restore';
 import type { SnapshotIndex } from './snapshot-index';
 
@@ -33,6 +33,25 @@ export function neededBlobs(plan: RestorePlan, index: SnapshotIndex): Map<string
   return blobs;
 }
 
+function tallyChunk(data: Buffer, names: string[], tally: InexactTally): void {
+  for (const raw of splitDocuments(data)) {
+    const decoded = decodeExact(raw);
+    if (!decoded.ok) for (const name of names) tally.add(name, decoded.kinds);
+  }
+}
+
+/** For the preview: the collections among `names` holding documents a restore would refuse. */
+export async function inexactCollections(repo: Repository, index: SnapshotIndex, names: string[], signal: AbortSignal): Promise<InexactCollection[]> {
+  const tally = new InexactTally();
+  for (const name of names) {
+    for (const chunk of index.collections.get(name)?.chunks ?? []) {
+      signal.throwIfAborted();
+      tallyChunk(await repo.getBlob(chunk.id), [name], tally);
+    }
+  }
+  return tally.collections;
+}
+
 /** The collections (usually one) each database piece of the plan belongs to. */
 function collectionPieces(plan: RestorePlan, index: SnapshotIndex): Map<string, string[]> {
   const pieces = new Map<string, string[]>();
@@ -49,11 +68,7 @@ export async function checkRestorePoint(repo: Repository, plan: RestorePlan, ind
   const inexact = new InexactTally();
   await checkBlobs(repo, neededBlobs(plan, index), ctx, (id, data) => {
     const names = pieces.get(id);
-    if (!names) return;
-    for (const raw of splitDocuments(data)) {
-      const decoded = decodeExact(raw);
-      if (!decoded.ok) for (const name of names) inexact.add(name, decoded.kinds);
-    }
+    if (names) tallyChunk(data, names, inexact);
   });
   if (inexact.collections.length > 0) throw inexactError(inexact.collections);
 }

@@ -12,7 +12,9 @@ import type { Profile } from '../../../shared/profile';
 import type { R2ObjectEntry, Repository } from '../repository';
 import { forEachLimit } from '../repository/blob-store';
 import { folderNames } from '../sources/folders';
+import { inexactCollections } from './check';
 import { isTempCollection } from './cleanup';
+import { inexactSentence } from './exact-bson';
 import { refusedEntries, relativeOf } from './folders-restore';
 import { headObject, listLive, readObject, sameMetadata, sameSecond, type LiveBucket } from './r2-live';
 import { collectionNames, contentOf, readMetadata, type SnapshotIndex } from './snapshot-index';
@@ -44,6 +46,12 @@ export async function buildPlan(deps: PlanDeps, scope: RestoreScope, ctx: Ctx): 
     if (!deps.mongo) throw new Error('buildPlan: the database part needs a MongoDB connection');
     if (index.database !== deps.mongo.database) warnings.push(`The restore point is of the database "${index.database}"; it is restored into "${deps.mongo.database}", the database this connection uses.`);
     database = await planDatabase(deps, deps.mongo, scope.collections, need);
+    // Said now rather than after the confirmation (and the safety backup): the restore would refuse.
+    // This reads the database part of the restore point, small next to the files, which the restore reads anyway.
+    const restored = database.collections.filter((c) => c.kind === 'collection' && c.action !== 'skip').map((c) => c.name);
+    for (const c of await inexactCollections(deps.repo, index, restored, ctx.signal)) {
+      warnings.push(`${inexactSentence(c)} The restore stops before changing anything unless "${c.name}" is left out ("Choose what to restore", or --collections); to restore it, export this restore point as a mongodump folder and use mongorestore, which writes documents byte for byte.`);
+    }
   } else if (scope.collections) {
     throw userError('INVALID_INPUT', 'No database in this restore point', 'This restore point holds no database, so no collection can be restored from it.', 'Choose another restore point, or restore the files only.');
   }
