@@ -114,6 +114,16 @@ describe('cursors and ordering', () => {
 });
 
 describe('writes and errors', () => {
+  it('stores what a restore sends as it was sent: a null _id, integer-like keys in their order (raw read back)', async () => {
+    // The restore relies on this (restore/exact-bson.ts): a Map keeps field order, forceServerObjectId keeps _id null.
+    const coll = db.collection('exact_writes');
+    const doc = new Map<string, unknown>([['_id', null], ['b', new Int32(1)], ['2', { '10': new Int32(2), x: new Double(-0) }], ['1', new Long(3)]]);
+    await coll.insertMany([doc as unknown as Document], { forceServerObjectId: true, ordered: true });
+    const raw = (await coll.find({}, { raw: true }).toArray()) as unknown as Buffer[];
+    expect(raw).toHaveLength(1);
+    expect(raw[0].equals(BSON.serialize(doc))).toBe(true);
+  });
+
   it('rejects a duplicate _id with E11000', async () => {
     const coll = db.collection<Loose>('dup_id');
     await coll.insertOne({ _id: 1 });
