@@ -78,7 +78,7 @@ export async function checkBlobs(repo: Repository, blobs: Map<string, number>, c
   const bytesTotal = [...blobs.values()].reduce((a, b) => a + b, 0);
   let done = 0;
   let bytesDone = 0;
-  ctx.onProgress({ phase: CHECK_PHASE, unit: 'parts', done, total, bytesDone, bytesTotal, message: 'Nothing is changed until every part has been read and checked.' });
+  ctx.onProgress({ phase: CHECK_PHASE, unit: 'parts', done, total, bytesDone, bytesTotal, message: 'Nothing is changed until every part has been read and checked, and every document shown to go back exactly.' });
   try {
     await forEachLimit(blobs, 4, async ([id, size]) => {
       ctx.signal.throwIfAborted();
