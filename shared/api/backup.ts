@@ -108,6 +108,8 @@ export const PruneSummary = z.object({
   location: z.string(),
   keep: z.array(PruneDecision),
   forget: z.array(PruneDecision),
+  /** Restore points of other connections or computers in the same location, left as they are. */
+  others: z.number().int().nonnegative().default(0),
   deleteBlobs: z.number().int().nonnegative(),
   keptBlobs: z.number().int().nonnegative(),
   freedBytes: z.number().nonnegative(),

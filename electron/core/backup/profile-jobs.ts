@@ -135,6 +135,6 @@ export function startPruneJob(engine: Engine, name: string, options: { dryRun: b
     title: options.dryRun ? `Check what cleaning up "${profile.name}" would remove` : `Clean up old backups of "${profile.name}"`,
     profile: profile.name,
     locks: [locationLockKey(profile)],
-    run: (ctx): Promise<PruneSummary> => withProfileLocation(engine, profile.name, options.passphrase, (repo) => runPrune(repo, options, ctx)),
+    run: (ctx): Promise<PruneSummary> => withProfileLocation(engine, profile.name, options.passphrase, (repo) => runPrune(repo, { ...options, profile: profile.name }, ctx)),
   });
 }

@@ -40,4 +40,4 @@ export {
   type RetentionResult,
   type RetentionSnapshot,
 } from './retention';
-export { prune, type PruneOptions, type PruneResult } from './prune';
+export { inGroup, prune, type PruneGroup, type PruneOptions, type PruneResult } from './prune';
