@@ -79,6 +79,8 @@ export const BackupSummary = z.object({
   consistency: z.enum(['point-in-time', 'best-effort']),
   consistencyNote: z.string(),
   location: z.string(),
+  /** Things the person should know although the backup succeeded (e.g. a passphrase that was not used). */
+  warnings: z.array(z.string()).optional(),
   stats: z.object({
     entries: z.number(),
     bytes: z.number(),

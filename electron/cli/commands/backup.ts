@@ -27,6 +27,7 @@ function printBackup(ctx: CliContext, s: BackupSummary): void {
     ctx.io.out(`  ${src.kind === 'mongo' ? 'database' : src.kind === 'r2' ? 'R2 bucket' : 'folder'} ${src.name}: ${src.entries.toLocaleString('en-US')} items, ${formatBytes(src.bytes)}${r2}`);
   }
   if (s.consistency === 'best-effort') ctx.io.out(`  Note: ${s.consistencyNote}`);
+  for (const w of s.warnings ?? []) ctx.io.err(`Warning: ${w}`);
 }
 
 function printRestorePoints(ctx: CliContext, list: RestorePointList): void {
@@ -66,7 +67,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
       await withEngine(ctx, globals, async (engine) => {
         const job = startBackupJob(engine, opts.profile, { tags: opts.tag });
         const summary = outcome<BackupSummary>(await followJob(engine, job, !globals.json), 'backup');
-        if (globals.json) ctx.io.out(JSON.stringify({ snapshotId: summary.snapshotId, createdAt: summary.createdAt, finishedAt: summary.finishedAt, location: summary.location, consistency: summary.consistency, stats: summary.stats }));
+        if (globals.json) ctx.io.out(JSON.stringify({ snapshotId: summary.snapshotId, createdAt: summary.createdAt, finishedAt: summary.finishedAt, location: summary.location, consistency: summary.consistency, stats: summary.stats, warnings: summary.warnings ?? [] }));
         else printBackup(ctx, summary);
       });
     });
