@@ -79,6 +79,8 @@ export const BackupSummary = z.object({
   consistency: z.enum(['point-in-time', 'best-effort']),
   consistencyNote: z.string(),
   location: z.string(),
+  /** Things the person should know although the backup succeeded (e.g. a passphrase that was not used). */
+  warnings: z.array(z.string()).optional(),
   stats: z.object({
     entries: z.number(),
     bytes: z.number(),
@@ -108,6 +110,8 @@ export const PruneSummary = z.object({
   location: z.string(),
   keep: z.array(PruneDecision),
   forget: z.array(PruneDecision),
+  /** Restore points of other connections or computers in the same location, left as they are. */
+  others: z.number().int().nonnegative().default(0),
   deleteBlobs: z.number().int().nonnegative(),
   keptBlobs: z.number().int().nonnegative(),
   freedBytes: z.number().nonnegative(),

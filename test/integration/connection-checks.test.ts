@@ -193,7 +193,8 @@ describe('backup location checks', () => {
   });
 
   it('a folder on a missing drive', async () => {
-    const f = failing(await checkDestination({ destination: { kind: 'folder', path: path.join(tmp, 'no-drive', 'backups') } }));
+    // A missing top-level folder is where a drive would be mounted (repository/folder-root.ts).
+    const f = failing(await checkDestination({ destination: { kind: 'folder', path: `/pci-no-drive-${path.basename(tmp)}/backups` } }));
     expect(f).toMatchObject({ id: 'dest.exists', code: 'DEST_NOT_FOUND' });
   });
 

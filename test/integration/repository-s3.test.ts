@@ -136,9 +136,9 @@ describe('a backup location on a bucket', () => {
     }
 
     const lock = await acquire(store, 'shared', { refreshIntervalMs: 0 });
-    await expectUserError(prune(reopened, { keepLast: 1, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 }, { ctx: testContext() }), 'BUSY');
+    await expectUserError(prune(reopened, { keepLast: 1, keepDaily: 0, keepWeekly: 0, keepMonthly: 0 }, { ctx: testContext(), group: { profile: 'p' } }), 'BUSY');
     await lock.release();
-    const result = await prune(reopened, { keepLast: 1, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepTaggedDays: {} }, { ctx: testContext() });
+    const result = await prune(reopened, { keepLast: 1, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepTaggedDays: {} }, { ctx: testContext(), group: { profile: 'p' } });
     expect(result.forgetSnapshots.map((s) => s.id)).toEqual([snapshots[0].id]);
     expect(result.deleteBlobs).toBeGreaterThanOrEqual(2); // the old tail chunk and the old manifest
     expect((await reopened.listSnapshots()).map((s) => s.id)).toEqual([snapshots[1].id]);

@@ -27,6 +27,7 @@ function printBackup(ctx: CliContext, s: BackupSummary): void {
     ctx.io.out(`  ${src.kind === 'mongo' ? 'database' : src.kind === 'r2' ? 'R2 bucket' : 'folder'} ${src.name}: ${src.entries.toLocaleString('en-US')} items, ${formatBytes(src.bytes)}${r2}`);
   }
   if (s.consistency === 'best-effort') ctx.io.out(`  Note: ${s.consistencyNote}`);
+  for (const w of s.warnings ?? []) ctx.io.err(`Warning: ${w}`);
 }
 
 function printRestorePoints(ctx: CliContext, list: RestorePointList): void {
@@ -43,6 +44,7 @@ function printRestorePoints(ctx: CliContext, list: RestorePointList): void {
 function printPrune(ctx: CliContext, s: PruneSummary): void {
   const verb = s.dryRun ? 'Would forget' : 'Forgot';
   ctx.io.out(`${verb} ${s.forget.length} of ${s.forget.length + s.keep.length} restore points in ${s.location}; ${s.dryRun ? 'would free' : 'freed'} ${formatBytes(s.freedBytes)} (${s.deleteBlobs} unused data files).`);
+  if (s.others > 0) ctx.io.out(`${s.others} restore point${s.others === 1 ? '' : 's'} of other connections or computers in this location ${s.others === 1 ? 'was' : 'were'} left as ${s.others === 1 ? 'it was' : 'they were'}.`);
   for (const f of s.forget) ctx.io.out(`  - ${f.createdAt.replace('T', ' ').slice(0, 16)}  ${f.id}`);
   if (s.dryRun && s.forget.length > 0) ctx.io.out('Nothing was deleted (dry run). Run without --dry-run to clean up.');
 }
@@ -65,7 +67,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
       await withEngine(ctx, globals, async (engine) => {
         const job = startBackupJob(engine, opts.profile, { tags: opts.tag });
         const summary = outcome<BackupSummary>(await followJob(engine, job, !globals.json), 'backup');
-        if (globals.json) ctx.io.out(JSON.stringify({ snapshotId: summary.snapshotId, createdAt: summary.createdAt, finishedAt: summary.finishedAt, location: summary.location, consistency: summary.consistency, stats: summary.stats }));
+        if (globals.json) ctx.io.out(JSON.stringify({ snapshotId: summary.snapshotId, createdAt: summary.createdAt, finishedAt: summary.finishedAt, location: summary.location, consistency: summary.consistency, stats: summary.stats, warnings: summary.warnings ?? [] }));
         else printBackup(ctx, summary);
       });
     });

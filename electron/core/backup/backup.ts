@@ -96,6 +96,7 @@ export async function runBackup(repo: Repository, sources: BackupSources, ctx: O
   try {
     lock = await acquire(repo.store, 'shared', { ...options.lockOptions, signal: stop.signal, operation: 'backup', conflictsWith: ['backup'], log: ctx.log });
     repo.invalidateBlobCache(); // other backups or a prune may have changed the location since it was opened
+    await repo.assertConfigUnchanged(); // found out now, not after the whole dump
     const snapshots = await repo.listSnapshots({ onDamaged: (id, err) => ctx.log('warn', `Restore point ${id} cannot be read (${err.details ?? err.message}); it is ignored.`) });
     const parent = newestOfProfile(snapshots, options.profile);
     ctx.log('info', parent ? `Backing up incrementally against the restore point of ${parent.createdAt}.` : 'First backup of this profile here: everything is copied.');
@@ -135,6 +136,12 @@ export async function runBackup(repo: Repository, sources: BackupSources, ctx: O
     inner.onProgress({ phase: SAVE_PHASE, unit: 'steps', done: 0, total: 1, bytesDone: 0, bytesTotal: null, message: '' });
     await hook?.('before-snapshot');
     const header = await writer.finish({ createdAt: startedAt, tags, profile: options.profile, appVersion: options.appVersion, parent: parent?.id ?? null, consistency, consistencyNote });
+    // Nothing is reported as saved that the location cannot open: its config must still be the one
+    // whose keys wrote this restore point. If not, the file is unreadable there, so it goes again.
+    await repo.assertConfigUnchanged().catch(async (err: unknown) => {
+      await repo.deleteSnapshot(header.id).catch(() => undefined);
+      throw err;
+    });
     inner.onProgress({ phase: SAVE_PHASE, done: 1, total: 1, message: '' });
     ctx.log('info', `Saved restore point ${header.id}: ${header.stats.entries} items, ${header.stats.newBytes} new bytes of ${header.stats.bytes}.`);
     return {

@@ -2,7 +2,7 @@
 // backup" just works after choosing a folder); a location that holds other files is never taken
 // over, because it is most likely the wrong folder.
 import { UserError } from '../../../shared/errors';
-import { Repository, type BlobStore } from '../repository';
+import { CONFIG_PATH, Repository, type BlobStore } from '../repository';
 
 export interface OpenLocationOptions {
   passphrase?: string;
@@ -13,11 +13,15 @@ export interface OpenLocationOptions {
 }
 
 export async function openBackupLocation(store: BlobStore, options: OpenLocationOptions = {}): Promise<{ repo: Repository; created: boolean }> {
+  // A first backup creates a missing backup folder, unless its drive is missing (folder-root.ts).
+  if (options.createIfEmpty) await store.ensureRoot?.();
   try {
     return { repo: await Repository.open(store, { passphrase: options.passphrase }), created: false };
   } catch (err) {
     if (!(err instanceof UserError && err.code === 'REPO_NOT_FOUND') || !options.createIfEmpty) throw err;
     for await (const found of store.list('')) {
+      // Another first backup may have set the location up since we looked: use what it wrote.
+      if (await store.exists(CONFIG_PATH)) return { repo: await Repository.open(store, { passphrase: options.passphrase }), created: false };
       throw new UserError({
         code: 'REPO_NOT_FOUND',
         title: 'Not a backup location',
@@ -26,7 +30,6 @@ export async function openBackupLocation(store: BlobStore, options: OpenLocation
         details: `${store.describe()} contains ${found.path}`,
       });
     }
-    const repo = await Repository.init(store, { passphrase: options.passphrase || undefined, testOnlyScryptN: options.testOnlyScryptN });
-    return { repo, created: true };
+    return Repository.initOrOpen(store, { passphrase: options.passphrase || undefined, testOnlyScryptN: options.testOnlyScryptN });
   }
 }

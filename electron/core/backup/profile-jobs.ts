@@ -11,7 +11,7 @@ import { mapMongoError, mapS3Error } from '../connections/errors';
 import { openDestination } from '../connections/destination';
 import { connectProfile, destinationSecret, secretContext } from '../profiles/connect';
 import { resolveSecret } from '../profiles/secrets';
-import type { Repository, RetentionPolicyInput } from '../repository';
+import { driveMissingError, planFolder, type Repository, type RetentionPolicyInput } from '../repository';
 import { runBackup, type BackupResult } from './backup';
 import { openBackupLocation } from './location';
 import { listRestorePoints, runPrune } from './snapshots';
@@ -46,13 +46,22 @@ export async function withProfileLocation<T>(engine: Engine, name: string, typed
   }
 }
 
-/** The restore points of a profile; an empty (not yet used) location simply has none. */
+/**
+ * The restore points of a profile; an empty (not yet used) location simply has none, and so has a
+ * folder the first backup will create (on a drive that is there: folder-root.ts says which).
+ */
 export async function listProfileRestorePoints(engine: Engine, name: string, typedPassphrase?: string): Promise<RestorePointList> {
   try {
     return await withProfileLocation(engine, name, typedPassphrase, listRestorePoints);
   } catch (err) {
-    if (!(err instanceof UserError && err.code === 'REPO_NOT_FOUND')) throw err;
     const profile = engine.profiles.get(name);
+    const dest = profile.destination;
+    if (err instanceof UserError && err.code === 'DEST_NOT_FOUND' && dest.kind === 'folder') {
+      const plan = await planFolder(dest.path);
+      if (plan.kind === 'create') return { location: path.resolve(dest.path), encrypted: false, restorePoints: [], unreadable: [] };
+      if (plan.kind === 'drive-missing') throw driveMissingError(path.resolve(dest.path), plan);
+    }
+    if (!(err instanceof UserError && err.code === 'REPO_NOT_FOUND')) throw err;
     const destination = openDestination(profile.destination, { secretAccessKey: await destinationSecret(engine, profile), r2: profile.r2 });
     try {
       for await (const _found of destination.store.list('')) throw err; // other files there: say so
@@ -87,6 +96,10 @@ export function toBackupSummary(r: BackupResult, location: string): BackupSummar
   };
 }
 
+/** A passphrase given for a location set up without one cannot encrypt anything: said, never ignored silently. */
+export const PASSPHRASE_NOT_USED =
+  'This backup location is not encrypted, so the passphrase was not used; the backup is stored without encryption. To encrypt, start a new backup location with a passphrase.';
+
 /** The backup itself, inside a job: connect, open (or set up) the location, back up, disconnect. */
 export async function backupProfile(engine: Engine, name: string, options: { tags: string[]; passphrase?: string }, ctx: OperationContext): Promise<BackupSummary> {
   ctx.onProgress({ phase: 'Connecting', message: name });
@@ -96,6 +109,8 @@ export async function backupProfile(engine: Engine, name: string, options: { tag
     if (options.passphrase) engine.secrets.add(options.passphrase);
     const { repo, created } = await openBackupLocation(conn.destination.store, { passphrase, createIfEmpty: true });
     if (created) ctx.log('info', `Set up a new backup location at ${conn.destination.describe}${repo.encrypted ? ' (encrypted)' : ''}.`);
+    const warnings = passphrase && !repo.encrypted ? [PASSPHRASE_NOT_USED] : [];
+    for (const w of warnings) ctx.log('warn', w);
     const database = conn.mongo.database;
     const bucket = conn.r2.bucket;
     const result = await runBackup(
@@ -108,7 +123,7 @@ export async function backupProfile(engine: Engine, name: string, options: { tag
       ctx,
       { profile: conn.profile.name, tags: options.tags, appVersion: engine.info.version },
     );
-    return toBackupSummary(result, conn.destination.describe);
+    return { ...toBackupSummary(result, conn.destination.describe), ...(warnings.length > 0 ? { warnings } : {}) };
   } finally {
     await conn.close();
   }
@@ -135,6 +150,6 @@ export function startPruneJob(engine: Engine, name: string, options: { dryRun: b
     title: options.dryRun ? `Check what cleaning up "${profile.name}" would remove` : `Clean up old backups of "${profile.name}"`,
     profile: profile.name,
     locks: [locationLockKey(profile)],
-    run: (ctx): Promise<PruneSummary> => withProfileLocation(engine, profile.name, options.passphrase, (repo) => runPrune(repo, options, ctx)),
+    run: (ctx): Promise<PruneSummary> => withProfileLocation(engine, profile.name, options.passphrase, (repo) => runPrune(repo, { ...options, profile: profile.name }, ctx)),
   });
 }

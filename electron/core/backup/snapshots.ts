@@ -52,8 +52,8 @@ export async function getRestorePoint(repo: Repository, id: string): Promise<Res
  * Prune under an exclusive lock (prune.ts takes it): a dry run lists what would be forgotten and how
  * much space that frees, and changes nothing.
  */
-export async function runPrune(repo: Repository, options: { dryRun: boolean; retention?: RetentionPolicyInput }, ctx: OperationContext): Promise<PruneSummary> {
-  const result = await prune(repo, options.retention ?? DEFAULT_RETENTION, { ctx, dryRun: options.dryRun });
+export async function runPrune(repo: Repository, options: { profile: string; dryRun: boolean; retention?: RetentionPolicyInput }, ctx: OperationContext): Promise<PruneSummary> {
+  const result = await prune(repo, options.retention ?? DEFAULT_RETENTION, { ctx, dryRun: options.dryRun, group: { profile: options.profile } });
   ctx.signal.throwIfAborted(); // canceled part-way: the job ends as "canceled" (what was done is consistent)
   return {
     dryRun: result.dryRun,
@@ -61,6 +61,7 @@ export async function runPrune(repo: Repository, options: { dryRun: boolean; ret
     location: repo.store.describe(),
     keep: result.keepSnapshots,
     forget: result.forgetSnapshots,
+    others: result.otherSnapshots,
     deleteBlobs: result.deleteBlobs,
     keptBlobs: result.keptBlobs,
     freedBytes: result.freedBytes,

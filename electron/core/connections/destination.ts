@@ -8,7 +8,7 @@ import type { CheckReport, DestinationFacts } from '../../../shared/api/profiles
 import { userError, type UserError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import { r2Endpoint, type Destination, type Profile } from '../../../shared/profile';
-import { FolderStore, S3Store, type BlobStore } from '../repository';
+import { FolderStore, S3Store, driveMissingError, planFolder, type BlobStore } from '../repository';
 import { CheckList, report, type CheckOptions } from './checks';
 import { checkBucket } from './r2-checks';
 import { createR2Client, endpointLabel } from './r2';
@@ -106,14 +106,15 @@ async function checkFolder(dir: string, requiredBytes: number | null): Promise<C
   let probeDir = dir;
   const st = await fsp.stat(dir).catch((err: NodeJS.ErrnoException) => err);
   if (st instanceof Error) {
-    const parent = path.dirname(dir);
-    const parentOk = st.code === 'ENOENT' && (await fsp.stat(parent).then((s) => s.isDirectory(), () => false));
-    if (!parentOk) {
-      list.fail('dest.exists', 'Backup folder found', userError('DEST_NOT_FOUND', 'Folder not found', `The folder ${dir} does not exist.`, 'Check that the drive is connected and the path is right, or choose another folder.', `${st.code ?? ''} ${st.message}`));
+    // The backup's own rule (repository/folder-root.ts), so this never promises what the backup refuses.
+    const plan = st.code === 'ENOENT' || st.code === 'ENOTDIR' ? await planFolder(dir) : null;
+    if (plan?.kind !== 'create') {
+      const err = plan?.kind === 'drive-missing' ? driveMissingError(dir, plan) : userError('DEST_NOT_FOUND', 'Folder not found', `The folder ${dir} cannot be opened.`, 'Check that the drive is connected and the path is right, or choose another folder.', `${st.code ?? ''} ${st.message}`);
+      list.fail('dest.exists', 'Backup folder found', err);
       return report(list.checks, { destination: facts });
     }
-    list.warn('dest.exists', 'Backup folder found', `The folder ${dir} does not exist yet; it will be created by the first backup.`, 'Nothing to do if this is the folder you want.');
-    probeDir = parent;
+    list.warn('dest.exists', 'Backup folder found', `The folder ${dir} does not exist yet; the first backup will create it in ${plan.existing}.`, 'Nothing to do if this is the folder you want.');
+    probeDir = plan.existing;
   } else if (!st.isDirectory()) {
     list.fail('dest.exists', 'Backup folder found', userError('DEST_NOT_WRITABLE', 'Not a folder', `${dir} is a file, not a folder.`, 'Choose a folder for the backups.'));
     return report(list.checks, { destination: facts });

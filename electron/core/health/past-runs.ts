@@ -73,6 +73,8 @@ export function lastVerify(engine: Engine, profile: string, backupAt: string | n
   const at = last.finishedAt ?? last.startedAt;
   const age = ageHours(at, now);
   if (last.status === 'failed') return { state: 'error', message: `The last verification failed ${formatAge(age)}.`, at, status: last.status, ageHours: age, error: last.error };
+  // A verification that looked at no restore point proved nothing about this connection's backups.
+  if (field(last.summary, 'checked.snapshots') === 0) return { state: 'warn', message: `The last verification (${formatAge(age)}) found no restore point of this connection to check.`, at, status: last.status, ageHours: age, error: null };
   const stale = backupAt !== null && Date.parse(backupAt) > Date.parse(at);
   return {
     state: stale ? 'warn' : 'ok',

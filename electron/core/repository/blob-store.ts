@@ -16,6 +16,14 @@ export interface BlobStore {
   getStream?(path: string): Promise<Readable>;
   /** Atomic: a reader sees either the old content, or all of the new one; durable when it resolves. */
   put(path: string, data: Buffer): Promise<void>;
+  /**
+   * Create-exclusive put: writes only when no file is at `path`, atomically against every other
+   * writer, and resolves true when this call wrote it, false when a file was already there. Setting
+   * up a location needs it (two first backups must not both write a config). Read-only views omit it.
+   */
+  putIfAbsent?(path: string, data: Buffer): Promise<boolean>;
+  /** Create the location's root on a first backup where that is safe (folders); a bucket must exist already. */
+  ensureRoot?(): Promise<void>;
   exists(path: string): Promise<boolean>;
   stat(path: string): Promise<{ size: number } | null>;
   /** Every file whose path starts with `prefix` (use a trailing '/' for a folder), in path order. */

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { UserError } from '../../../shared/errors';
 import { assertRepoPath, assertRepoPrefix, type BlobStore, type StoredObject } from './blob-store';
 import { MissingObjectError, backupDamaged, describeCause, destFull, destNotFound, destNotWritable } from './errors';
+import { driveMissingError, planFolder } from './folder-root';
 
 /** Files being written; readers and listings skip them (an interrupted write can leave one behind). */
 export const TEMP_PREFIX = '.tmp-';
@@ -29,6 +30,7 @@ export interface FolderFs {
   open(file: string, flags: string): Promise<FileHandleLike>;
   readFile(file: string): Promise<Buffer>;
   rename(from: string, to: string): Promise<void>;
+  link(existing: string, newPath: string): Promise<void>;
   mkdir(dir: string): Promise<void>;
   readdir(dir: string): Promise<DirEntryLike[]>;
   stat(file: string): Promise<{ size: number; isFile(): boolean; isDirectory(): boolean }>;
@@ -40,6 +42,7 @@ export const nodeFolderFs: FolderFs = {
   open: (file, flags) => fsp.open(file, flags),
   readFile: (file) => fsp.readFile(file),
   rename: (from, to) => fsp.rename(from, to),
+  link: (existing, newPath) => fsp.link(existing, newPath),
   mkdir: async (dir) => {
     await fsp.mkdir(dir);
   },
@@ -51,6 +54,8 @@ export const nodeFolderFs: FolderFs = {
 
 const WRITE_ERRORS_FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 const WRITE_ERRORS_DENIED = new Set(['EACCES', 'EPERM', 'EROFS']);
+/** What link() says on filesystems without hard links (FAT32 and exFAT USB drives, some network shares). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EINVAL']);
 
 export class FolderStore implements BlobStore {
   readonly kind = 'folder' as const;
@@ -69,10 +74,14 @@ export class FolderStore implements BlobStore {
   }
 
   /**
-   * Create the root folder itself (only "set up backup location" should). Other writes never create
-   * the root: on an unplugged USB drive that would silently write backups onto the system disk.
+   * Create the root folder (mkdir -p) for a first backup, unless its drive is missing (the rule is in
+   * folder-root.ts). Other writes never create the root: on an unplugged USB drive that would silently
+   * write backups onto the system disk.
    */
   async ensureRoot(): Promise<void> {
+    const plan = await planFolder(this.root);
+    if (plan.kind === 'exists') return;
+    if (plan.kind === 'drive-missing') throw driveMissingError(this.root, plan);
     try {
       await fsp.mkdir(this.root, { recursive: true });
     } catch (err) {
@@ -104,13 +113,7 @@ export class FolderStore implements BlobStore {
     try {
       await this.ensureDir(path.posix.dirname(rel));
       step = 'write';
-      const handle = await this.fs.open(temp, 'wx');
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await this.writeSynced(temp, data);
       step = 'rename';
       await this.fs.rename(temp, target);
     } catch (err) {
@@ -118,6 +121,72 @@ export class FolderStore implements BlobStore {
       throw await this.mapError(err, step, rel, 'write');
     }
     await this.syncDir(dir);
+  }
+
+  /**
+   * Create-exclusive: the temp file is hard-linked to its name, and link(2) never replaces an existing
+   * file (NTFS CreateHardLink neither), so of two writers exactly one wins and the file appears whole.
+   * Without hard links (FAT, exFAT) an 'wx' open is still exclusive, but a reader may briefly see the
+   * file before all of it is written; Repository.initOrOpen waits that out.
+   */
+  async putIfAbsent(rel: string, data: Buffer): Promise<boolean> {
+    const target = this.abs(rel);
+    const dir = path.dirname(target);
+    const temp = path.join(dir, `${TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    let step = 'mkdir';
+    let created: boolean;
+    try {
+      await this.ensureDir(path.posix.dirname(rel));
+      step = 'write';
+      await this.writeSynced(temp, data);
+      step = 'link';
+      created = await this.fs.link(temp, target).then(
+        () => true,
+        async (err: NodeJS.ErrnoException) => {
+          if (err.code === 'EEXIST') return false;
+          if (!NO_HARD_LINKS.has(err.code ?? '')) throw err;
+          step = 'create';
+          return this.createDirect(target, data);
+        },
+      );
+    } catch (err) {
+      throw await this.mapError(err, step, rel, 'write');
+    } finally {
+      if (step !== 'mkdir') await this.fs.unlink(temp).catch(() => undefined);
+    }
+    if (created) await this.syncDir(dir);
+    return created;
+  }
+
+  /** The no-hard-link fallback: 'wx' is exclusive; a file we created but could not fill is removed again. */
+  private async createDirect(target: string, data: Buffer): Promise<boolean> {
+    let handle: FileHandleLike;
+    try {
+      handle = await this.fs.open(target, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await this.fs.unlink(target).catch(() => undefined);
+      throw err;
+    }
+    await handle.close();
+    return true;
+  }
+
+  private async writeSynced(file: string, data: Buffer): Promise<void> {
+    const handle = await this.fs.open(file, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
   }
 
   async exists(rel: string): Promise<boolean> {

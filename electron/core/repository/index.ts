@@ -4,6 +4,7 @@ export type { BlobStore, StoredObject } from './blob-store';
 export { assertRepoPath, isRepoPath } from './blob-store';
 export { FolderStore, nodeFolderFs, type FolderFs, type FileHandleLike, type DirEntryLike } from './folder-store';
 export { S3Store, type S3StoreOptions } from './s3-store';
+export { planFolder, driveMissingError, MOUNT_CONTAINERS, type FolderPlan } from './folder-root';
 export { MissingObjectError, isMissing } from './errors';
 export { blobPath, decodeBlob, encodeBlob, computeBlobId, BLOB_ID_RE, MAX_BLOB_BYTES } from './blob-codec';
 export { PRODUCTION_SCRYPT_N, type RepoKeys } from './crypto';
@@ -40,4 +41,4 @@ export {
   type RetentionResult,
   type RetentionSnapshot,
 } from './retention';
-export { prune, type PruneOptions, type PruneResult } from './prune';
+export { inGroup, prune, type PruneGroup, type PruneOptions, type PruneResult } from './prune';

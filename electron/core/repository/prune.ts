@@ -1,14 +1,31 @@
 // Prune (docs/backup-format.md §9): forget the snapshots retention does not keep, then delete every
 // blob no remaining snapshot names (mark & sweep), under an exclusive lock. Marking happens before
 // anything is deleted, so a damaged manifest stops prune while the location is still untouched.
+// Retention applies to one group only — one connection on one computer, as restic's
+// `forget --group-by host,paths` — because several connections (and computers) may share a backup
+// location: pruning one must never forget another's restore points.
+import os from 'node:os';
 import type { OperationContext } from '../../../shared/jobs';
 import { forEachLimit } from './blob-store';
 import { acquire, type AcquireOptions, type Lock } from './locks';
 import { applyRetention, type RetentionDecision, type RetentionPolicyInput } from './retention';
 import { snapshotPath, type Repository } from './repository';
+import type { SnapshotHeader } from './schemas';
+
+/** The restore points retention applies to: those of one connection, made on one computer. */
+export interface PruneGroup {
+  profile: string;
+  /** Default: this computer. */
+  hostname?: string;
+}
+
+export function inGroup(snapshot: Pick<SnapshotHeader, 'profile' | 'hostname'>, group: Required<PruneGroup>): boolean {
+  return snapshot.profile === group.profile && snapshot.hostname === group.hostname;
+}
 
 export interface PruneOptions {
   ctx: OperationContext;
+  group: PruneGroup;
   /** Report what would be removed, change nothing. */
   dryRun?: boolean;
   now?: Date;
@@ -23,6 +40,8 @@ export interface PruneResult {
   aborted: boolean;
   keepSnapshots: RetentionDecision[];
   forgetSnapshots: RetentionDecision[];
+  /** Restore points of other connections or computers in the same location: kept, not judged. */
+  otherSnapshots: number;
   deleteBlobs: number;
   keptBlobs: number;
   /** Bytes of the deleted snapshot files and blob files (or that would be deleted, in a dry run). */
@@ -36,7 +55,7 @@ export async function prune(repo: Repository, policy: RetentionPolicyInput, opti
   const dryRun = options.dryRun ?? false;
   const lock = options.lock ?? (await acquire(repo.store, 'exclusive', { ...options.lockOptions, signal: ctx.signal, operation: 'prune', log: ctx.log }));
   if (lock.kind !== 'exclusive') throw new Error('prune needs an exclusive lock');
-  const result: PruneResult = { dryRun, aborted: false, keepSnapshots: [], forgetSnapshots: [], deleteBlobs: 0, keptBlobs: 0, freedBytes: 0 };
+  const result: PruneResult = { dryRun, aborted: false, keepSnapshots: [], forgetSnapshots: [], otherSnapshots: 0, deleteBlobs: 0, keptBlobs: 0, freedBytes: 0 };
   const stopped = () => {
     if (ctx.signal.aborted) result.aborted = true;
     return result.aborted;
@@ -46,14 +65,18 @@ export async function prune(repo: Repository, policy: RetentionPolicyInput, opti
 
     ctx.onProgress({ phase: 'Reading restore points', done: 0, total: null, unit: 'restore points', message: '' });
     const snapshots = await repo.listSnapshots(); // strict: an unreadable snapshot stops prune
-    const decision = applyRetention(snapshots, policy, options.now ?? new Date());
+    const group = { profile: options.group.profile, hostname: options.group.hostname ?? os.hostname() };
+    const mine = snapshots.filter((s) => inGroup(s, group));
+    const decision = applyRetention(mine, policy, options.now ?? new Date());
     result.keepSnapshots = decision.keep;
     result.forgetSnapshots = decision.forget;
-    ctx.log('info', `Keeping ${decision.keep.length} restore points, forgetting ${decision.forget.length}`);
+    result.otherSnapshots = snapshots.length - mine.length;
+    ctx.log('info', `Keeping ${decision.keep.length} restore points of "${group.profile}" made on ${group.hostname}, forgetting ${decision.forget.length}; ${result.otherSnapshots} of other connections or computers are left as they are`);
     if (stopped()) return result;
 
-    const keptIds = new Set(decision.keep.map((d) => d.id));
-    const kept = snapshots.filter((s) => keptIds.has(s.id));
+    // Every snapshot that is not forgotten keeps its data, whichever connection made it.
+    const forgotten = new Set(decision.forget.map((d) => d.id));
+    const kept = snapshots.filter((s) => !forgotten.has(s.id));
     const marked = new Set<string>();
     let done = 0;
     for (const snapshot of kept) {

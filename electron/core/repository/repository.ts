@@ -1,28 +1,24 @@
 // A backup location opened for use: its config and keys, content-addressed blobs with dedup, and
 // snapshot files. Formats are in docs/backup-format.md; the manifest lives in manifest.ts.
-import { randomBytes } from 'node:crypto';
 import { UserError } from '../../../shared/errors';
 import type { BlobStore } from './blob-store';
 import { forEachLimit } from './blob-store';
 import { BLOB_ID_RE, blobPath, computeBlobId, decodeBlob, encodeBlobWithId } from './blob-codec';
 import { chunkBsonDocuments, type BsonChunk } from './bson-chunker';
-import { DEFAULT_CHUNKER, GearChunker, PUBLIC_GEAR_KEY, chunkIterable, chunkerMask, createChunkStream, gearTable } from './chunker';
-import { MAX_READ_SCRYPT_N, MIN_READ_SCRYPT_N, PRODUCTION_SCRYPT_N, createEncryption, open as openSealed, seal, unlockEncryption, type RepoKeys } from './crypto';
-import { backupDamaged, isMissing, passphraseRequired, repoNotFound, repoUnsupportedVersion, snapshotNotFound } from './errors';
+import { GearChunker, PUBLIC_GEAR_KEY, chunkIterable, createChunkStream, gearTable } from './chunker';
+import { CONFIG_PATH, alreadyHere, configChanged, newConfig, parseConfig, sameConfig, type InitOptions, type NewConfig } from './config';
+import { open as openSealed, seal, unlockEncryption, type RepoKeys } from './crypto';
+import { backupDamaged, isMissing, passphraseRequired, repoNotFound, snapshotNotFound } from './errors';
 import { ManifestWriter, readManifest, type ManifestWriterOptions, type SnapshotInput } from './manifest';
-import { FORMAT_NAME, FORMAT_VERSION, RepoConfig, SnapshotHeader, zodReason, type ManifestEntry } from './schemas';
+import { SnapshotHeader, zodReason, type ManifestEntry, type RepoConfig } from './schemas';
 import type { Transform } from 'node:stream';
 
-export const CONFIG_PATH = 'config';
 const SNAPSHOT_ID_RE = /^[0-9a-f]{32}$/;
+/** How long a process that lost the race to set up a location waits for the winner's config to be whole. */
+const SETTLE_TRIES = 10;
+const SETTLE_MS = 200;
 
-export interface InitOptions {
-  /** Encrypt the backup location with this passphrase (it cannot be recovered if lost). */
-  passphrase?: string;
-  /** Tests only: a cheaper scrypt cost (≥ 2^10). Production code never passes this; see the format doc §2.1. */
-  testOnlyScryptN?: number;
-  now?: Date;
-}
+export { CONFIG_PATH, type InitOptions };
 
 export interface OpenOptions {
   passphrase?: string;
@@ -71,40 +67,45 @@ export class Repository {
     return this.keys !== null;
   }
 
+  /** Set up a new location; fails when the location already holds one. */
   static async init(store: BlobStore, options: InitOptions = {}): Promise<Repository> {
-    if (await store.exists(CONFIG_PATH)) {
-      throw new UserError({
-        code: 'INVALID_INPUT',
-        title: 'Backups already here',
-        message: 'This location already holds backups.',
-        hint: 'Choose it as an existing backup location, or pick an empty folder for a new one.',
-        details: `config exists in ${store.describe()}`,
-      });
-    }
-    const id = randomBytes(16).toString('hex');
-    let encryption: RepoConfig['encryption'] = null;
-    let keys: RepoKeys | null = null;
-    if (options.passphrase !== undefined) {
-      if (options.passphrase.length === 0) {
-        throw new UserError({ code: 'INVALID_INPUT', title: 'Passphrase needed', message: 'The passphrase cannot be empty.', hint: 'Type a passphrase, or turn encryption off.' });
+    if (await store.exists(CONFIG_PATH)) throw alreadyHere(store.describe());
+    const fresh = await newConfig(options);
+    if (!(await Repository.writeConfig(store, fresh))) throw alreadyHere(store.describe());
+    return Repository.fromNew(store, fresh);
+  }
+
+  /**
+   * Set up a new location, or open the one another process set up first. Two first backups started
+   * at once (cron plus a manual run, two machines on one share) both get here; the config is written
+   * create-exclusive, so exactly one wins and the other opens the winner's config with its own
+   * passphrase (a different passphrase is WRONG_PASSPHRASE) — never two configs, one overwriting the
+   * other's keys.
+   */
+  static async initOrOpen(store: BlobStore, options: InitOptions = {}): Promise<{ repo: Repository; created: boolean }> {
+    const fresh = await newConfig(options);
+    if (await Repository.writeConfig(store, fresh)) return { repo: Repository.fromNew(store, fresh), created: true };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { repo: await Repository.open(store, { passphrase: options.passphrase }), created: false };
+      } catch (err) {
+        // Without hard links (FAT drives) the winner's file can be seen before all of it is written.
+        const partial = err instanceof UserError && err.code === 'BACKUP_DAMAGED' && err.details?.startsWith(`${CONFIG_PATH}:`);
+        if (!partial || attempt >= SETTLE_TRIES) throw err;
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       }
-      const N = options.testOnlyScryptN ?? PRODUCTION_SCRYPT_N;
-      if (N < MIN_READ_SCRYPT_N || N > MAX_READ_SCRYPT_N || (N & (N - 1)) !== 0) throw new Error(`Unsupported scrypt N: ${N}`);
-      const created = await createEncryption(options.passphrase, id, N);
-      encryption = created.config;
-      keys = created.keys;
     }
-    const config: RepoConfig = {
-      format: FORMAT_NAME,
-      version: FORMAT_VERSION,
-      id,
-      createdAt: (options.now ?? new Date()).toISOString(),
-      compression: 'gzip',
-      chunker: DEFAULT_CHUNKER,
-      encryption,
-    };
-    await store.put(CONFIG_PATH, Buffer.from(`${JSON.stringify(config, null, 2)}\n`, 'utf8'));
-    const repo = new Repository(store, config, keys);
+  }
+
+  /** Create-exclusive write, then a read-back: a store that ignored the condition may have let another writer replace it. */
+  private static async writeConfig(store: BlobStore, fresh: NewConfig): Promise<boolean> {
+    if (!store.putIfAbsent) throw new Error(`${store.describe()} cannot hold a new backup location (no create-exclusive writes)`);
+    if (!(await store.putIfAbsent(CONFIG_PATH, fresh.bytes))) return false;
+    return (await store.get(CONFIG_PATH)).equals(fresh.bytes);
+  }
+
+  private static fromNew(store: BlobStore, fresh: NewConfig): Repository {
+    const repo = new Repository(store, fresh.config, fresh.keys);
     repo.knownBlobs = new Set(); // a new location has no blobs: no need to list
     return repo;
   }
@@ -117,29 +118,30 @@ export class Repository {
       if (isMissing(err)) throw repoNotFound(store.describe());
       throw err;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch (err) {
-      throw backupDamaged(CONFIG_PATH, 'not valid JSON', err);
-    }
-    // Check the version before the shape: a newer format may differ everywhere else.
-    const version = json && typeof json === 'object' ? (json as { version?: unknown }).version : undefined;
-    if (typeof version === 'number' && version !== FORMAT_VERSION) throw repoUnsupportedVersion(version);
-    const parsed = RepoConfig.safeParse(json);
-    if (!parsed.success) throw backupDamaged(CONFIG_PATH, zodReason(parsed.error));
-    const config = parsed.data;
-    try {
-      chunkerMask(config.chunker);
-    } catch (err) {
-      throw backupDamaged(CONFIG_PATH, 'chunker parameters are not usable', err);
-    }
+    const config = parseConfig(raw);
     let keys: RepoKeys | null = null;
     if (config.encryption) {
       if (options.passphrase === undefined || options.passphrase === '') throw passphraseRequired();
       keys = await unlockEncryption(config.encryption, options.passphrase, config.id);
     }
     return new Repository(store, config, keys);
+  }
+
+  /**
+   * Read the config again and check it is still the one this object uses (same id, same keys). A
+   * backup calls this before it reports success: a restore point written with keys the location no
+   * longer has could never be read, so it must not be reported as saved.
+   */
+  async assertConfigUnchanged(): Promise<void> {
+    let current: RepoConfig;
+    try {
+      current = parseConfig(await this.store.get(CONFIG_PATH));
+    } catch (err) {
+      if (isMissing(err)) throw configChanged(this.store.describe(), 'the file is gone');
+      if (err instanceof UserError && (err.code === 'BACKUP_DAMAGED' || err.code === 'REPO_UNSUPPORTED_VERSION')) throw configChanged(this.store.describe(), err.details ?? err.message);
+      throw err;
+    }
+    if (!sameConfig(current, this.config)) throw configChanged(this.store.describe(), `location ${this.config.id} was replaced by ${current.id === this.config.id ? 'a config with other keys' : current.id}`);
   }
 
   // ---- blobs ----

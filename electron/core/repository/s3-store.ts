@@ -82,6 +82,32 @@ export class S3Store implements BlobStore {
     }
   }
 
+  /**
+   * PutObject with `If-None-Match: *`: S3 and R2 write only when the key does not exist yet, else answer
+   * 412 PreconditionFailed; two such writes racing may get 409 ConditionalRequestConflict, which is
+   * retried. See https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html and
+   * https://developers.cloudflare.com/r2/api/s3/conditional-operations/ . A service that ignores the
+   * header lets the last writer win; Repository.initOrOpen reads the config back to catch that.
+   */
+  async putIfAbsent(path: string, data: Buffer): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), Body: data, ContentLength: data.length, IfNoneMatch: '*' }));
+        return true;
+      } catch (err) {
+        const e = (err ?? {}) as S3ErrorShape;
+        const name = e.name ?? e.Code ?? '';
+        const status = e.$metadata?.httpStatusCode;
+        if (name === 'PreconditionFailed' || status === 412) return false;
+        if ((name === 'ConditionalRequestConflict' || status === 409) && attempt < 5) {
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          continue;
+        }
+        throw this.mapError(err, 'write', path);
+      }
+    }
+  }
+
   async exists(path: string): Promise<boolean> {
     return (await this.stat(path)) !== null;
   }

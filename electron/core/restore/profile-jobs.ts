@@ -17,6 +17,7 @@ import type { Repository } from '../repository';
 import { connectProfileMongo, openProfileLocation, type ProfileMongo } from '../verify/profile-location';
 import { VerifyStateStore } from '../verify/state';
 import { cleanupLeftovers } from './cleanup';
+import { resolveLatest, type KnownBackup } from './latest';
 import { buildPlan, planView } from './plan';
 import type { LiveBucket } from './r2-live';
 import { emptySummary, restoreVerdict, runRestore, type RestoreOptions } from './restore';
@@ -66,16 +67,22 @@ export async function snapshotContents(engine: Engine, name: string, snapshot: s
   return withProfileLocation(engine, name, passphrase, async (repo) => describeContents(repo, await indexSnapshot(repo, await repo.readSnapshot(snapshot))));
 }
 
-/**
- * "latest" is the newest restore point of this profile that is not a safety backup of an earlier
- * restore: otherwise running the same restore twice would undo the first one.
- */
-async function resolveSnapshot(repo: Repository, profile: Profile, snapshot: string): Promise<string> {
+/** Backups of this profile into this location that the history recorded as finished. */
+export function knownBackups(engine: Engine, profile: string, location: string): KnownBackup[] {
+  const out: KnownBackup[] = [];
+  for (const item of engine.history.list({ kind: 'backup', profile, status: 'succeeded', limit: 200 }).items) {
+    const s = item.summary as { snapshotId?: unknown; createdAt?: unknown; location?: unknown } | null;
+    if (s && typeof s.snapshotId === 'string' && typeof s.createdAt === 'string' && s.location === location) out.push({ snapshotId: s.snapshotId, createdAt: s.createdAt });
+  }
+  return out;
+}
+
+/** "latest" is the newest restore point of this profile the history vouches for (latest.ts). */
+async function resolveSnapshot(engine: Engine, repo: Repository, profile: Profile, location: string, snapshot: string): Promise<string> {
   if (snapshot !== 'latest') return snapshot;
-  const candidates = (await repo.listSnapshots({ onDamaged: () => undefined })).filter((s) => s.profile === profile.name && !s.tags.includes('pre-restore'));
-  const newest = candidates[candidates.length - 1];
-  if (!newest) throw userError('SNAPSHOT_NOT_FOUND', 'No backup yet', `There is no backup of "${profile.name}" to restore from.`, 'Make a backup first (Backup, or "pci-maint backup").');
-  return newest.id;
+  const damaged: string[] = [];
+  const headers = await repo.listSnapshots({ onDamaged: (id) => damaged.push(id) });
+  return resolveLatest({ profile: profile.name, headers, damaged, known: knownBackups(engine, profile.name, location) }).id;
 }
 
 // Previews kept for "restore.start" (the UI sends back the plan's id, never a plan of its own).
@@ -106,7 +113,7 @@ export interface PlanInput {
 export async function planRestore(engine: Engine, input: PlanInput, ctx: Pick<OperationContext, 'signal' | 'log'> = { signal: new AbortController().signal, log: () => undefined }): Promise<RestorePlan> {
   const opened = await openForRestore(engine, input.profile, input.passphrase, { mongo: input.scope.database, r2: input.scope.bucket });
   try {
-    const header = await opened.repo.readSnapshot(await resolveSnapshot(opened.repo, opened.profile, input.snapshot));
+    const header = await opened.repo.readSnapshot(await resolveSnapshot(engine, opened.repo, opened.profile, opened.describe, input.snapshot));
     const index = await indexSnapshot(opened.repo, header, ctx.signal);
     const db = opened.mongo ? opened.mongo.client.db(opened.mongo.database) : null;
     if (db) await cleanupLeftovers(db, { log: (level, m) => engine.log.scope('restore')[level](m) });

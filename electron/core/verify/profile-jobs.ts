@@ -104,7 +104,8 @@ export async function verifyTargets(engine: Engine, name: string, passphrase?: s
     const verified = new VerifyStateStore(engine.historyDb).latestByProfile(location.profile.name);
     return {
       location: location.describe,
-      snapshots: headers.reverse().map((h) => ({
+      // Only this connection's restore points: another connection's would prove nothing about this one.
+      snapshots: headers.filter((h) => h.profile === location.profile.name).reverse().map((h) => ({
         id: h.id,
         createdAt: h.createdAt,
         tags: h.tags,

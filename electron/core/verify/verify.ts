@@ -41,22 +41,46 @@ export interface VerifyOptions {
 /** The result before the caller adds sampling coverage (which lives in the history). */
 export type CoreVerifyResult = Omit<VerifyResult, 'sample' | 'samplePercent'> & { slice: Slice | null };
 
+/**
+ * The restore points a verification (or export) looks at. With a profile, "latest" and "all" mean
+ * that connection's restore points only: a backup location may hold other connections' backups, and
+ * proving one of theirs says nothing about this one. Unreadable files cannot be told apart, so "all"
+ * still reports them.
+ */
 export function pickTargets(headers: SnapshotHeader[], damaged: string[], snapshot: string, profile?: string): SnapshotHeader[] {
-  const none = () => new UserError({ code: 'SNAPSHOT_NOT_FOUND', title: 'No backups yet', message: 'There is no backup in this backup location yet.', hint: 'Make a backup first, then verify it.' });
+  const own = profile === undefined ? headers : headers.filter((h) => h.profile === profile);
+  const none = () => {
+    const others = [...new Set(headers.map((h) => h.profile))].filter((p) => p !== profile);
+    return new UserError({
+      code: 'SNAPSHOT_NOT_FOUND',
+      title: 'No backups yet',
+      message:
+        profile === undefined
+          ? 'There is no backup in this backup location yet.'
+          : `There is no backup of "${profile}" in this backup location yet.${others.length > 0 ? ` The backups there belong to other connections (${others.slice(0, 3).map((p) => `"${p}"`).join(', ')}).` : ''}`,
+      hint: 'Make a backup first, then verify it.',
+    });
+  };
   if (snapshot === 'all') {
-    if (headers.length === 0 && damaged.length === 0) throw none();
-    return headers;
+    if (own.length === 0 && damaged.length === 0) throw none();
+    return own;
   }
   if (snapshot === 'latest') {
-    const own = profile ? headers.filter((h) => h.profile === profile) : [];
-    const pool = own.length > 0 ? own : headers;
-    if (pool.length === 0) {
+    if (own.length === 0) {
       if (damaged.length > 0) return []; // the only restore points are unreadable: reported as problems
       throw none();
     }
-    return [pool[pool.length - 1]];
+    return [own[own.length - 1]];
   }
   const found = headers.find((h) => h.id === snapshot);
+  if (found && profile !== undefined && found.profile !== profile) {
+    throw new UserError({
+      code: 'SNAPSHOT_NOT_FOUND',
+      title: 'Restore point of another connection',
+      message: `The restore point ${snapshot.slice(0, 8)} was made for "${found.profile}", not for "${profile}".`,
+      hint: `Choose one of the restore points of "${profile}", or run this for "${found.profile}".`,
+    });
+  }
   if (found) return [found];
   if (damaged.includes(snapshot)) return []; // reported as a problem already
   throw snapshotNotFound(snapshot);

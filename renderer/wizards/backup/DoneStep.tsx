@@ -1,7 +1,7 @@
 // Step 6: the result. Done: what was saved, new vs already stored data, how long it took, and a way
 // to verify it now. Cancelled: said plainly, nothing was saved. Failed: what happened and what to do.
 import { Alert, Button, Group, SimpleGrid, Stack, Table, Text } from '@mantine/core';
-import { IconCircleCheck, IconPlayerStop, IconShieldCheck } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCircleCheck, IconPlayerStop, IconShieldCheck } from '@tabler/icons-react';
 import { useNavigate } from 'react-router';
 import { BackupSummary } from '../../../shared/contract';
 import { formatBytes, formatDateTime, formatDuration } from '../../../shared/format';
@@ -33,6 +33,11 @@ function Saved({ summary, profile }: { summary: BackupSummary; profile: string }
           The backup of “{profile}” from {formatDateTime(summary.createdAt)} is saved as a restore point in {summary.location}.
         </Text>
       </Alert>
+      {(summary.warnings ?? []).map((w) => (
+        <Alert key={w} color="orange" icon={<IconAlertTriangle />} title="Please note" data-testid="backup-warning">
+          {w}
+        </Alert>
+      ))}
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Fact label="Everything in this restore point" value={formatBytes(stats.bytes)} testId="done-size" />
         <Fact label="New data stored" value={formatBytes(stats.newBytes)} testId="done-new" />

@@ -68,7 +68,8 @@ export async function probeLocation(profile: string, view: ProfileView | undefin
     await api.verify.targets({ profile });
     return { protection: 'plain', list };
   } catch (err) {
-    if (errorData(err).code !== 'REPO_NOT_FOUND') throw err;
+    // DEST_NOT_FOUND after a listing that worked: a folder the first backup creates (its drive is there).
+    if (!['REPO_NOT_FOUND', 'DEST_NOT_FOUND'].includes(errorData(err).code)) throw err;
     return { protection: view?.secrets.backupPassphrase?.set ? 'new-saved' : 'new', list };
   }
 }

@@ -55,18 +55,42 @@ export function decodedBody(ctx: OpContext): { body: Readable; checks: BodyCheck
   return { body: ctx.rawBody, checks: { contentMd5, sha256 } };
 }
 
+/** Conditional creates in flight, per object file: the check and the commit of one run as a unit. */
+const creating = new Map<string, Promise<void>>();
+
+async function oneCreateAtATime<T>(objectPath: string, fn: () => Promise<T>): Promise<T> {
+  const before = creating.get(objectPath) ?? Promise.resolve();
+  const run = before.then(fn);
+  const done = run.then(() => undefined, () => undefined);
+  creating.set(objectPath, done);
+  try {
+    return await run;
+  } finally {
+    if (creating.get(objectPath) === done) creating.delete(objectPath);
+  }
+}
+
+const preconditionFailed = () => new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+
 export async function putObject(ctx: OpContext): Promise<void> {
   const key = encodeKey(requireKey(ctx));
   await assertBucket(ctx);
   const objectPath = resourcePath(ctx.root, ctx.request.bucket, key, 'object');
-  // Conditional create (If-None-Match: *), which R2 supports and lock files rely on.
+  // Conditional create (If-None-Match: *), which R2 and S3 support and lock files and a new location's
+  // config rely on: of several racing creates exactly one wins, the others get 412, as on R2/S3.
   const createOnly = header(ctx.headers, 'if-none-match') === '*';
-  if (createOnly && (await exists(objectPath))) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+  if (createOnly && (await exists(objectPath))) throw preconditionFailed();
   const { body, checks } = decodedBody(ctx);
   const spooled = await spool(body, path.dirname(objectPath), checks);
   try {
-    if (createOnly && (await exists(objectPath))) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
-    await commitObject(ctx.root, ctx.request.bucket, key, spooled.tmp, objectMetadata(ctx.headers), spooled.md5);
+    const commit = () => commitObject(ctx.root, ctx.request.bucket, key, spooled.tmp, objectMetadata(ctx.headers), spooled.md5);
+    if (!createOnly) await commit();
+    else {
+      await oneCreateAtATime(objectPath, async () => {
+        if (await exists(objectPath)) throw preconditionFailed();
+        await commit();
+      });
+    }
   } finally {
     await rm(spooled.tmp, { force: true });
   }
