@@ -15,7 +15,7 @@ import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { seedDataset } from '../support/dataset';
 import { tempDir, testEngine } from '../support/engine';
 import { noise } from '../support/backup';
-import { CLI } from '../support/serve';
+import { CLI, runCli } from '../support/serve';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 let mongo: MongoTestServer;
@@ -45,16 +45,7 @@ function newLocation(): string {
   return dir;
 }
 
-/** Run the CLI as a child process; asynchronously, because the test servers live in this process. */
-async function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [CLI, '--home', home, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-  return { code, out, err };
-}
+const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runCli(home, { ...env, ...extraEnv }, args);
 
 /** Start a backup that pauses at `point` (test hook), wait until it is there, then kill -9 it. */
 async function killAt(profile: string, point: string): Promise<void> {

@@ -2,7 +2,6 @@
 // (issue 21, items 7 and 9): a folder that does not exist yet is created by the first backup and
 // listed as "none yet", a folder on a missing drive is refused with nothing created, `profile test`
 // says the same as the backup; and a passphrase for an unencrypted location is never silently ignored.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wir
 import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { seedDataset } from '../support/dataset';
 import { tempDir, testEngine } from '../support/engine';
-import { CLI } from '../support/serve';
+import { runCli } from '../support/serve';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 let mongo: MongoTestServer;
@@ -37,15 +36,7 @@ async function addProfile(name: string, destination: Destination): Promise<void>
   }
 }
 
-async function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [CLI, '--home', home, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-  return { code, out, err };
-}
+const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runCli(home, { ...env, ...extraEnv }, args);
 
 function destCheck(out: string): { status: string; message: string; code?: string } {
   return (JSON.parse(out) as { checks: { id: string; status: string; message: string; code?: string }[] }).checks.find((c) => c.id === 'dest.exists')!;

@@ -2,7 +2,6 @@
 // two machines on one share), as real `pci-maint backup` processes. Each must either succeed with a
 // restore point that opens and decrypts, or fail with BUSY — never report "finished" for a restore
 // point that cannot be read (issue 21, item 3).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderStore, Repository } from '../../electron/core/repository';
@@ -11,7 +10,7 @@ import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wir
 import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { seedDataset } from '../support/dataset';
 import { tempDir, testEngine } from '../support/engine';
-import { CLI } from '../support/serve';
+import { runCli } from '../support/serve';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const PASSPHRASE = 'correct horse battery staple';
@@ -22,15 +21,7 @@ let home: string;
 let env: NodeJS.ProcessEnv;
 const dirs: string[] = [];
 
-async function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [CLI, '--home', home, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-  return { code, out, err };
-}
+const run = (args: string[]) => runCli(home, env, args);
 
 beforeAll(async () => {
   [mongo, s3] = await Promise.all([startMongoTestServer(), startS3TestServer({ buckets: ['pci-files'] })]);

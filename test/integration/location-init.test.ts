@@ -4,7 +4,7 @@
 // was replaced under it is not reported as saved.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackup } from '../../electron/core/backup/backup';
 import { openBackupLocation } from '../../electron/core/backup/location';
@@ -12,6 +12,7 @@ import { FolderStore, MissingObjectError, nodeFolderFs, type BlobStore } from '.
 import { Repository } from '../../electron/core/repository/repository';
 import { S3Store } from '../../electron/core/repository/s3-store';
 import { startS3TestServer, type S3TestServer } from '../support/s3';
+import { r2Client } from '../support/s3/client';
 import { TEST_SCRYPT_N, expectUserError, tempDir, testContext } from '../unit/repository/helpers';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -21,14 +22,7 @@ let prefixes = 0;
 
 beforeAll(async () => {
   server = await startS3TestServer({ buckets: ['offsite'] });
-  client = new S3Client({
-    endpoint: server.endpoint,
-    region: server.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  client = r2Client(server);
 });
 
 afterAll(async () => {

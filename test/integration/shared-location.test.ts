@@ -1,7 +1,6 @@
 // Two connections backing up into one backup location, through the built CLI against the test
 // servers: verify and health of a connection look at its own restore points only, and restore
 // "latest" never silently goes back in time when the newest restore point is damaged or altered.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,22 +8,14 @@ import { saveProfile } from '../../electron/core/profiles/service';
 import { BUCKET, DB, removeTempDirs, startServers, type Servers } from '../support/backup';
 import { tempDir, testEngine } from '../support/engine';
 import { seedInstallation } from '../support/restore';
-import { CLI } from '../support/serve';
+import { runCli } from '../support/serve';
 
 let s: Servers;
 let home: string;
 let env: NodeJS.ProcessEnv;
 let location: string;
 
-// Asynchronous: the test servers live in this process and must keep answering while the CLI runs.
-function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [CLI, '--home', home, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err })));
-}
+const run = (args: string[]) => runCli(home, env, args);
 
 async function backupId(profile: string): Promise<string> {
   const r = await run(['--json', 'backup', '--profile', profile]);

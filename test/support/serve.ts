@@ -1,4 +1,4 @@
-// Starts `pci-maint serve` (the built CLI) with a fresh temporary data folder and returns its URL.
+// Runs the built CLI: `pci-maint serve` with a fresh temporary data folder (its URL), and one-off commands.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +15,22 @@ export interface ServedApp {
 }
 
 export const CLI = path.resolve('bin/pci-maint.cjs');
+
+export interface CliRun {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/** Run the built CLI as a child process; asynchronously, because the test servers live in the test's own process. */
+export function runCli(home: string, env: NodeJS.ProcessEnv, args: string[]): Promise<CliRun> {
+  const child = spawn(process.execPath, [CLI, '--home', home, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err })));
+}
 
 export async function serveApp(options: { home?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServedApp> {
   const home = options.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pci-e2e-'));

@@ -51,28 +51,24 @@ export function resolveLatest(input: LatestInput): SnapshotHeader {
 
   if (altered.length > 0 && (!newest || altered.some((a) => a.createdAt > newest.createdAt || knownAt.get(a.id)! > newest.createdAt))) {
     const a = altered[altered.length - 1];
-    return fail(stop(`The restore point ${a.id.slice(0, 8)} now says it was made ${day(a.createdAt)}, but the history recorded ${day(knownAt.get(a.id)!)}: it was changed after the backup.`, newest));
+    throw stop(`The restore point ${a.id.slice(0, 8)} now says it was made ${day(a.createdAt)}, but the history recorded ${day(knownAt.get(a.id)!)}: it was changed after the backup.`, newest);
   }
   const newestKnown = [...input.known].sort((x, y) => x.createdAt.localeCompare(y.createdAt)).pop();
   if (newestKnown && (!newest || newestKnown.createdAt > newest.createdAt)) {
     const why = input.damaged.includes(newestKnown.snapshotId) ? 'cannot be read' : 'is missing from the backup location';
-    return fail(stop(`The newest backup of "${input.profile}", made ${day(newestKnown.createdAt)}, ${why}.`, newest, `restore point ${newestKnown.snapshotId}`));
+    throw stop(`The newest backup of "${input.profile}", made ${day(newestKnown.createdAt)}, ${why}.`, newest, `restore point ${newestKnown.snapshotId}`);
   }
   if (!newest) {
-    if (input.damaged.length > 0) return fail(stop(`No restore point of "${input.profile}" can be read: ${input.damaged.length} file(s) in the backup location are damaged.`, undefined));
+    if (input.damaged.length > 0) throw stop(`No restore point of "${input.profile}" can be read: ${input.damaged.length} file(s) in the backup location are damaged.`, undefined);
     throw new UserError({ code: 'SNAPSHOT_NOT_FOUND', title: 'No backup yet', message: `There is no backup of "${input.profile}" to restore from.`, hint: 'Make a backup first (Backup, or "pci-maint backup").' });
   }
   if (Date.parse(newest.createdAt) > now.getTime() + FUTURE_SLACK_MS) {
-    return fail(stop(`The newest restore point says it was made ${day(newest.createdAt)}, which is in the future: its date cannot be trusted.`, before));
+    throw stop(`The newest restore point says it was made ${day(newest.createdAt)}, which is in the future: its date cannot be trusted.`, before);
   }
   // Without a history that vouches for the newest point (a new computer after a disaster, say), an
   // unreadable file may be a newer backup of this connection: say so rather than go back in time.
   if (input.damaged.length > 0 && newestKnown?.snapshotId !== newest.id) {
-    return fail(stop(`${input.damaged.length} restore point file(s) in the backup location cannot be read; one of them may be the newest backup of "${input.profile}".`, newest, input.damaged.slice(0, 5).join('\n')));
+    throw stop(`${input.damaged.length} restore point file(s) in the backup location cannot be read; one of them may be the newest backup of "${input.profile}".`, newest, input.damaged.slice(0, 5).join('\n'));
   }
   return newest;
-}
-
-function fail(err: UserError): never {
-  throw err;
 }
