@@ -5,6 +5,7 @@ import { toUserErrorData, UserError } from '../../shared/errors';
 import { createEngine, type Engine } from '../core/engine';
 import { resolveHome } from '../core/paths';
 import { appVersion } from '../core/app-root';
+import { refuseEmptyValues } from './input';
 import { registerServe } from './commands/serve';
 import { registerHistory } from './commands/history';
 import { registerProfile } from './commands/profile';
@@ -56,7 +57,8 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--json', 'print machine-readable JSON')
     .showHelpAfterError('(run "pci-maint --help" for usage)')
     .configureOutput({ writeOut: (s) => ctx.io.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.io.err(s.replace(/\n$/, '')) })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => refuseEmptyValues(command));
   registerServe(program, ctx);
   registerHistory(program, ctx);
   registerProfile(program, ctx);
