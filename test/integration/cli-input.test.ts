@@ -121,6 +121,20 @@ describe('an empty value is wrong usage (exit 2), before anything runs', () => {
   });
 });
 
+describe('an unexpected problem', () => {
+  it('is said in plain words on the screen, and its details go to the log of the data folder', async () => {
+    const broken = await tempDir('pci-input-broken-');
+    fs.writeFileSync(path.join(broken, 'history.sqlite'), 'this is not a database\n'.repeat(20));
+    const r = await runCli(broken, env, ['history']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('unexpected problem');
+    noStack(r.err);
+    const logged = fs.readFileSync(path.join(broken, 'logs', 'main.log'), 'utf8');
+    expect(logged).toContain('Unexpected error in "pci-maint');
+    expect(logged).toMatch(/file is not a database\n\s+at /);
+  });
+});
+
 describe('restore point ids: one rule in every command', () => {
   it('a path or anything else that is not an id is wrong usage (exit 2) with the same message', async () => {
     for (const bad of ['../../../etc', backups[0].toUpperCase()]) {
