@@ -5,6 +5,8 @@ import { toUserErrorData, UserError } from '../../shared/errors';
 import { createEngine, type Engine } from '../core/engine';
 import { resolveHome } from '../core/paths';
 import { appVersion } from '../core/app-root';
+import { refuseEmptyValues } from './input';
+import { logUnexpected } from './unexpected';
 import { registerServe } from './commands/serve';
 import { registerHistory } from './commands/history';
 import { registerProfile } from './commands/profile';
@@ -56,7 +58,8 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--json', 'print machine-readable JSON')
     .showHelpAfterError('(run "pci-maint --help" for usage)')
     .configureOutput({ writeOut: (s) => ctx.io.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.io.err(s.replace(/\n$/, '')) })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => refuseEmptyValues(command));
   registerServe(program, ctx);
   registerHistory(program, ctx);
   registerProfile(program, ctx);
@@ -92,6 +95,7 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
       return EXIT_USAGE;
     }
+    if (!(err instanceof UserError)) logUnexpected(program.opts<GlobalOptions>().home, err);
     printError(ctx, err, program.opts<GlobalOptions>().json);
     return err instanceof UserError && err.code === 'INVALID_INPUT' ? EXIT_USAGE : EXIT_FAILED;
   }

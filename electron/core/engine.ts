@@ -53,14 +53,21 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export function createEngine(options: EngineOptions): Engine {
-  const paths = dataPaths(options.home);
-  ensureDataFolders(paths);
+/** The log of a data folder, redacting the secrets passed in the environment (the engine's, and the CLI's when no engine could open). */
+export function openAppLog(paths: DataPaths, logger: NodeLogger, options: { env?: NodeJS.ProcessEnv; console?: boolean } = {}): AppLogger {
   const secrets = new SecretRegistry();
   const env = options.env ?? process.env;
   // Secrets passed in the environment are known from the start, before anything could log them.
   secrets.add(...Object.values(GENERIC_ENV).map((name) => env[name]));
-  const log = createAppLogger(options.logger, paths.logs, { console: options.logToConsole, secrets });
+  return createAppLogger(logger, paths.logs, { console: options.console, secrets });
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const paths = dataPaths(options.home);
+  ensureDataFolders(paths);
+  const env = options.env ?? process.env;
+  const log = openAppLog(paths, options.logger, { env, console: options.logToConsole });
+  const secrets = log.secrets;
   const db = openHistoryDb(paths.historyDb);
   const history = new HistoryStore(db);
   const interrupted = history.markInterrupted();

@@ -3,11 +3,23 @@
 import { z } from 'zod';
 import { Job } from '../jobs';
 import { ProfileName } from '../profile';
+import { SnapshotId } from './ids';
 import { method } from './method';
 
-const SnapshotId = z.string().regex(/^[0-9a-f]{32}$/);
 /** Tags as the backup format allows them: manual, scheduled, pre-update, pre-restore, or own words. */
 export const BackupTag = z.string().regex(/^[a-z0-9-]{1,40}$/, 'Use up to 40 lower-case letters, digits and dashes.');
+/**
+ * Tags only the app puts on its own backups, each with a meaning the app acts on: "pre-restore" is the
+ * safety backup a restore "latest" skips, "pre-update" the checklist's backup that "Roll back" offers,
+ * "imported" a mongodump import. A person choosing one would make a backup look like something it is
+ * not (a --tag pre-restore backup would be skipped by restore "latest"). "manual" and "scheduled" stay
+ * open: they are what people and the system scheduler (`backup --tag scheduled`) write.
+ */
+export const SYSTEM_TAGS = ['pre-update', 'pre-restore', 'imported'] as const;
+export const systemTagsText = SYSTEM_TAGS.map((t) => `"${t}"`).join(', ');
+export const isSystemTag = (tag: string): boolean => (SYSTEM_TAGS as readonly string[]).includes(tag);
+/** A tag a person (or a script) may give a backup: the format's rule, without the system tags. */
+export const UserBackupTag = BackupTag.refine((t) => !isSystemTag(t), `The tags ${systemTagsText} are set by the app itself; choose another word.`);
 /** Typed by a person (or the wizard); never stored by these methods, never echoed back. */
 const Passphrase = z.string().min(1).max(1024);
 
@@ -135,7 +147,7 @@ const ForProfile = z.object({ profile: ProfileName, passphrase: Passphrase.optio
 
 export const backupMethods = {
   'backup.start': method(
-    z.object({ profile: ProfileName, tags: z.array(BackupTag).max(10).optional(), passphrase: Passphrase.optional() }).strict(),
+    z.object({ profile: ProfileName, tags: z.array(UserBackupTag).max(10).optional(), passphrase: Passphrase.optional() }).strict(),
     Job,
     'Back up the database, the bucket and the configuration folders of a profile; returns the job (tags default to "manual").',
   ),

@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { ErrorCode } from '../errors';
 import { Job } from '../jobs';
 import { ProfileName } from '../profile';
+import { SnapshotId } from './ids';
 import { method } from './method';
 
-const SnapshotId = z.string().regex(/^[0-9a-f]{32}$/);
 const Passphrase = z.string().min(1).max(1024);
 const RecordId = z.string().min(1).max(100);
 const Version = z.string().trim().min(1).max(100);

@@ -5,9 +5,9 @@ import { Job } from '../jobs';
 import { ProfileName } from '../profile';
 import { RestorePoint } from './backup';
 import { SnapshotVerification } from './verify';
+import { SnapshotId } from './ids';
 import { method } from './method';
 
-const SnapshotId = z.string().regex(/^[0-9a-f]{32}$/);
 const Passphrase = z.string().min(1).max(1024);
 const Count = z.number().int().nonnegative();
 const Bytes = z.number().nonnegative();
@@ -186,5 +186,6 @@ export const restoreMethods = {
     Job,
     'Run a previewed restore (a job): safety backup (unless skipped or already taken), then database, files and folders, then a check of the result.',
   ),
+  'restore.safetyBackup': method(ForProfile, Job, 'Save what exists now as a restore point (tagged pre-restore) before a rollback; returns the backup job. Its id goes to restore.start as safety "taken".'),
   'restore.cleanup': method(z.object({ profile: ProfileName }).strict(), z.object({ dropped: z.array(z.string()) }), 'Remove temporary collections left by an interrupted restore.'),
 } as const;

@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { Job } from '../jobs';
 import { ProfileName } from '../profile';
+import { SnapshotId } from './ids';
 import { method } from './method';
 
-const SnapshotId = z.string().regex(/^[0-9a-f]{32}$/);
 const IsoTime = z.string();
 /** Typed by a person when the profile does not remember it; never stored, never echoed back. */
 const Passphrase = z.string().min(1).max(1024);

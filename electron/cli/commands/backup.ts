@@ -3,7 +3,7 @@
 // The backup passphrase comes from PCI_BACKUP_PASSPHRASE (or the profile's variable / secret store),
 // never from the command line, where `ps` and shell history would show it.
 import type { Command } from 'commander';
-import { BackupTag, type BackupSummary, type PruneSummary, type RestorePointList } from '../../../shared/api/backup';
+import { BackupTag, isSystemTag, systemTagsText, type BackupSummary, type PruneSummary, type RestorePointList } from '../../../shared/api/backup';
 import { UserError, userError } from '../../../shared/errors';
 import { formatBytes, formatDateTime, formatDuration } from '../../../shared/format';
 import type { Job } from '../../../shared/jobs';
@@ -63,6 +63,7 @@ export function registerBackup(program: Command, ctx: CliContext): void {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       for (const tag of opts.tag) {
         if (!BackupTag.safeParse(tag).success) throw userError('INVALID_INPUT', 'Invalid tag', `"${tag}" cannot be used as a tag.`, 'Use up to 40 lower-case letters, digits and dashes, e.g. --tag scheduled.');
+        if (isSystemTag(tag)) throw userError('INVALID_INPUT', 'Reserved tag', `"${tag}" is a tag the app sets itself: ${systemTagsText} are reserved.`, `Choose another word, e.g. --tag before-upgrade.${tag === 'pre-update' ? ' For the backup before an update, run "pci-maint checklist --profile NAME --backup".' : ''}`);
       }
       await withEngine(ctx, globals, async (engine) => {
         const job = startBackupJob(engine, opts.profile, { tags: opts.tag });

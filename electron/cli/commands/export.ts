@@ -2,11 +2,11 @@
 // mongodump folder plus the files, or one zip), and an old mongodump folder in as a restore point.
 import type { Command } from 'commander';
 import type { ExportResult, ImportResult } from '../../../shared/api/verify';
-import { userError } from '../../../shared/errors';
 import { formatBytes, formatDateTime } from '../../../shared/format';
 import { startExportJob, startImportJob } from '../../core/export/profile-jobs';
 import type { CliContext, GlobalOptions } from '../program';
 import { withEngine } from './profile';
+import { snapshotArg } from '../input';
 import { followJob, resultOf } from '../jobs';
 
 export function registerExport(program: Command, ctx: CliContext): void {
@@ -14,14 +14,11 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .command('export')
     .description('write a restore point out as a mongodump folder plus files (or one zip); never overwrites')
     .requiredOption('--profile <name>', 'the connection whose backup to export')
-    .option('--snapshot <id>', 'the restore point id, or "latest"', 'latest')
+    .option('--snapshot <id>', 'the restore point id, or "latest" (as for restore: the newest that is not a safety backup)', snapshotArg('latest'), 'latest')
     .requiredOption('--to <path>', 'a new or empty folder (with --zip: the zip file to create)')
     .option('--zip', 'write one zip file instead of a folder')
     .action(async (opts: { profile: string; snapshot: string; to: string; zip?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      if (opts.snapshot !== 'latest' && !/^[0-9a-f]{32}$/.test(opts.snapshot)) {
-        throw userError('INVALID_INPUT', 'Invalid restore point', `"${opts.snapshot}" is not a restore point id.`, 'Use the id shown by "pci-maint snapshots", or "latest".');
-      }
       await withEngine(ctx, globals, async (engine) => {
         const job = await followJob(engine, startExportJob(engine, { profile: opts.profile, snapshot: opts.snapshot, to: opts.to, zip: Boolean(opts.zip) }), !globals.json);
         const r = resultOf<ExportResult>(job, 'export');

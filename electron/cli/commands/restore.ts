@@ -4,12 +4,14 @@
 // 2 wrong usage or not confirmed. The passphrase comes from PCI_BACKUP_PASSPHRASE or the secret store.
 import readline from 'node:readline/promises';
 import { Option, type Command } from 'commander';
+import { z } from 'zod';
 import { RESTORE_CONFIRM_WORD, RestoreScope, type RestoreSummary } from '../../../shared/api/restore';
 import { userError } from '../../../shared/errors';
 import { planView } from '../../core/restore/plan';
 import { planRestore, startRestoreJob } from '../../core/restore/profile-jobs';
 import { EXIT_FAILED, EXIT_USAGE, type CliContext, type GlobalOptions } from '../program';
 import { followJob } from '../jobs';
+import { commaList, snapshotArg, usageError } from '../input';
 import { withEngine } from './profile';
 import { planText, summaryText } from './restore-text';
 
@@ -17,7 +19,7 @@ interface RestoreOpts {
   profile: string;
   snapshot: string;
   only?: 'mongo' | 'r2' | 'files';
-  collections?: string;
+  collections?: string[];
   prefix: string[];
   to?: string;
   removeExtra?: boolean;
@@ -26,15 +28,13 @@ interface RestoreOpts {
   yes?: boolean;
 }
 
-const usage = (message: string, hint: string) => userError('INVALID_INPUT', 'Wrong usage', message, hint);
-
 /** The parts to restore from the options: --collections / --prefix alone restore only what they name. */
 export function scopeFrom(o: Pick<RestoreOpts, 'only' | 'collections' | 'prefix' | 'to'>): RestoreScope {
-  const collections = o.collections ? o.collections.split(',').map((c) => c.trim()).filter(Boolean) : null;
+  const collections = o.collections ?? null; // never empty: refuseEmptyValues (input.ts) stops --collections ''
   const prefixes = o.prefix.length > 0 ? o.prefix : null;
   const narrowed = Boolean(collections || prefixes);
   const part = (name: 'mongo' | 'r2' | 'files', named: boolean) => (o.only ? o.only === name : narrowed ? named : true);
-  const scope = RestoreScope.parse({
+  const parsed = RestoreScope.safeParse({
     database: part('mongo', Boolean(collections)),
     collections,
     bucket: part('r2', Boolean(prefixes)),
@@ -42,8 +42,11 @@ export function scopeFrom(o: Pick<RestoreOpts, 'only' | 'collections' | 'prefix'
     folders: part('files', false),
     folderTarget: o.to ?? null,
   });
-  if (collections && !scope.database) throw usage('--collections only applies to the database.', 'Leave out --only, or use --only mongo.');
-  if (prefixes && !scope.bucket) throw usage('--prefix only applies to the files in R2.', 'Leave out --only, or use --only r2.');
+  // Too many or too long names are wrong usage too, never an unexpected error.
+  if (!parsed.success) throw usageError(`These options are not valid: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`, 'Check --collections, --prefix and --to, then run the command again.');
+  const scope = parsed.data;
+  if (collections && !scope.database) throw usageError('--collections only applies to the database.', 'Leave out --only, or use --only mongo.');
+  if (prefixes && !scope.bucket) throw usageError('--prefix only applies to the files in R2.', 'Leave out --only, or use --only r2.');
   return scope;
 }
 
@@ -63,9 +66,9 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .command('restore')
     .description('roll the database, the R2 bucket and the configuration folders back to a restore point (shows the plan first)')
     .requiredOption('--profile <name>', 'the connection to restore')
-    .requiredOption('--snapshot <id>', 'the restore point, or "latest" (the newest backup of this connection that is not a safety backup)')
+    .requiredOption('--snapshot <id>', 'the restore point, or "latest" (the newest backup of this connection that is not a safety backup)', snapshotArg('latest'))
     .addOption(new Option('--only <part>', 'restore one part only: mongo (database), r2 (files), files (configuration folders)').choices(['mongo', 'r2', 'files']))
-    .option('--collections <names>', 'only these collections, comma-separated (restores only the database unless --only says otherwise)')
+    .option('--collections <names>', 'only these collections, comma-separated (restores only the database unless --only says otherwise)', commaList)
     .option('--prefix <prefix>', 'only files whose key starts with this (repeatable; restores only R2 unless --only says otherwise)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--to <folder>', 'write the configuration folders under this folder instead of their original places')
     .option('--remove-extra', 'also delete files in R2 that are not in the restore point (they are kept otherwise)')
@@ -86,7 +89,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
           return;
         }
         if (!opts.yes && !(ctx.io.isTTY && process.stdin.isTTY && !globals.json)) {
-          const refusal = usage('A restore changes the database and the files, so it needs a confirmation.', 'Check the plan above, then run the command again with --yes.');
+          const refusal = usageError('A restore changes the database and the files, so it needs a confirmation.', 'Check the plan above, then run the command again with --yes.');
           if (globals.json) print({ ok: false, error: refusal.toJSON() });
           else ctx.io.err(`\nNot restored: ${refusal.message}\n${refusal.hint}`);
           ctx.exitCode = EXIT_USAGE;

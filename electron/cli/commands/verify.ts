@@ -3,6 +3,7 @@
 // (or the check could not run), 2 for wrong usage; --json prints the result for scripts.
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { VerifyRequest, type ConsistencyResult, type VerifyResult } from '../../../shared/api/verify';
 import { userError } from '../../../shared/errors';
 import { formatBytes, formatDateTime, formatDuration } from '../../../shared/format';
@@ -12,6 +13,7 @@ import { startVerifyJob } from '../../core/verify/profile-jobs';
 import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
 import { followJob, resultOf } from '../jobs';
 import { withEngine } from './profile';
+import { snapshotArg } from '../input';
 
 
 function parseSample(text: string): number {
@@ -61,7 +63,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .command('verify')
     .description('check that a backup is complete and readable (quick by default; --full reads everything)')
     .requiredOption('--profile <name>', 'the connection whose backups to check')
-    .option('--snapshot <id>', 'a restore point id, "latest" or "all"', 'latest')
+    .option('--snapshot <id>', 'a restore point id, "latest" (as for restore: the newest that is not a safety backup) or "all"', snapshotArg('latest', 'all'), 'latest')
     .option('--full', 'read, decrypt and hash every piece of data, and parse every database document')
     .option('--sample <percent>', 'read a rotating part of the data (e.g. 10%); repeated runs cover everything')
     .option('--test-restore', 'also restore the database into a scratch database on the same server, compare, and drop it')
@@ -75,7 +77,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         ...(opts.sample ? { samplePercent: parseSample(opts.sample) } : {}),
         testRestore: Boolean(opts.testRestore),
       });
-      if (!parsed.success) throw userError('INVALID_INPUT', 'Invalid restore point', `"${opts.snapshot}" is not a restore point id.`, 'Use the id shown by "pci-maint snapshots", or "latest" or "all".');
+      if (!parsed.success) throw userError('INVALID_INPUT', 'Invalid request', `These options are not valid: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`, 'Check the options and run the command again.');
       await withEngine(ctx, globals, async (engine) => {
         const job = await followJob(engine, startVerifyJob(engine, parsed.data), !globals.json);
         const result = resultOf<VerifyResult>(job, 'verification');

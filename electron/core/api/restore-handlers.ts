@@ -1,6 +1,7 @@
 // Handlers for restore and rollback (shared/api/restore.ts).
 import type { restoreMethods } from '../../../shared/api/restore';
 import type { Engine } from '../engine';
+import { startBackupJob } from '../backup/profile-jobs';
 import { planView } from '../restore/plan';
 import { cleanupProfile, planRestore, restoreChoices, snapshotContents, startRestoreJob, storedPlan } from '../restore/profile-jobs';
 import type { HandlersFor } from './types';
@@ -11,6 +12,8 @@ export function restoreHandlers(engine: Engine): HandlersFor<typeof restoreMetho
     'restore.contents': async ({ profile, passphrase, snapshot }) => snapshotContents(engine, profile, snapshot, passphrase),
     'restore.plan': async ({ profile, passphrase, snapshot, scope }) => planView(await planRestore(engine, { profile, snapshot, scope, passphrase })),
     'restore.start': async ({ planId, removeExtra, safety, passphrase }) => startRestoreJob(engine, { plan: storedPlan(engine, planId), removeExtra, safety, passphrase }),
+    // The tag the person cannot give through backup.start (shared/api/backup.ts SYSTEM_TAGS).
+    'restore.safetyBackup': async ({ profile, passphrase }) => startBackupJob(engine, profile, { tags: ['pre-restore'], passphrase }),
     'restore.cleanup': async ({ profile }) => ({ dropped: await cleanupProfile(engine, profile) }),
   };
 }

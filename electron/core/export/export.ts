@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { ExportResult } from '../../../shared/api/verify';
 import type { OperationContext } from '../../../shared/jobs';
 import type { ManifestEntry, Repository, SnapshotHeader } from '../repository';
-import { pickTargets } from '../verify/verify';
+import { pickTargets, type VerifyOptions } from '../verify/verify';
 import { SafePaths } from './safe-names';
 import { folderSink, zipSink, type ExportSink } from './sinks';
 
@@ -21,6 +21,8 @@ export interface ExportOptions {
   to: string;
   zip: boolean;
   profile?: string;
+  /** How "latest" is chosen when the caller knows the history (restore/profile-jobs.ts latestRule). */
+  latest?: VerifyOptions['latest'];
   /** Where the export manifest is assembled before it goes into the export (default: the OS temp folder). */
   tmpDir?: string;
 }
@@ -65,8 +67,8 @@ function manifestLine(entry: ManifestEntry, file: string | null): string {
 
 export async function exportSnapshot(repo: Repository, options: ExportOptions, ctx: OperationContext): Promise<ExportResult> {
   const started = Date.now();
-  const headers = await repo.listSnapshots();
-  const [header] = pickTargets(headers, [], options.snapshot, options.profile);
+  const headers = await repo.listSnapshots(); // a damaged restore point file stops the export (BACKUP_DAMAGED)
+  const [header] = pickTargets(headers, [], options.snapshot, options.profile, options.latest);
   const sink: ExportSink = options.zip ? await zipSink(options.to) : await folderSink(options.to);
   const manifestFile = path.join(options.tmpDir ?? os.tmpdir(), `export-manifest-${randomBytes(6).toString('hex')}.ndjson`);
   const manifest = fs.createWriteStream(manifestFile, { mode: 0o600 });

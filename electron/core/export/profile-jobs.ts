@@ -5,6 +5,7 @@ import type { Engine } from '../engine';
 import { openBackupLocation } from '../backup/location';
 import { locationLockKey } from '../backup/profile-jobs';
 import { Repository } from '../repository';
+import { latestRule } from '../restore/profile-jobs';
 import { openProfileLocation } from '../verify/profile-location';
 import { lockShared } from '../verify/verify';
 import { exportSnapshot } from './export';
@@ -31,7 +32,7 @@ export function startExportJob(engine: Engine, input: ExportInput): Job {
         const repo = await Repository.open(location.store, { passphrase: location.passphrase });
         const lock = await lockShared(location.store, ctx, 'export'); // prune must not delete what is being read
         try {
-          return await exportSnapshot(repo, { snapshot: input.snapshot, to: input.to, zip: input.zip, profile: profile.name, tmpDir: engine.paths.tmp }, ctx);
+          return await exportSnapshot(repo, { snapshot: input.snapshot, to: input.to, zip: input.zip, profile: profile.name, tmpDir: engine.paths.tmp, latest: latestRule(engine, profile.name, location.describe, 'export') }, ctx);
         } finally {
           await lock?.release().catch(() => undefined);
         }

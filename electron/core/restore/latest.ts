@@ -19,6 +19,8 @@ export interface LatestInput {
   damaged: string[];
   /** Backups of this connection into this location, from the history, any order. */
   known: KnownBackup[];
+  /** What "latest" is for, to word the hint (restore, verify and export all use this rule). */
+  purpose?: 'restore' | 'check' | 'export';
   now?: Date;
 }
 
@@ -26,20 +28,21 @@ const FUTURE_SLACK_MS = 24 * 60 * 60 * 1000; // clocks of two computers sharing 
 
 const day = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
 
-function stop(message: string, before: SnapshotHeader | undefined, details?: string): UserError {
+function stopWith(message: string, before: SnapshotHeader | undefined, purpose: LatestInput['purpose'], details?: string): UserError {
   return new UserError({
     code: 'BACKUP_DAMAGED',
     title: 'Newest restore point not usable',
     message: `${message} Nothing was changed.`,
     hint: before
-      ? `To restore the one before, made ${day(before.createdAt)}, choose it by its date in the list of restore points (CLI: --snapshot ${before.id}). Then run a full verification of the backup location.`
+      ? `To ${purpose ?? 'restore'} the one before, made ${day(before.createdAt)}, choose it by its date in the list of restore points (CLI: --snapshot ${before.id}). Then run a full verification of the backup location.`
       : 'Run a full verification of the backup location, then make a new backup.',
     details,
   });
 }
 
-/** "latest" for a restore. Safety backups of earlier restores are left out (running the same restore twice must not undo the first). */
+/** "latest" for a restore (and verify, export). Safety backups of earlier restores are left out (running the same restore twice must not undo the first). */
 export function resolveLatest(input: LatestInput): SnapshotHeader {
+  const stop = (message: string, before: SnapshotHeader | undefined, details?: string) => stopWith(message, before, input.purpose, details);
   const now = input.now ?? new Date();
   const knownAt = new Map(input.known.map((k) => [k.snapshotId, k.createdAt]));
   const own = input.headers.filter((h) => h.profile === input.profile && !h.tags.includes('pre-restore'));
@@ -60,7 +63,7 @@ export function resolveLatest(input: LatestInput): SnapshotHeader {
   }
   if (!newest) {
     if (input.damaged.length > 0) throw stop(`No restore point of "${input.profile}" can be read: ${input.damaged.length} file(s) in the backup location are damaged.`, undefined);
-    throw new UserError({ code: 'SNAPSHOT_NOT_FOUND', title: 'No backup yet', message: `There is no backup of "${input.profile}" to restore from.`, hint: 'Make a backup first (Backup, or "pci-maint backup").' });
+    throw new UserError({ code: 'SNAPSHOT_NOT_FOUND', title: 'No backup yet', message: `There is no backup of "${input.profile}" ${{ restore: 'to restore from', check: 'to check', export: 'to export' }[input.purpose ?? 'restore']}.`, hint: 'Make a backup first (Backup, or "pci-maint backup").' });
   }
   if (Date.parse(newest.createdAt) > now.getTime() + FUTURE_SLACK_MS) {
     throw stop(`The newest restore point says it was made ${day(newest.createdAt)}, which is in the future: its date cannot be trusted.`, before);

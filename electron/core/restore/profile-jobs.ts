@@ -13,11 +13,11 @@ import { listRestorePoints } from '../backup/snapshots';
 import { hookFromEnv } from '../backup/test-hooks';
 import { createR2Client, requireR2Endpoint } from '../connections/r2';
 import { profileSecret } from '../profiles/connect';
-import type { Repository } from '../repository';
+import type { Repository, SnapshotHeader } from '../repository';
 import { connectProfileMongo, openProfileLocation, type ProfileMongo } from '../verify/profile-location';
 import { VerifyStateStore } from '../verify/state';
 import { cleanupLeftovers } from './cleanup';
-import { resolveLatest, type KnownBackup } from './latest';
+import { resolveLatest, type KnownBackup, type LatestInput } from './latest';
 import { buildPlan, planView } from './plan';
 import type { LiveBucket } from './r2-live';
 import { emptySummary, restoreVerdict, runRestore, type RestoreOptions } from './restore';
@@ -67,22 +67,37 @@ export async function snapshotContents(engine: Engine, name: string, snapshot: s
   return withProfileLocation(engine, name, passphrase, async (repo) => describeContents(repo, await indexSnapshot(repo, await repo.readSnapshot(snapshot))));
 }
 
-/** Backups of this profile into this location that the history recorded as finished. */
+/**
+ * Backups of this profile into this location that the history recorded as finished. Safety backups
+ * (the rollback wizard makes them as backup jobs of their own) are left out, as "latest" leaves them
+ * out: else the newest one would count as a newest backup missing from the location.
+ */
 export function knownBackups(engine: Engine, profile: string, location: string): KnownBackup[] {
   const out: KnownBackup[] = [];
   for (const item of engine.history.list({ kind: 'backup', profile, status: 'succeeded', limit: 200 }).items) {
-    const s = item.summary as { snapshotId?: unknown; createdAt?: unknown; location?: unknown } | null;
+    const s = item.summary as { snapshotId?: unknown; createdAt?: unknown; location?: unknown; tags?: unknown } | null;
+    if (Array.isArray(s?.tags) && s.tags.includes('pre-restore')) continue;
     if (s && typeof s.snapshotId === 'string' && typeof s.createdAt === 'string' && s.location === location) out.push({ snapshotId: s.snapshotId, createdAt: s.createdAt });
   }
   return out;
 }
 
-/** "latest" is the newest restore point of this profile the history vouches for (latest.ts). */
+/** How restore, verify and export pick "latest" from a location's restore points. */
+export type LatestRule = (headers: SnapshotHeader[], damaged: string[]) => SnapshotHeader;
+
+/**
+ * "latest" is the newest restore point of this profile the history vouches for (latest.ts), the same
+ * in restore, verify and export: a restore point whose date was edited is never silently "latest".
+ */
+export function latestRule(engine: Engine, profile: string, location: string, purpose: LatestInput['purpose'] = 'restore'): LatestRule {
+  return (headers, damaged) => resolveLatest({ profile, headers, damaged, known: knownBackups(engine, profile, location), purpose });
+}
+
 async function resolveSnapshot(engine: Engine, repo: Repository, profile: Profile, location: string, snapshot: string): Promise<string> {
   if (snapshot !== 'latest') return snapshot;
   const damaged: string[] = [];
   const headers = await repo.listSnapshots({ onDamaged: (id) => damaged.push(id) });
-  return resolveLatest({ profile: profile.name, headers, damaged, known: knownBackups(engine, profile.name, location) }).id;
+  return latestRule(engine, profile.name, location)(headers, damaged).id;
 }
 
 // Previews kept for "restore.start" (the UI sends back the plan's id, never a plan of its own).

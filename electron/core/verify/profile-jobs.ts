@@ -7,6 +7,7 @@ import type { Job, OperationContext } from '../../../shared/jobs';
 import type { VerifyRequest, VerifyResult, VerifyTargets } from '../../../shared/api/verify';
 import type { Engine } from '../engine';
 import { Repository } from '../repository';
+import { latestRule } from '../restore/profile-jobs';
 import { adviceFor } from './problems';
 import { connectProfileMongo, openProfileLocation, type ProfileMongo } from './profile-location';
 import { percentOf } from './sample';
@@ -55,6 +56,7 @@ export async function runVerify(engine: Engine, input: VerifyInput, ctx: Operati
         profile: location.profile.name,
         slice: (repoId) => state.nextSlice(repoId, input.samplePercent),
         testRestore: input.testRestore,
+        latest: latestRule(engine, location.profile.name, location.describe, 'check'),
       },
       ctx,
     );

@@ -33,6 +33,8 @@ export interface VerifyOptions {
   /** Sampled depth: the slice of the blob-id space to read (or how to find it from the location's id). */
   slice?: Slice | ((repoId: string) => Slice);
   testRestore?: boolean;
+  /** How "latest" is chosen when the caller knows more than the location (the history: restore/profile-jobs.ts latestRule). */
+  latest?: (headers: SnapshotHeader[], damaged: string[]) => SnapshotHeader;
   /** Blob reads in flight (default 8). */
   concurrency?: number;
   onBlobRead?: (id: string) => void;
@@ -47,7 +49,7 @@ export type CoreVerifyResult = Omit<VerifyResult, 'sample' | 'samplePercent'> & 
  * proving one of theirs says nothing about this one. Unreadable files cannot be told apart, so "all"
  * still reports them.
  */
-export function pickTargets(headers: SnapshotHeader[], damaged: string[], snapshot: string, profile?: string): SnapshotHeader[] {
+export function pickTargets(headers: SnapshotHeader[], damaged: string[], snapshot: string, profile?: string, latest?: VerifyOptions['latest']): SnapshotHeader[] {
   const own = profile === undefined ? headers : headers.filter((h) => h.profile === profile);
   const none = () => {
     const others = [...new Set(headers.map((h) => h.profile))].filter((p) => p !== profile);
@@ -66,6 +68,7 @@ export function pickTargets(headers: SnapshotHeader[], damaged: string[], snapsh
     return own;
   }
   if (snapshot === 'latest') {
+    if (latest && own.length > 0) return [latest(headers, damaged)];
     if (own.length === 0) {
       if (damaged.length > 0) return []; // the only restore points are unreadable: reported as problems
       throw none();
@@ -100,6 +103,21 @@ export async function lockShared(store: BlobStore, ctx: OperationContext, operat
   }
 }
 
+/**
+ * When the history says the newest restore point is not usable (its date was edited, it is missing or
+ * unreadable: restore/latest.ts), "latest" has nothing trustworthy to check: that is the finding,
+ * reported as a problem, never an older restore point checked in its place.
+ */
+function latestOrProblem(pick: () => SnapshotHeader[], options: VerifyOptions, problems: ProblemLog): SnapshotHeader[] {
+  try {
+    return pick();
+  } catch (err) {
+    if (!(options.latest && options.snapshot === 'latest' && err instanceof UserError && err.code === 'BACKUP_DAMAGED')) throw err;
+    problems.add({ snapshotId: null, path: null, blob: null, file: null, code: 'snapshot-damaged', message: err.message.replace(/ Nothing was changed\.$/, '') });
+    return [];
+  }
+}
+
 export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, ctx: OperationContext): Promise<CoreVerifyResult> {
   const started = Date.now();
   const store = new InspectingStore(ports.store);
@@ -109,7 +127,7 @@ export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, c
   try {
     const problems = new ProblemLog();
     const { headers, damaged } = await readSnapshotHeaders(repo, problems);
-    const targets = pickTargets(headers, damaged, options.snapshot, options.profile);
+    const targets = latestOrProblem(() => pickTargets(headers, damaged, options.snapshot, options.profile, options.latest), options, problems);
     const index = new BlobIndex();
     const mongoParts = new Map<string, MongoParts>();
     const metadata: { snapshotId: string; path: string; collection: string; chunks: { id: string; size: number }[] }[] = [];

@@ -27,7 +27,7 @@ export function SafetyStep() {
   const start = async () => {
     setStartError(null);
     try {
-      const started = await api.backup.start({ profile: s.profile!, tags: ['pre-restore'], ...typedPassphrase(s) });
+      const started = await api.restore.safetyBackup({ profile: s.profile!, ...typedPassphrase(s) });
       useJobs.getState().upsert(started);
       s.set({ safetyJobId: started.id, safetySkipped: false });
     } catch (err) {
