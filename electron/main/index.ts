@@ -6,6 +6,7 @@ import log from 'electron-log/main';
 import { createEngine, type Engine } from '../core/engine';
 import { resolveHome } from '../core/paths';
 import { appVersion, findAppRoot, rendererDir } from '../core/app-root';
+import { runtimeFlags } from '../core/runtime-mode';
 import { IPC_EVENT_CHANNEL } from '../../shared/contract';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { isTrustedRendererUrl, mainWindowOptions } from './window-options';
@@ -18,7 +19,8 @@ import { createTray, shellPorts, startedHidden } from './background';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = findAppRoot(here);
 const rendererIndex = path.join(rendererDir(root), 'index.html');
-const devServerUrl = process.env.PCI_DEV_SERVER_URL;
+// The dev server URL only in development: an installed app always loads its own files.
+const devServerUrl = runtimeFlags({ isPackaged: app.isPackaged, env: process.env }).devServerUrl ?? undefined;
 let engine: Engine | null = null;
 let win: BrowserWindow | null = null;
 let tray: Tray | null = null;
@@ -52,7 +54,7 @@ async function start(): Promise<void> {
   app.setPath('userData', home);
   log.initialize();
   // safeStorage is usable only once the app is ready, which it is here.
-  engine = createEngine({ home, version: appVersion(root), mode: 'desktop', logger: log, secretStore: new SafeStorageSecretStore(home, safeStorage), dialogs: electronDialogs(() => win), shell: shellPorts(openWindow) });
+  engine = createEngine({ home, version: appVersion(root), mode: 'desktop', packaged: app.isPackaged, logger: log, secretStore: new SafeStorageSecretStore(home, safeStorage), dialogs: electronDialogs(() => win), shell: shellPorts(openWindow) });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
