@@ -119,11 +119,11 @@ export function electronTarget() {
  * For Electron: better-sqlite3's own prebuilt for this Electron version when its release has one
  * (prebuild-install, as better-sqlite3's install script does), else a compile against Electron's headers.
  */
-export function buildForElectron({ force = false, quiet = false } = {}) {
+export function buildForElectron({ force = false, quiet = false, say = quiet ? () => {} : console.log } = {}) {
   const { version, abi, key } = electronTarget();
   const target = path.join(NATIVE_DIR, key, 'better_sqlite3.node');
   if (existsSync(target) && !force) return { key, target, built: false };
-  if (!quiet) console.log(`Preparing better-sqlite3 for Electron ${version} (ABI ${abi}), first start only…`);
+  say(`Preparing the database module for Electron ${version} (ABI ${abi}; first start only, up to a few minutes)…`);
   const work = path.join(CACHE_DIR, 'native-build', key);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
