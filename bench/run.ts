@@ -2,7 +2,8 @@
 // on the same test servers (each in its own process): a full backup of a generated bucket (≥ 1,000
 // objects, ≥ 1 GiB) vs `rclone copy` to a folder; the incremental run after 1 % of the objects
 // changed vs rclone's second copy; the MongoDB dump vs a bare driver cursor over the same
-// collections; and the peak memory of each. Medians of N runs; JSON goes to bench/results/.
+// collections; the peak memory of each; and the CLI's start-up cost (bench/startup.ts; alone with
+// `-- --startup`). Medians of N runs; JSON goes to bench/results/.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import readline from 'node:readline';
 import { S3Client } from '@aws-sdk/client-s3';
 import { MongoClient } from 'mongodb';
 import { FULL, QUICK, planObjects, seedMongo, uploadObjects } from './dataset';
+import { measureStartup, NODE24, startupRows, type StartupResult } from './startup';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const args = process.argv.slice(2);
@@ -79,7 +81,30 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (kb: number) => `${Math.round(kb / 1024)} MiB`;
 
+function printTable(rows: Array<[string, string, string, string, string]>): void {
+  const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...rows.map((r) => r[c].length), ['measure', 'ours', 'reference', 'ratio', 'target'][c].length));
+  const fmt = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(`\n${fmt(['measure', 'ours', 'reference', 'ratio', 'target'])}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(fmt).join('\n')}`);
+}
+
+function writeResult(name: string, data: object): void {
+  fs.mkdirSync('bench/results', { recursive: true });
+  const file = path.join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}${name}.json`);
+  fs.writeFileSync(file, JSON.stringify(data, null, 2));
+  console.log(`\nwrote ${file}`);
+}
+
 async function main(): Promise<void> {
+  // Start-up first, before the test servers load the machine.
+  const startups: StartupResult[] = [await measureStartup(quick ? 5 : 9)];
+  if (fs.existsSync(NODE24)) startups.push(await measureStartup(quick ? 5 : 9, NODE24));
+  for (const r of startups) console.log(`start-up on ${r.node}: --help ${secs(r.helpMs)}, backup --help ${secs(r.backupHelpMs)}, backup fixed cost ${secs(r.backupFixedMs)} (bare node ${secs(r.bareNodeMs)})`);
+  const startupTable = startups.flatMap(startupRows);
+  if (args.includes('--startup')) {
+    printTable(startupTable);
+    writeResult('-startup', { host: { cpus: os.cpus().length, node: process.version, load: os.loadavg() }, startup: startups, table: startupTable });
+    return;
+  }
   console.log(`Benchmark (${quick ? 'quick' : 'full'}): ${scale.objects} objects, ${Math.round(scale.bucketBytes / MiB)} MiB; ${scale.fileRecords + scale.activity} documents; ${runs} runs each. Work folder ${work}`);
   const s3Proc = await startHelper('test/support/s3/cli.ts', ['--bucket', BUCKET, '--dir', path.join(work, 's3')]);
   const mongoProc = await startHelper('test/support/mongo-wire/cli.ts', []);
@@ -143,16 +168,11 @@ async function main(): Promise<void> {
       ['MongoDB dump vs bare cursor (speed)', secs(m(dump.ours)), secs(m(dump.bare)), `${(m(dump.bare) / m(dump.ours)).toFixed(2)}×`, '≥ 0.8×'],
       ['MongoDB dump vs bare cursor in _id order', secs(m(dump.ours)), secs(m(dump.bareSorted)), `${(m(dump.bareSorted) / m(dump.ours)).toFixed(2)}×`, '(info)'],
       ['peak RSS: full / incremental / dump', `${mib(m(full.ours, 'maxRssKB'))} / ${mib(m(incr.ours, 'maxRssKB'))} / ${mib(m(dump.ours, 'maxRssKB'))}`, `rclone ${mib(m(full.rclone, 'maxRssKB'))}, cursor ${mib(m(dump.bare, 'maxRssKB'))}`, '', '< 300 MiB'],
+      ...startupTable,
     ];
-    const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...rows.map((r) => r[c].length), ['measure', 'ours', 'reference', 'ratio', 'target'][c].length));
-    const fmt = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-    console.log(`\n${fmt(['measure', 'ours', 'reference', 'ratio', 'target'])}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(fmt).join('\n')}`);
-
-    fs.mkdirSync('bench/results', { recursive: true });
-    const file = path.join('bench/results', `${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
+    printTable(rows);
     const totalBytes = objects.reduce((a, o) => a + o.size, 0);
-    fs.writeFileSync(file, JSON.stringify({ quick, runs, scale, bucket: { objects: objects.length, bytes: totalBytes, changed: changed.length }, host: { cpus: os.cpus().length, node: process.version }, full, incremental: incr, mongo: dump, table: rows }, null, 2));
-    console.log(`\nwrote ${file}`);
+    writeResult(quick ? '-quick' : '', { quick, runs, scale, bucket: { objects: objects.length, bytes: totalBytes, changed: changed.length }, host: { cpus: os.cpus().length, node: process.version }, full, incremental: incr, mongo: dump, startup: startups, table: rows });
   } finally {
     s3Proc.kill();
     mongoProc.kill();

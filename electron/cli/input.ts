@@ -3,7 +3,7 @@
 // (`--collections "$LIST"`) must never widen what a command does, so each is a usage error (exit 2)
 // before anything runs.
 import type { Command } from 'commander';
-import { SnapshotId } from '../../shared/api/ids';
+import { SNAPSHOT_ID_PATTERN } from '../../shared/api/id-pattern';
 import { userError, type UserError } from '../../shared/errors';
 
 export function usageError(message: string, hint: string): UserError {
@@ -50,7 +50,7 @@ export function commaList(value: string): string[] {
 export function snapshotArg(...words: Array<'latest' | 'all'>): (value: string) => string {
   return (value) => {
     if (blank(value)) return value; // refused by refuseEmptyValues, with the same words as any empty value
-    if (words.includes(value as 'latest') || SnapshotId.safeParse(value).success) return value;
+    if (words.includes(value as 'latest') || SNAPSHOT_ID_PATTERN.test(value)) return value;
     const either = words.map((w) => `"${w}"`).join(' or ');
     throw userError('INVALID_INPUT', 'Invalid restore point', `"${value}" is not a restore point id.`, `Use the 32-character id shown by "pci-maint snapshots"${either ? `, or ${either}` : ''}.`);
   };

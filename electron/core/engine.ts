@@ -13,6 +13,7 @@ import { CredentialsFileStore, type SecretStore } from './profiles/secret-store'
 import { ProfileStore } from './profiles/store';
 import { GENERIC_ENV } from './profiles/secrets';
 import type { DialogsPort } from './dialogs';
+import { runtimeFlags } from './runtime-mode';
 import { Automation, type ShellPorts } from './schedule/automation';
 
 export interface EngineOptions {
@@ -31,6 +32,8 @@ export interface EngineOptions {
   dialogs?: DialogsPort;
   /** Desktop notifications, safeStorage for notification secrets, start at login (desktop app only). */
   shell?: ShellPorts;
+  /** An installed desktop app (Electron's app.isPackaged): test and development switches are off. */
+  packaged?: boolean;
 }
 
 export interface Engine {
@@ -46,6 +49,8 @@ export interface Engine {
   secretStore: SecretStore;
   env: NodeJS.ProcessEnv;
   dialogs: DialogsPort | null;
+  /** The test pause point (runtime-mode.ts), null in a packaged app and outside crash tests. */
+  testPauseAt: string | null;
   /** Schedules, notifications and maintenance; hosts that stay up start its scheduler. */
   automation: Automation;
   handlers: Handlers;
@@ -80,6 +85,7 @@ export function createEngine(options: EngineOptions): Engine {
     if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'canceled') events.emit('event', { type: 'history.changed' } satisfies AppEvent);
   });
 
+  const flags = runtimeFlags({ isPackaged: options.packaged ?? false, env });
   const info: AppInfo = {
     name: 'PCI Maintenance',
     version: options.version,
@@ -102,6 +108,7 @@ export function createEngine(options: EngineOptions): Engine {
     secretStore: options.secretStore ?? new CredentialsFileStore(paths.home),
     env,
     dialogs: options.dialogs ?? null,
+    testPauseAt: flags.testPauseAt,
     automation: null as unknown as Automation, // set below: it needs the engine
     handlers: {} as Handlers,
     onEvent(listener) {

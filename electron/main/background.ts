@@ -1,8 +1,9 @@
 // What lets schedules run while no window is open: the tray icon, desktop notifications (clicking one
 // opens the run it is about), safeStorage for the notification secrets, and "start at login".
 // Core reaches these through the ShellPorts it is given (DESIGN §2: core never imports electron).
-import { app, Menu, nativeImage, Notification, safeStorage, Tray, type NativeImage } from 'electron';
+import { app, Menu, nativeImage, Notification, safeStorage, Tray, type MenuItemConstructorOptions, type NativeImage } from 'electron';
 import type { ShellPorts } from '../core/schedule/automation';
+import { trayMenu, type TrayAction, type TrayItem } from './job-feedback';
 
 /** Started at login: stay in the tray, no window. */
 export const HIDDEN_ARG = '--hidden';
@@ -49,17 +50,29 @@ function trayImage(): NativeImage {
   return nativeImage.createFromBitmap(pixels, { width: size, height: size }).resize({ width: 16, height: 16 });
 }
 
-export function createTray(open: (route: string | null) => void, quit: () => void): Tray {
+export interface TrayPorts {
+  open(route: string | null): void;
+  quit(): void;
+  backupNow(profile: string): void;
+  /** What the menu shows; read again by refresh(). */
+  state(): Parameters<typeof trayMenu>[0];
+}
+
+function toMenu(items: TrayItem[], run: (a: TrayAction) => void): MenuItemConstructorOptions[] {
+  return items.map((item) =>
+    'separator' in item
+      ? { type: 'separator' }
+      : { label: item.label, enabled: item.enabled ?? true, click: item.action ? () => run(item.action!) : undefined, submenu: item.submenu ? toMenu(item.submenu, run) : undefined },
+  );
+}
+
+/** The tray icon and its menu (open, last backup, back up now, schedules, quit); call refresh() after a job ends. */
+export function createTray(ports: TrayPorts): { tray: Tray; refresh(): void } {
   const tray = new Tray(trayImage());
   tray.setToolTip('PCI Maintenance: schedules are running');
-  tray.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Open PCI Maintenance', click: () => open(null) },
-      { label: 'Schedules and maintenance', click: () => open('/maintenance') },
-      { type: 'separator' },
-      { label: 'Quit (schedules stop)', click: quit },
-    ]),
-  );
-  tray.on('click', () => open(null));
-  return tray;
+  const run = (a: TrayAction) => ('quit' in a ? ports.quit() : 'backup' in a ? ports.backupNow(a.backup) : ports.open(a.open));
+  const refresh = () => tray.setContextMenu(Menu.buildFromTemplate(toMenu(trayMenu(ports.state()), run)));
+  refresh();
+  tray.on('click', () => ports.open(null));
+  return { tray, refresh };
 }

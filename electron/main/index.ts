@@ -1,11 +1,12 @@
 // The Electron shell: app lifecycle, one secure window, IPC wiring. Business logic lives in core.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, safeStorage, session, shell, type Tray } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, Notification, safeStorage, session, shell } from 'electron';
 import log from 'electron-log/main';
 import { createEngine, type Engine } from '../core/engine';
 import { resolveHome } from '../core/paths';
 import { appVersion, findAppRoot, rendererDir } from '../core/app-root';
+import { runtimeFlags } from '../core/runtime-mode';
 import { IPC_EVENT_CHANNEL } from '../../shared/contract';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { isTrustedRendererUrl, mainWindowOptions } from './window-options';
@@ -14,14 +15,19 @@ import { buildMenu } from './menu';
 import { SafeStorageSecretStore } from './secret-store';
 import { electronDialogs } from './dialogs';
 import { createTray, shellPorts, startedHidden } from './background';
+import { finishNotice, taskbarProgress } from './job-feedback';
+import { startBackupJob } from '../core/backup/profile-jobs';
+import { WATCHED } from '../core/notify/service';
+import type { Job } from '../../shared/jobs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = findAppRoot(here);
 const rendererIndex = path.join(rendererDir(root), 'index.html');
-const devServerUrl = process.env.PCI_DEV_SERVER_URL;
+// The dev server URL only in development: an installed app always loads its own files.
+const devServerUrl = runtimeFlags({ isPackaged: app.isPackaged, env: process.env }).devServerUrl ?? undefined;
 let engine: Engine | null = null;
 let win: BrowserWindow | null = null;
-let tray: Tray | null = null;
+let tray: ReturnType<typeof createTray> | null = null;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -52,7 +58,7 @@ async function start(): Promise<void> {
   app.setPath('userData', home);
   log.initialize();
   // safeStorage is usable only once the app is ready, which it is here.
-  engine = createEngine({ home, version: appVersion(root), mode: 'desktop', logger: log, secretStore: new SafeStorageSecretStore(home, safeStorage), dialogs: electronDialogs(() => win), shell: shellPorts(openWindow) });
+  engine = createEngine({ home, version: appVersion(root), mode: 'desktop', packaged: app.isPackaged, logger: log, secretStore: new SafeStorageSecretStore(home, safeStorage), dialogs: electronDialogs(() => win), shell: shellPorts(openWindow) });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -60,13 +66,51 @@ async function start(): Promise<void> {
   });
   registerIpc(ipcMain, engine, (url) => isTrustedRendererUrl(url, rendererIndex, devServerUrl));
   engine.onEvent((event) => win?.webContents.send(IPC_EVENT_CHANNEL, event));
+  followJobsOnDesktop(engine);
   Menu.setApplicationMenu(buildMenu((route) => openWindow(route), engine.paths.logs));
   // Schedules run while the app is open or in the tray; started at login it opens no window.
   void engine.automation.startScheduler();
-  tray = createTray(openWindow, () => app.quit());
+  const e = engine;
+  tray = createTray({
+    open: openWindow,
+    quit: () => app.quit(),
+    backupNow: (profile) => {
+      try {
+        startBackupJob(e, profile);
+        openWindow('/backup');
+      } catch (err) {
+        log.warn('tray backup failed to start', err);
+        openWindow(null);
+      }
+    },
+    state: () => ({
+      lastBackup: e.history.list({ kind: 'backup', limit: 1 }).items[0] ?? null,
+      profiles: e.profiles.list().map((p) => p.name),
+      backupRunning: e.jobs.list().some((j) => j.kind === 'backup' && (j.status === 'running' || j.status === 'queued')),
+    }),
+  });
   if (!startedHidden()) createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+}
+
+/** Job progress on the taskbar / dock icon; a notification when a job ends while the window is not in front. */
+function followJobsOnDesktop(e: Engine): void {
+  const active = new Map<string, Job>();
+  e.jobs.onUpdate((job) => {
+    const ended = job.status === 'succeeded' || job.status === 'failed' || job.status === 'canceled';
+    if (ended) active.delete(job.id);
+    else active.set(job.id, job);
+    win?.setProgressBar(taskbarProgress(active.values()));
+    if (!ended) return;
+    tray?.refresh();
+    const notice = finishNotice(job, Boolean(win?.isFocused()), WATCHED);
+    if (notice && Notification.isSupported()) {
+      const note = new Notification({ title: notice.title, body: notice.body, urgency: notice.critical ? 'critical' : 'normal' });
+      note.on('click', () => openWindow(notice.route));
+      note.show();
+    }
   });
 }
 

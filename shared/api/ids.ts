@@ -1,5 +1,6 @@
 // Identifiers the contract shares between its parts.
 import { z } from 'zod';
+import { SNAPSHOT_ID_PATTERN } from './id-pattern';
 
-/** A restore point id as the backup format writes it (docs/backup-format.md §5): 32 lower-case hex characters. */
-export const SnapshotId = z.string().regex(/^[0-9a-f]{32}$/);
+/** A restore point id as the backup format writes it (docs/backup-format.md §5). */
+export const SnapshotId = z.string().regex(SNAPSHOT_ID_PATTERN);

@@ -47,8 +47,8 @@ function newLocation(): string {
 
 const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runCli(home, { ...env, ...extraEnv }, args);
 
-/** Start a backup that pauses at `point` (test hook), wait until it is there, then kill -9 it. */
-async function killAt(profile: string, point: string): Promise<void> {
+/** Start a backup that pauses at `point` (test hook), wait until it is there, then send `signal` (kill -9 by default). */
+async function killAt(profile: string, point: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
   const child = spawn(process.execPath, [CLI, '--home', home, '--json', 'backup', '--profile', profile], { env: { ...env, [TEST_PAUSE_ENV]: point }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const paused = await new Promise<boolean>((resolve) => {
@@ -56,8 +56,8 @@ async function killAt(profile: string, point: string): Promise<void> {
     void exited.then(() => resolve(false));
   });
   expect(paused, `the backup never reached ${point}`).toBe(true);
-  child.kill('SIGKILL');
-  await exited;
+  child.kill(signal);
+  return exited;
 }
 
 beforeAll(async () => {
@@ -77,6 +77,15 @@ afterAll(async () => {
 });
 
 describe('pci-maint backup, snapshots, prune', () => {
+  it('a backup held at a test pause point still stops when cancelled (SIGTERM, as a scheduler sends)', async () => {
+    const location = newLocation();
+    await addProfile('Paused', location);
+    // Before the pause honoured the job's signal, this waited forever and the test timed out.
+    expect(await killAt('Paused', 'before-snapshot', 'SIGTERM')).toBe(1);
+    const list = await run(['--json', 'snapshots', '--profile', 'Paused']);
+    expect(JSON.parse(list.out).restorePoints).toEqual([]);
+  }, 60_000);
+
   it('backs up, lists the restore point and plans a prune, with JSON and exit codes', async () => {
     const location = newLocation();
     await addProfile('Office', location);

@@ -15,10 +15,10 @@ export function tempDir(prefix = 'pci-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export function testEngine(options: { home?: string; throttleMs?: number; env?: NodeJS.ProcessEnv } = {}): TestEngine {
+export function testEngine(options: { home?: string; throttleMs?: number; env?: NodeJS.ProcessEnv; packaged?: boolean } = {}): TestEngine {
   const home = options.home ?? tempDir();
   // A separate electron-log instance per engine so tests never share log files.
-  const engine = createEngine({ home, version: '0.0.0-test', mode: 'cli', logger: log.create({ logId: randomUUID() }), throttleMs: options.throttleMs ?? 0, env: options.env });
+  const engine = createEngine({ home, version: '0.0.0-test', mode: 'cli', logger: log.create({ logId: randomUUID() }), throttleMs: options.throttleMs ?? 0, env: options.env, packaged: options.packaged });
   return Object.assign(engine, {
     home,
     async dispose() {

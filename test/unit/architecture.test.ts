@@ -41,6 +41,16 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('only the native loader opens SQLite (DESIGN §10): no other `new Database(` or value import of better-sqlite3', () => {
+    const loader = path.join('electron', 'core', 'native', 'sqlite.ts');
+    const offenders = filesUnder('electron').filter((f) => f !== loader).filter((f) => {
+      const text = fs.readFileSync(f, 'utf8');
+      return /new Database\(/.test(text.replace(/\/\/.*$/gm, '')) || /^import (?!type )[^;]*from 'better-sqlite3'/m.test(text);
+    });
+    expect(offenders).toEqual([]);
+    expect(fs.readFileSync(loader, 'utf8')).toContain('nativeBinding');
+  });
+
   it('the checker itself sees an electron import when there is one', () => {
     const tmp = path.join(fs.mkdtempSync(path.join(process.cwd(), '.tmp-arch-')), 'x.ts');
     fs.writeFileSync(tmp, "import { app } from 'electron';\n");

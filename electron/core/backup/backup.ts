@@ -15,7 +15,7 @@ import { backupR2, type R2SourcePort } from '../sources/r2';
 import { countBucket, previousObjectsOf, probeBucket } from '../sources/r2-list';
 import { DEFAULT_RETRY, errorText, type RetryPolicy } from '../sources/retry';
 import { sinkFor, type SourceReport } from '../sources/sink';
-import { hookFromEnv, type BackupHook } from './test-hooks';
+import type { BackupHook } from './test-hooks';
 
 export const SAVE_PHASE = 'Saving the restore point';
 
@@ -40,7 +40,7 @@ export interface BackupOptions {
   listPageSize?: number;
   /** See R2BackupOptions.metadataRecheckMarginMs (tests use 0: their servers share our clock). */
   r2MetadataRecheckMarginMs?: number;
-  /** Test hook; by default taken from PCI_MAINT_TEST_PAUSE_AT (see test-hooks.ts). */
+  /** Test hook (see test-hooks.ts); the engine's comes from PCI_MAINT_TEST_PAUSE_AT outside a packaged app. */
   hook?: BackupHook;
   /** Lock tuning for tests (host name, pid liveness). */
   lockOptions?: Omit<AcquireOptions, 'signal' | 'operation' | 'conflictsWith' | 'log'>;
@@ -79,7 +79,7 @@ export function checkTags(tags: string[]): string[] {
 export async function runBackup(repo: Repository, sources: BackupSources, ctx: OperationContext, options: BackupOptions): Promise<BackupResult> {
   const tags = checkTags(options.tags ?? []);
   const startedAt = new Date();
-  const hook = options.hook ?? hookFromEnv();
+  const hook = options.hook;
   const retry = options.retry ?? DEFAULT_RETRY;
 
   // Our own signal: it follows the caller's cancel, and also stops every source at once when one part

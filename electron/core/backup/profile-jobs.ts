@@ -15,6 +15,7 @@ import { driveMissingError, planFolder, type Repository, type RetentionPolicyInp
 import { runBackup, type BackupResult } from './backup';
 import { openBackupLocation } from './location';
 import { listRestorePoints, runPrune } from './snapshots';
+import { pauseHook } from './test-hooks';
 
 /** The job-manager lock of a profile's backup location: one writing job per location in this app. */
 export function locationLockKey(profile: Profile): string {
@@ -121,7 +122,7 @@ export async function backupProfile(engine: Engine, name: string, options: { tag
         folders: conn.profile.folders,
       },
       ctx,
-      { profile: conn.profile.name, tags: options.tags, appVersion: engine.info.version },
+      { profile: conn.profile.name, tags: options.tags, appVersion: engine.info.version, hook: pauseHook(engine.testPauseAt, ctx.signal) },
     );
     return { ...toBackupSummary(result, conn.destination.describe), ...(warnings.length > 0 ? { warnings } : {}) };
   } finally {

@@ -35,7 +35,18 @@ export function needsPathStyle(endpoint: string): boolean {
   }
 }
 
+/**
+ * The SDK prints "versions published after … will require node >=22" on every client created under
+ * Node.js 20 (aws-sdk-js-v3#7983; the check in @aws-sdk/core `emitWarningIfUnsupportedVersion` skips
+ * it when AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED is "true"). Users of the app never asked
+ * for it and cannot act on it; whoever sets the variable to anything else still gets it.
+ */
+function quietSdkRuntimeWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 export function createR2Client(options: R2ClientOptions): S3Client {
+  quietSdkRuntimeWarning();
   return new S3Client({
     endpoint: options.endpoint,
     region: options.region || 'auto',

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../native/sqlite';
 import type { MongoClient } from 'mongodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ConsistencyResult } from '../../../shared/api/verify';
@@ -58,7 +59,7 @@ export async function checkConsistency(ports: ConsistencyPorts, ctx: OperationCo
   const listLimit = options.listLimit ?? 1000;
   fs.mkdirSync(ports.tmpDir, { recursive: true });
   const file = path.join(ports.tmpDir, `consistency-${randomBytes(6).toString('hex')}.sqlite`);
-  const db = new Database(file);
+  const db = openDatabase(file);
   try {
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');

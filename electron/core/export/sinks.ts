@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ZipArchive, type ArchiverError, type ZipEntryData } from 'archiver';
+import type { ArchiverError, ZipEntryData } from 'archiver';
 import { userError } from '../../../shared/errors';
 
 export interface FileMeta {
@@ -78,6 +78,8 @@ export async function zipSink(target: string): Promise<ExportSink> {
   await fsp.mkdir(path.dirname(final), { recursive: true });
   const temp = `${final}.partial-${randomBytes(4).toString('hex')}`;
   const output = fs.createWriteStream(temp, { flags: 'wx', mode: 0o600 });
+  // Loaded when a zip is written, not at every start (CLI start-up time, issue 13).
+  const { ZipArchive } = await import('archiver');
   const archive = new ZipArchive({ zlib: { level: 6 } });
   let failure: Error | null = null;
   archive.on('error', (err: ArchiverError) => (failure ??= err));

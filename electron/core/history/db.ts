@@ -1,10 +1,11 @@
 // Opens the history database: WAL for crash safety, each migration in a transaction with its version bump.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../native/sqlite';
 import { MIGRATIONS } from './migrations';
 import { userError } from '../../../shared/errors';
 
 export function openHistoryDb(file: string, migrations = MIGRATIONS): Database.Database {
-  const db = new Database(file);
+  const db = openDatabase(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

@@ -1,7 +1,6 @@
 // The ways a message leaves the app: a chat webhook (Slack, Discord, Teams or plain JSON) and email
 // over SMTP (nodemailer). Each takes its settings and secret as arguments and throws a UserError
 // with plain words when the other side does not take the message.
-import nodemailer from 'nodemailer';
 import type { NotifySettings } from '../../../shared/api/schedule';
 import { userError } from '../../../shared/errors';
 import { messageLines, type NotifyMessage } from './wording';
@@ -73,6 +72,8 @@ export async function sendEmail({ settings, password }: EmailOptions, m: NotifyM
   if (!settings.host || settings.to.length === 0 || !settings.from) {
     throw userError('INVALID_INPUT', 'Email not set up', 'The mail server, the sender or the recipients are missing.', 'Fill in the mail server, "From" and at least one recipient.');
   }
+  // Loaded when an email is sent, not at every start (CLI start-up time, issue 13).
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: settings.host,
     port: settings.port,

@@ -10,7 +10,7 @@ import type { Engine } from '../engine';
 import { backupProfile, locationLockKey, withProfileLocation } from '../backup/profile-jobs';
 import { openBackupLocation } from '../backup/location';
 import { listRestorePoints } from '../backup/snapshots';
-import { hookFromEnv } from '../backup/test-hooks';
+import { pauseHook } from '../backup/test-hooks';
 import { createR2Client, requireR2Endpoint } from '../connections/r2';
 import { profileSecret } from '../profiles/connect';
 import type { Repository, SnapshotHeader } from '../repository';
@@ -172,7 +172,7 @@ export function startRestoreJob(engine: Engine, input: StartInput, testOptions: 
       return await runRestore(
         { repo: opened.repo, mongo: opened.mongo, r2: opened.r2, safetyBackup },
         plan,
-        { removeExtra: input.removeExtra, safety: input.safety, hook: hookFromEnv(), ...testOptions },
+        { removeExtra: input.removeExtra, safety: input.safety, hook: pauseHook(engine.testPauseAt, ctx.signal), ...testOptions },
         ctx,
         summary,
       );

@@ -5,7 +5,6 @@
 // Removing objects that are not in the restore point happens only when the person chose it.
 import { Readable } from 'node:stream';
 import { AbortMultipartUploadCommand, DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { UserError } from '../../../shared/errors';
 import { RESTORE_PHASES, type RestoreSummary } from '../../../shared/api/restore';
 import type { OperationContext } from '../../../shared/jobs';
@@ -66,6 +65,8 @@ async function putOne(repo: Repository, live: LiveBucket, entry: R2ObjectEntry, 
     return;
   }
   const body = Readable.from(blobStream(repo, entry.chunks, signal));
+  // Loaded for the first large object, not at every start (CLI start-up time, issue 13).
+  const { Upload } = await import('@aws-sdk/lib-storage');
   const upload = new Upload({ client: live.client, params: { ...params, Body: body }, partSize: partSizeFor(entry.size, options.partSize), queueSize: 2, leavePartsOnError: false });
   try {
     await upload.done();

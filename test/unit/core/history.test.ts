@@ -2,11 +2,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import fs from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openHistoryDb, migrate } from '../../../electron/core/history/db';
 import { MIGRATIONS } from '../../../electron/core/history/migrations';
 import { HistoryStore } from '../../../electron/core/history/store';
+import { currentBinding, openDatabase } from '../../../electron/core/native/sqlite';
 import type { Job } from '../../../shared/jobs';
 import { tempDir } from '../../support/engine';
 
@@ -36,7 +37,7 @@ describe('history database', () => {
   });
 
   it('a failing migration rolls back together with its version bump', () => {
-    const db = new Database(dbFile());
+    const db = openDatabase(dbFile());
     const broken = [...MIGRATIONS, (d: Database.Database) => {
       d.exec('CREATE TABLE half (x)');
       throw new Error('boom');
@@ -49,7 +50,7 @@ describe('history database', () => {
 
   it('refuses a database from a newer version with a plain message', () => {
     const file = dbFile();
-    const db = new Database(file);
+    const db = openDatabase(file);
     db.pragma(`user_version = ${MIGRATIONS.length + 5}`);
     db.close();
     expect(() => openHistoryDb(file)).toThrowError(expect.objectContaining({ message: expect.stringContaining('newer version') }));
@@ -87,7 +88,7 @@ describe('history database', () => {
     // A child process writes operations as fast as it can; we kill it mid-stream.
     const script = `
       const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
-      const db = new Database(${JSON.stringify(file)});
+      const db = new Database(${JSON.stringify(file)}, { nativeBinding: ${JSON.stringify(currentBinding().path)} });
       db.pragma('journal_mode = WAL');
       const ins = db.prepare("INSERT INTO operations (id, kind, title, status, started_at) VALUES (?, 'backup', 't', 'running', ?)");
       const log = db.prepare("INSERT INTO operation_logs (op_id, seq, at, level, message) VALUES (?, ?, ?, 'info', ?)");
@@ -100,7 +101,7 @@ describe('history database', () => {
     // Let it write for a while (the work itself is the clock here), then kill it.
     await new Promise<void>((resolve) => {
       const check = setInterval(() => {
-        const probe = new Database(file, { readonly: true });
+        const probe = openDatabase(file, { readonly: true });
         const n = (probe.prepare('SELECT COUNT(*) AS n FROM operations').get() as { n: number }).n;
         probe.close();
         if (n > 200) {

@@ -1,9 +1,10 @@
 // The scheduler with an injected clock and timer: a due run fires once, a run missed while the app was
 // closed runs once at start and says so, two processes never both run a slot, and the DST days of
 // Europe/Berlin neither double nor drop a run.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../../electron/core/history/db';
+import { openDatabase } from '../../../electron/core/native/sqlite';
 import { Scheduler, type FireInfo, type ScheduledTask } from '../../../electron/core/schedule/scheduler';
 import { ScheduleState } from '../../../electron/core/schedule/state';
 import { instantOf, latestSlot, nextSlot } from '../../../electron/core/schedule/times';
@@ -16,7 +17,7 @@ const iso = (t: number) => new Date(t).toISOString();
 
 let db: Database.Database;
 beforeEach(() => {
-  db = new Database(':memory:');
+  db = openDatabase(':memory:');
   migrate(db);
 });
 afterEach(() => db.close());
