@@ -1,21 +1,18 @@
 // `pci-maint backup | snapshots | prune` as cron runs them (the built CLI, real servers seeded with a
 // PCI File Manager dataset), and kill -9 of a running backup at several points: no restore point
 // appears, the location still opens, and the next backup succeeds reusing what was written.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderStore, Repository } from '../../electron/core/repository';
-import { TEST_PAUSE_ENV, TEST_PAUSE_MARKER } from '../../electron/core/backup/test-hooks';
 import { saveProfile } from '../../electron/core/profiles/service';
 import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
 import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { seedDataset } from '../support/dataset';
 import { tempDir, testEngine } from '../support/engine';
 import { noise } from '../support/backup';
-import { CLI, runCli } from '../support/serve';
+import { killCliAt, runCli } from '../support/serve';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 let mongo: MongoTestServer;
@@ -49,15 +46,7 @@ const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runCli(home, {
 
 /** Start a backup that pauses at `point` (test hook), wait until it is there, then kill -9 it. */
 async function killAt(profile: string, point: string): Promise<void> {
-  const child = spawn(process.execPath, [CLI, '--home', home, '--json', 'backup', '--profile', profile], { env: { ...env, [TEST_PAUSE_ENV]: point }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const paused = await new Promise<boolean>((resolve) => {
-    readline.createInterface({ input: child.stderr! }).on('line', (line) => line.startsWith(TEST_PAUSE_MARKER) && resolve(true));
-    void exited.then(() => resolve(false));
-  });
-  expect(paused, `the backup never reached ${point}`).toBe(true);
-  child.kill('SIGKILL');
-  await exited;
+  expect(await killCliAt(home, env, ['--json', 'backup', '--profile', profile], point), `the backup never reached ${point}`).toBe(true);
 }
 
 beforeAll(async () => {
