@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveProfile } from '../../electron/core/profiles/service';
+import { planRestore, startRestoreJob } from '../../electron/core/restore/profile-jobs';
+import { RestoreScope } from '../../shared/api/restore';
 import { BUCKET, DB, removeTempDirs, startServers, type Servers } from '../support/backup';
 import { tempDir, testEngine } from '../support/engine';
 import { freeBytes, mountSupport, mountTmpfs, type TestMount } from '../support/mounts';
@@ -147,6 +149,20 @@ describe.skipIf(!support.ok)(title('a read-only backup drive'), () => {
     expect(r.code, r.out + r.err).toBe(2);
     expect(r.err).toContain('The backup location is read-only, so the safety backup of what exists now cannot be saved there. The restore did not start; nothing was changed.');
     expect(r.err).toContain('--no-safety-snapshot');
+    expect(await changed()).toBe(true);
+  });
+
+  it('the restore job itself (as the app starts it) refuses too, before anything changes', async () => {
+    const engine = testEngine({ home, env });
+    try {
+      const plan = await planRestore(engine, { profile: 'readonly', snapshot: 'latest', scope: RestoreScope.parse({}) });
+      const job = await engine.jobs.wait(startRestoreJob(engine, { plan, removeExtra: false, safety: { mode: 'take' } }).id);
+      expect(job.status).toBe('failed');
+      expect(job.error?.message).toBe('The backup location is read-only, so the safety backup of what exists now cannot be saved there. The restore did not start; nothing was changed.');
+      expect(job.error?.hint).toContain('turn the safety backup off in the restore step');
+    } finally {
+      await engine.dispose();
+    }
     expect(await changed()).toBe(true);
   });
 

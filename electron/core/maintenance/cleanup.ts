@@ -43,6 +43,7 @@ export async function cleanStaleLocks(engine: Engine, log: Log, signal?: AbortSi
         const lock = await acquire(location.store, 'shared', {
           operation: 'maintenance',
           refreshIntervalMs: 0,
+          readOnlyJob: true, // stale lock files can still be removed from a full drive
           signal,
           log: (level, message) => {
             if (message.startsWith('Removing')) removed += 1;
