@@ -192,7 +192,7 @@ async function place(store: BlobStore, key: string, kind: LockKind, options: Acq
     await store.delete(path).catch(() => undefined);
     throw err;
   }
-  return new HeldLock(store, key, mine, ctx, options.refreshIntervalMs ?? REFRESH_EVERY_MS);
+  return new HeldLock(store, key, mine, ctx, options.refreshIntervalMs ?? REFRESH_EVERY_MS, options.readOnlyJob ?? false);
 }
 
 export async function acquire(store: BlobStore, kind: LockKind, options: AcquireOptions = {}): Promise<Lock> {
@@ -276,6 +276,7 @@ class HeldLock implements Lock {
     private readonly file: LockFile,
     private readonly ctx: Ctx,
     refreshIntervalMs: number,
+    private readonly readOnlyJob: boolean,
   ) {
     this.path = `locks/${file.id}.json`;
     this.timer = refreshIntervalMs > 0 ? setInterval(() => void this.autoRefresh(), refreshIntervalMs) : null;
@@ -306,6 +307,9 @@ class HeldLock implements Lock {
       await this.refresh();
     } catch (err) {
       this.ctx.log('warn', `Could not refresh the lock ${this.path}: ${err instanceof Error ? err.message : String(err)}`);
+      // A reading job whose drive filled up (or turned read-only) meanwhile goes on, as it would
+      // have without a lock file from the start; a job that writes must stop.
+      if (this.readOnlyJob && noFileReason(err) !== null) return;
       if (err instanceof UserError) this.lost ??= err;
     }
   }

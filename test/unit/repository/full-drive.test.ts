@@ -58,6 +58,22 @@ describe.skipIf(!support.ok)(title('a full drive'), () => {
     await after.release();
   });
 
+  it('a reading job whose drive fills up while it runs keeps its lock; a writing job loses it', async () => {
+    const { store } = await onDrive();
+    const reader = testContext();
+    const read = await acquire(store, 'shared', { refreshIntervalMs: 20, readOnlyJob: true, operation: 'restore', log: reader.log });
+    const writer = testContext();
+    const write = await acquire(store, 'shared', { refreshIntervalMs: 20, operation: 'import', log: writer.log });
+    await drive!.fill();
+    const refreshFailed = (logs: string[]) => logs.some((l) => l.startsWith('warn: Could not refresh the lock'));
+    for (let i = 0; i < 200 && !(refreshFailed(reader.logs) && refreshFailed(writer.logs)); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(refreshFailed(reader.logs) && refreshFailed(writer.logs)).toBe(true);
+    expect(read.lost).toBeNull();
+    expect(write.lost?.code).toBe('DEST_FULL');
+    await read.release();
+    await write.release();
+  });
+
   it("prune makes room from unused data when retention forgets nothing, and leaves other connections' restore points", async () => {
     const { repo, dir } = await onDrive();
     const mine = await backup(repo, 1, 'p');
