@@ -127,6 +127,8 @@ export const PruneSummary = z.object({
   deleteBlobs: z.number().int().nonnegative(),
   keptBlobs: z.number().int().nonnegative(),
   freedBytes: z.number().nonnegative(),
+  /** Plain sentences about how the clean-up ran (e.g. that it first made room on a full drive). */
+  notes: z.array(z.string()).optional(),
 });
 export type PruneSummary = z.infer<typeof PruneSummary>;
 

@@ -160,6 +160,8 @@ export const RestoreSummary = z.object({
   folders: z.object({ written: Count, bytes: Bytes, failed: z.array(Failure) }),
   verification: RestoreVerification.nullable(),
   durationMs: z.number(),
+  /** Plain sentences about how the restore ran (e.g. without marking a full drive as in use). */
+  notes: z.array(z.string()).optional(),
 });
 export type RestoreSummary = z.infer<typeof RestoreSummary>;
 

@@ -85,6 +85,8 @@ export const VerifyResult = z.object({
   /** All problems; `problems` lists at most the first 500. */
   problemCount: z.number().int(),
   durationMs: z.number(),
+  /** Plain sentences about how the check ran (e.g. without marking a full drive as in use). */
+  notes: z.array(z.string()).optional(),
 });
 export type VerifyResult = z.infer<typeof VerifyResult>;
 
@@ -187,6 +189,8 @@ export const ExportResult = z.object({
   /** Symbolic links, kept in the export manifest only (never created). */
   symlinks: z.number().int(),
   durationMs: z.number(),
+  /** Plain sentences about how the export ran (e.g. without marking a full drive as in use). */
+  notes: z.array(z.string()).optional(),
 });
 export type ExportResult = z.infer<typeof ExportResult>;
 

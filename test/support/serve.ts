@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { TEST_PAUSE_ENV, TEST_PAUSE_MARKER } from '../../electron/core/backup/test-hooks';
 
 export interface ServedApp {
   url: string;
@@ -30,6 +31,23 @@ export function runCli(home: string, env: NodeJS.ProcessEnv, args: string[]): Pr
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, out, err })));
+}
+
+/**
+ * Start a CLI command that pauses at a test hook point (PCI_MAINT_TEST_PAUSE_AT, see
+ * backup/test-hooks.ts), wait until it is there, then kill -9 it: a real crash at an exact moment.
+ * Resolves false when the command ended without reaching the point.
+ */
+export async function killCliAt(home: string, env: NodeJS.ProcessEnv, args: string[], point: string): Promise<boolean> {
+  const child = spawn(process.execPath, [CLI, '--home', home, ...args], { env: { ...env, [TEST_PAUSE_ENV]: point }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const paused = await new Promise<boolean>((resolve) => {
+    readline.createInterface({ input: child.stderr }).on('line', (line) => line.startsWith(TEST_PAUSE_MARKER) && resolve(true));
+    void exited.then(() => resolve(false));
+  });
+  if (paused) child.kill('SIGKILL');
+  await exited;
+  return paused;
 }
 
 export async function serveApp(options: { home?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServedApp> {

@@ -46,6 +46,7 @@ function printPrune(ctx: CliContext, s: PruneSummary): void {
   ctx.io.out(`${verb} ${s.forget.length} of ${s.forget.length + s.keep.length} restore points in ${s.location}; ${s.dryRun ? 'would free' : 'freed'} ${formatBytes(s.freedBytes)} (${s.deleteBlobs} unused data files).`);
   if (s.others > 0) ctx.io.out(`${s.others} restore point${s.others === 1 ? '' : 's'} of other connections or computers in this location ${s.others === 1 ? 'was' : 'were'} left as ${s.others === 1 ? 'it was' : 'they were'}.`);
   for (const f of s.forget) ctx.io.out(`  - ${f.createdAt.replace('T', ' ').slice(0, 16)}  ${f.id}`);
+  for (const note of s.notes ?? []) ctx.io.out(note);
   if (s.dryRun && s.forget.length > 0) ctx.io.out('Nothing was deleted (dry run). Run without --dry-run to clean up.');
 }
 

@@ -26,6 +26,7 @@ export function registerExport(program: Command, ctx: CliContext): void {
         ctx.io.out(`Exported restore point ${r.snapshotId} to ${r.target}: ${r.files.toLocaleString('en-US')} files, ${formatBytes(r.bytes)}.`);
         if (r.renamed) ctx.io.out(`  ${r.renamed} names were changed to be safe as file names; export-manifest.ndjson lists them.`);
         if (r.symlinks) ctx.io.out(`  ${r.symlinks} symbolic links are listed in export-manifest.ndjson, not created.`);
+        for (const note of r.notes ?? []) ctx.io.out(`  ${note}`);
         if (!r.zip) ctx.io.out(`  Restore the database with: mongorestore --dir "${r.target}/dump"`);
       });
     });

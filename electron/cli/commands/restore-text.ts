@@ -72,6 +72,7 @@ export function summaryText(s: RestoreSummary): string[] {
     for (const c of v.collections) if (c.found !== c.expected || !c.sampleOk || !c.indexesOk) out.push(`  ${c.name}: ${c.found} of ${c.expected} documents${c.sampleOk ? '' : ', documents differ'}${c.indexesOk ? '' : ', indexes differ'}`);
     for (const p of [...v.objects.problems, ...v.files.problems].slice(0, LIST)) out.push(`  ${p.name} ${p.message}`);
   }
+  for (const note of s.notes ?? []) out.push(note);
   out.push(`Took ${formatDuration(s.durationMs / 1000)}.`);
   return out;
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { RESTORE_CONFIRM_WORD, RestoreScope, type RestoreSummary } from '../../../shared/api/restore';
 import { userError } from '../../../shared/errors';
 import { planView } from '../../core/restore/plan';
-import { planRestore, startRestoreJob } from '../../core/restore/profile-jobs';
+import { planRestore, safetyBackupObstacle, startRestoreJob } from '../../core/restore/profile-jobs';
 import { EXIT_FAILED, EXIT_USAGE, type CliContext, type GlobalOptions } from '../program';
 import { followJob } from '../jobs';
 import { commaList, snapshotArg, usageError } from '../input';
@@ -86,6 +86,14 @@ export function registerRestore(program: Command, ctx: CliContext): void {
         if (opts.dryRun) {
           if (globals.json) print({ ok: true, dryRun: true });
           else ctx.io.out('\nNothing was changed (dry run).');
+          return;
+        }
+        // A full or read-only backup drive cannot take the safety backup: said before any confirmation.
+        const obstacle = opts.safetySnapshot ? await safetyBackupObstacle(engine, opts.profile) : null;
+        if (obstacle) {
+          if (globals.json) print({ ok: false, error: obstacle.toJSON() });
+          else ctx.io.err(`\nNot restored: ${obstacle.message}\n${obstacle.hint}`);
+          ctx.exitCode = EXIT_USAGE;
           return;
         }
         if (!opts.yes && !(ctx.io.isTTY && process.stdin.isTTY && !globals.json)) {

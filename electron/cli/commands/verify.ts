@@ -28,6 +28,7 @@ function printVerify(ctx: CliContext, r: VerifyResult): void {
   ctx.io.out(`Checked ${when} in ${r.location} (${r.depth}${r.sample ? ` ${r.samplePercent} %` : ''}${r.testRestore ? ', with test restore' : ''}) in ${formatDuration(r.durationMs / 1000)}:`);
   ctx.io.out(`  ${c.entries.toLocaleString('en-US')} items, ${c.blobs.toLocaleString('en-US')} pieces of data present; ${c.blobsRead.toLocaleString('en-US')} read in full (${formatBytes(c.bytesRead)}), ${c.documents.toLocaleString('en-US')} documents parsed`);
   if (r.testRestore) ctx.io.out(`  test restore: ${c.restoredCollections} collections, ${c.restoredDocuments.toLocaleString('en-US')} documents`);
+  for (const note of r.notes ?? []) ctx.io.out(`  ${note}`);
   if (r.sample) ctx.io.out(`  sample: ${r.sample.fromPercent} %–${r.sample.toPercent} % of the data this time; ${r.sample.coveredPercent} % covered in this round${r.sample.lastCompleteAt ? `, everything read by ${formatDateTime(r.sample.lastCompleteAt)}` : ''}`);
   if (r.ok) {
     ctx.io.out(r.depth === 'quick' ? 'Everything is there. (Run with --full to read and check every byte.)' : 'The backup is complete and readable.');

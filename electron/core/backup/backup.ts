@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
-import { acquire, type AcquireOptions, type Lock, type Repository, type SnapshotHeader, type SnapshotStats } from '../repository';
+import { acquire, removeTempLeftovers, type AcquireOptions, type Lock, type Repository, type SnapshotHeader, type SnapshotStats } from '../repository';
 import { SnapshotTag } from '../repository/schemas';
 import { r2ReadError } from '../sources/errors';
 import { backupFolders } from '../sources/folders';
@@ -96,6 +96,9 @@ export async function runBackup(repo: Repository, sources: BackupSources, ctx: O
   try {
     lock = await acquire(repo.store, 'shared', { ...options.lockOptions, signal: stop.signal, operation: 'backup', conflictsWith: ['backup'], log: ctx.log });
     repo.invalidateBlobCache(); // other backups or a prune may have changed the location since it was opened
+    await removeTempLeftovers(repo.store, lock, { log: ctx.log, signal: stop.signal }).catch((err: unknown) => {
+      if (!stop.signal.aborted) ctx.log('warn', `Could not remove leftover temporary files: ${err instanceof Error ? err.message : String(err)}`);
+    });
     await repo.assertConfigUnchanged(); // found out now, not after the whole dump
     const snapshots = await repo.listSnapshots({ onDamaged: (id, err) => ctx.log('warn', `Restore point ${id} cannot be read (${err.details ?? err.message}); it is ignored.`) });
     const parent = newestOfProfile(snapshots, options.profile);

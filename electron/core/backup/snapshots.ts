@@ -65,5 +65,6 @@ export async function runPrune(repo: Repository, options: { profile: string; dry
     deleteBlobs: result.deleteBlobs,
     keptBlobs: result.keptBlobs,
     freedBytes: result.freedBytes,
+    ...(result.notes.length > 0 ? { notes: result.notes } : {}),
   };
 }

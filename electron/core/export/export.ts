@@ -12,6 +12,8 @@ import type { ExportResult } from '../../../shared/api/verify';
 import type { OperationContext } from '../../../shared/jobs';
 import type { ManifestEntry, Repository, SnapshotHeader } from '../repository';
 import { pickTargets, type VerifyOptions } from '../verify/verify';
+import { formatBytes } from '../../../shared/format';
+import { PartialTracker, removeSiblingPartials } from './partials';
 import { SafePaths } from './safe-names';
 import { folderSink, zipSink, type ExportSink } from './sinks';
 
@@ -25,6 +27,10 @@ export interface ExportOptions {
   latest?: VerifyOptions['latest'];
   /** Where the export manifest is assembled before it goes into the export (default: the OS temp folder). */
   tmpDir?: string;
+  /** Where running exports register their unfinished folder or zip (partials.ts); none: not tracked. */
+  partialsDir?: string;
+  /** Test hook at named points (see backup/test-hooks.ts): "export-entry-written" after each item. */
+  hook?: (point: string) => Promise<void>;
 }
 
 export const EXPORT_MANIFEST = 'export-manifest.ndjson';
@@ -69,7 +75,16 @@ export async function exportSnapshot(repo: Repository, options: ExportOptions, c
   const started = Date.now();
   const headers = await repo.listSnapshots(); // a damaged restore point file stops the export (BACKUP_DAMAGED)
   const [header] = pickTargets(headers, [], options.snapshot, options.profile, options.latest);
-  const sink: ExportSink = options.zip ? await zipSink(options.to) : await folderSink(options.to);
+  const notes: string[] = [];
+  const tracker = options.partialsDir ? new PartialTracker(options.partialsDir) : undefined;
+  if (options.partialsDir) {
+    const old = await removeSiblingPartials(options.partialsDir, path.resolve(options.to));
+    if (old.removed > 0) {
+      notes.push(`Removed ${old.removed} unfinished export${old.removed === 1 ? '' : 's'} (${formatBytes(old.bytes)}) left here by an earlier export that was stopped.`);
+      ctx.log('info', notes[notes.length - 1]);
+    }
+  }
+  const sink: ExportSink = options.zip ? await zipSink(options.to, tracker) : await folderSink(options.to, tracker);
   const manifestFile = path.join(options.tmpDir ?? os.tmpdir(), `export-manifest-${randomBytes(6).toString('hex')}.ndjson`);
   const manifest = fs.createWriteStream(manifestFile, { mode: 0o600 });
   const result: ExportResult = { snapshotId: header.id, target: path.resolve(options.to), zip: options.zip, files: 0, bytes: 0, renamed: 0, symlinks: 0, durationMs: 0 };
@@ -90,6 +105,7 @@ export async function exportSnapshot(repo: Repository, options: ExportOptions, c
         result.bytes += entry.size;
       }
       ctx.onProgress({ done: ++done, bytesDone: result.bytes, message: entry.path });
+      await options.hook?.('export-entry-written');
     }
     await new Promise<void>((resolve, reject) => manifest.end((err?: Error | null) => (err ? reject(err) : resolve())));
     await sink.writeFile(EXPORT_MANIFEST, fs.createReadStream(manifestFile));
@@ -98,6 +114,7 @@ export async function exportSnapshot(repo: Repository, options: ExportOptions, c
     await sink.finish();
     ctx.log('info', `Exported restore point ${header.id} to ${result.target}: ${result.files} files, ${result.renamed} renamed to be safe.`);
     result.durationMs = Date.now() - started;
+    if (notes.length > 0) result.notes = notes;
     return result;
   } catch (err) {
     await sink.abort().catch(() => undefined);

@@ -1,14 +1,17 @@
 // Export and mongodump import for a saved profile, as jobs (shared by the API handlers and the CLI).
+import path from 'node:path';
 import type { ExportResult, ImportResult } from '../../../shared/api/verify';
 import type { Job } from '../../../shared/jobs';
 import type { Engine } from '../engine';
 import { openBackupLocation } from '../backup/location';
 import { locationLockKey } from '../backup/profile-jobs';
-import { Repository } from '../repository';
+import { pauseHook } from '../backup/test-hooks';
+import { Repository, withoutFileNote } from '../repository';
 import { latestRule } from '../restore/profile-jobs';
 import { openProfileLocation } from '../verify/profile-location';
 import { lockShared } from '../verify/verify';
 import { exportSnapshot } from './export';
+import { PARTIALS_DIR } from './partials';
 import { importMongodump } from './import-mongodump';
 
 export interface ExportInput {
@@ -32,9 +35,11 @@ export function startExportJob(engine: Engine, input: ExportInput): Job {
         const repo = await Repository.open(location.store, { passphrase: location.passphrase });
         const lock = await lockShared(location.store, ctx, 'export'); // prune must not delete what is being read
         try {
-          return await exportSnapshot(repo, { snapshot: input.snapshot, to: input.to, zip: input.zip, profile: profile.name, tmpDir: engine.paths.tmp, latest: latestRule(engine, profile.name, location.describe, 'export') }, ctx);
+          const partialsDir = path.join(engine.paths.home, PARTIALS_DIR);
+          const result = await exportSnapshot(repo, { snapshot: input.snapshot, to: input.to, zip: input.zip, profile: profile.name, tmpDir: engine.paths.tmp, partialsDir, hook: pauseHook(engine.testPauseAt, ctx.signal), latest: latestRule(engine, profile.name, location.describe, 'export') }, ctx);
+          return lock.withoutFile ? { ...result, notes: [...(result.notes ?? []), withoutFileNote(lock.withoutFile, 'export')] } : result;
         } finally {
-          await lock?.release().catch(() => undefined);
+          await lock.release().catch(() => undefined);
         }
       } finally {
         location.close();

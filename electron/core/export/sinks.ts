@@ -4,12 +4,12 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ArchiverError, ZipEntryData } from 'archiver';
 import { userError } from '../../../shared/errors';
+import { partialName } from './partials';
 
 export interface FileMeta {
   mode?: number;
@@ -35,12 +35,19 @@ function refuseExisting(target: string, what: string): never {
   throw userError('INVALID_INPUT', 'Already exists', `${what} ${target} already exists and has files in it.`, 'Choose a new or empty folder (or a new file name): an export never overwrites anything.');
 }
 
-export async function folderSink(target: string): Promise<ExportSink> {
+/** Registers the temporary name while the export runs (partials.ts), so a killed export's leftover can be told apart. */
+export interface PartialTrackerLike {
+  start(partial: string): Promise<void>;
+  done(): Promise<void>;
+}
+
+export async function folderSink(target: string, tracker?: PartialTrackerLike): Promise<ExportSink> {
   const final = path.resolve(target);
   const stat = await fsp.stat(final).catch(() => null);
   if (stat && (!stat.isDirectory() || (await fsp.readdir(final)).length > 0)) refuseExisting(final, stat.isDirectory() ? 'The folder' : 'A file named');
-  const temp = `${final}.partial-${randomBytes(4).toString('hex')}`;
+  const temp = partialName(final);
   await fsp.mkdir(path.dirname(final), { recursive: true });
+  await tracker?.start(temp);
   await fsp.mkdir(temp);
   const inside = (rel: string): string => {
     const abs = path.resolve(temp, ...rel.split('/'));
@@ -65,18 +72,21 @@ export async function folderSink(target: string): Promise<ExportSink> {
     async finish() {
       if (stat) await fsp.rmdir(final); // it was empty (checked above); rmdir fails if that changed
       await fsp.rename(temp, final);
+      await tracker?.done();
     },
     async abort() {
       await fsp.rm(temp, { recursive: true, force: true });
+      await tracker?.done();
     },
   };
 }
 
-export async function zipSink(target: string): Promise<ExportSink> {
+export async function zipSink(target: string, tracker?: PartialTrackerLike): Promise<ExportSink> {
   const final = path.resolve(target);
   if (await fsp.stat(final).then(() => true, () => false)) refuseExisting(final, 'A file or folder named');
   await fsp.mkdir(path.dirname(final), { recursive: true });
-  const temp = `${final}.partial-${randomBytes(4).toString('hex')}`;
+  const temp = partialName(final);
+  await tracker?.start(temp);
   const output = fs.createWriteStream(temp, { flags: 'wx', mode: 0o600 });
   // Loaded when a zip is written, not at every start (CLI start-up time, issue 13).
   const { ZipArchive } = await import('archiver');
@@ -109,11 +119,13 @@ export async function zipSink(target: string): Promise<ExportSink> {
       // A hard link fails if the name was taken meanwhile: never overwrites, unlike rename.
       await fsp.link(temp, final);
       await fsp.unlink(temp);
+      await tracker?.done();
     },
     async abort() {
       archive.abort();
       output.destroy();
       await fsp.rm(temp, { force: true });
+      await tracker?.done();
     },
   };
 }

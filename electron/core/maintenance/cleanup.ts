@@ -5,7 +5,7 @@
 import type { LogLevel } from '../../../shared/jobs';
 import { toUserErrorData, UserError } from '../../../shared/errors';
 import type { Engine } from '../engine';
-import { acquire, CONFIG_PATH } from '../repository';
+import { acquire, CONFIG_PATH, removeTempLeftovers } from '../repository';
 import { cleanupLeftovers } from '../restore/cleanup';
 import { connectProfileMongo, openProfileLocation } from '../verify/profile-location';
 
@@ -43,6 +43,7 @@ export async function cleanStaleLocks(engine: Engine, log: Log, signal?: AbortSi
         const lock = await acquire(location.store, 'shared', {
           operation: 'maintenance',
           refreshIntervalMs: 0,
+          readOnlyJob: true, // stale lock files can still be removed from a full drive
           signal,
           log: (level, message) => {
             if (message.startsWith('Removing')) removed += 1;
@@ -60,6 +61,40 @@ export async function cleanStaleLocks(engine: Engine, log: Log, signal?: AbortSi
         out.push({ profile: profile.name, ok: true, count: removed, note: removed ? `removed ${removed} stale lock${removed === 1 ? '' : 's'}; ${note}` : note });
       }
       else out.push(failed(profile.name, err));
+    }
+  }
+  return out;
+}
+
+/**
+ * Temporary files that interrupted writes left in each backup location (folders only). Under a shared
+ * lock, only those older than the safe age and older than every other live lock holder go, so a
+ * backup writing right now (here or on another computer) keeps its files.
+ */
+export async function cleanLocationTemps(engine: Engine, log: Log, signal?: AbortSignal): Promise<(PerProfile & { bytes: number })[]> {
+  const out: (PerProfile & { bytes: number })[] = [];
+  for (const profile of engine.profiles.list()) {
+    signal?.throwIfAborted();
+    try {
+      const location = await openProfileLocation(engine, profile.name);
+      try {
+        if (!location.store.listTemps || !(await location.store.exists(CONFIG_PATH))) {
+          out.push({ profile: profile.name, ok: true, count: 0, bytes: 0, note: 'nothing left over' });
+          continue;
+        }
+        const lock = await acquire(location.store, 'shared', { operation: 'maintenance', refreshIntervalMs: 0, signal, readOnlyJob: true, log: (level, m) => log(level, `${profile.name}: ${m}`) });
+        try {
+          const r = await removeTempLeftovers(location.store, lock, { signal, log: (level, m) => log(level, `${profile.name}: ${m}`) });
+          out.push({ profile: profile.name, ok: true, count: r.removed, bytes: r.bytes, note: r.removed ? `removed ${r.removed} unfinished file${r.removed === 1 ? '' : 's'}` : 'nothing left over' });
+        } finally {
+          await lock.release();
+        }
+      } finally {
+        location.close();
+      }
+    } catch (err) {
+      if (err instanceof UserError && err.code === 'BUSY') out.push({ profile: profile.name, ok: true, count: 0, bytes: 0, note: 'in use by another job right now; checked again next time' });
+      else out.push({ ...failed(profile.name, err), bytes: 0 });
     }
   }
   return out;

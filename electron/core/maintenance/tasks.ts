@@ -9,7 +9,8 @@ import { isFinal, type Job, type OperationContext } from '../../../shared/jobs';
 import type { Engine } from '../engine';
 import type { JobSpec } from '../jobs/manager';
 import { SettingsFile } from '../schedule/settings-file';
-import { cleanRestoreLeftovers, cleanStaleLocks, pruneHistory, type PerProfile } from './cleanup';
+import { PARTIALS_DIR, removeLeftoverPartials } from '../export/partials';
+import { cleanLocationTemps, cleanRestoreLeftovers, cleanStaleLocks, pruneHistory, type PerProfile } from './cleanup';
 import { archiveLogs, cleanTmp } from './logs';
 
 export const MAINTENANCE_FILE = 'maintenance.json';
@@ -43,13 +44,10 @@ export const TASKS: Record<MaintenanceTaskId, TaskDef> = {
   },
   tmp: {
     title: 'Delete temporary files',
-    description: "Deletes files left in the data folder's tmp folder by jobs that were interrupted.",
-    async run(engine, s) {
-      // A running job may still use its temporary files, however old they look. (A running
-      // maintenance job is this one: they hold one lock.)
-      if (engine.jobs.list().some((j) => !isFinal(j.status) && j.kind !== 'maintenance')) return { ok: true, did: 'Skipped: another job is running and may be using temporary files.' };
-      const r = await cleanTmp(engine.paths.tmp, { maxAgeMs: s.tmpMaxAgeHours * 3_600_000 });
-      return { ok: true, did: r.removed ? `Deleted ${plural(r.removed, 'temporary item')} (${formatBytes(r.bytes)}).` : 'No temporary files were left over.' };
+    description:
+      "Deletes what interrupted jobs left behind: files in the data folder's tmp folder, unfinished exports whose process is gone, and unfinished files in the backup locations (only those older than an hour that no running job can still be writing).",
+    async run(engine, s, ctx) {
+      return cleanAllTemps(engine, s, ctx);
     },
   },
   locks: {
@@ -75,6 +73,39 @@ export const TASKS: Record<MaintenanceTaskId, TaskDef> = {
     },
   },
 };
+
+/** The "tmp" task: says what it removed where, and "none were left over" only when it looked everywhere. */
+async function cleanAllTemps(engine: Engine, s: MaintenanceSettings, ctx: OperationContext): Promise<{ ok: boolean; did: string }> {
+  const parts: string[] = [];
+  let files = 0;
+  let bytes = 0;
+  // A running job may still use its files in tmp/, however old they look. (A running maintenance
+  // job is this one: they hold one lock.) Exports and backup locations have their own owner checks.
+  const busy = engine.jobs.list().some((j) => !isFinal(j.status) && j.kind !== 'maintenance');
+  if (!busy) {
+    const r = await cleanTmp(engine.paths.tmp, { maxAgeMs: s.tmpMaxAgeHours * 3_600_000 });
+    files += r.removed;
+    bytes += r.bytes;
+    if (r.removed) parts.push(`${plural(r.removed, 'item')} in the data folder's tmp folder`);
+  }
+  const exports = await removeLeftoverPartials(path.join(engine.paths.home, PARTIALS_DIR));
+  files += exports.removed;
+  bytes += exports.bytes;
+  if (exports.removed) parts.push(plural(exports.removed, 'unfinished export'));
+  const locations = await cleanLocationTemps(engine, ctx.log, ctx.signal);
+  for (const l of locations) {
+    files += l.count;
+    bytes += l.bytes;
+    if (l.count) parts.push(`${l.count} in the backup location of "${l.profile}"`);
+  }
+  const problems = locations.filter((l) => !l.ok || l.note.startsWith('in use')).map((l) => `${l.profile}: ${l.note}`);
+  const skipped = busy ? " The data folder's tmp folder was skipped: another job is running and may be using it." : '';
+  const tail = `${skipped}${problems.length ? ` Not checked: ${problems.join('; ')}` : ''}`;
+  const ok = locations.every((l) => l.ok);
+  if (files > 0) return { ok, did: `Removed ${plural(files, 'unfinished file')} (${formatBytes(bytes)}): ${parts.join(', ')}.${tail}` };
+  if (tail) return { ok, did: `Nothing was found to remove where it looked.${tail}` };
+  return { ok, did: 'No temporary files were left over.' };
+}
 
 export async function runMaintenance(engine: Engine, tasks: readonly MaintenanceTaskId[], ctx: OperationContext, self: () => string | null): Promise<MaintenanceSummary> {
   const settings = maintenanceSettingsFile(engine).read().settings;

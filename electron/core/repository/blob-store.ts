@@ -30,6 +30,11 @@ export interface BlobStore {
   list(prefix: string): AsyncIterable<StoredObject>;
   /** Idempotent: deleting a missing file is not an error. */
   delete(path: string): Promise<void>;
+  /**
+   * Temporary files that interrupted writes left behind (never shown by `list`), with their last
+   * change. Only folders have them: an object store's put is atomic and leaves nothing half-written.
+   */
+  listTemps?(): AsyncIterable<StoredObject & { modifiedAt: number }>;
   /** Bytes still free for this location, or null when the backend cannot tell. */
   freeSpace?(): Promise<number | null>;
 }

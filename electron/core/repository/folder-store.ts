@@ -33,7 +33,7 @@ export interface FolderFs {
   link(existing: string, newPath: string): Promise<void>;
   mkdir(dir: string): Promise<void>;
   readdir(dir: string): Promise<DirEntryLike[]>;
-  stat(file: string): Promise<{ size: number; isFile(): boolean; isDirectory(): boolean }>;
+  stat(file: string): Promise<{ size: number; mtimeMs: number; isFile(): boolean; isDirectory(): boolean }>;
   unlink(file: string): Promise<void>;
   statfs(dir: string): Promise<{ bavail: number; bsize: number }>;
 }
@@ -231,6 +231,29 @@ export class FolderStore implements BlobStore {
       } else if (entry.isFile() && rel.startsWith(prefix)) {
         const s = await this.stat(rel);
         if (s) yield { path: rel, size: s.size };
+      }
+    }
+  }
+
+  async *listTemps(): AsyncGenerator<StoredObject & { modifiedAt: number }> {
+    yield* this.walkTemps('');
+  }
+
+  private async *walkTemps(relDir: string): AsyncGenerator<StoredObject & { modifiedAt: number }> {
+    let entries: DirEntryLike[];
+    try {
+      entries = await this.fs.readdir(relDir ? this.abs(relDir) : this.root);
+    } catch (err) {
+      const mapped = await this.mapError(err, 'list', relDir || '.', 'read');
+      if (mapped instanceof MissingObjectError) return;
+      throw mapped;
+    }
+    for (const entry of entries) {
+      const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) yield* this.walkTemps(rel);
+      else if (entry.isFile() && entry.name.startsWith(TEMP_PREFIX)) {
+        const s = await this.fs.stat(this.abs(rel)).catch(() => null); // gone meanwhile: a write finished
+        if (s) yield { path: rel, size: s.size, modifiedAt: s.mtimeMs };
       }
     }
   }

@@ -29,7 +29,7 @@ export {
   type SnapshotStats,
   type SourceStats,
 } from './schemas';
-export { acquire, pidIsAlive, STALE_AFTER_MS, REFRESH_EVERY_MS, type Lock, type LockKind, type AcquireOptions } from './locks';
+export { acquire, listLiveLocks, noFileReason, pidIsAlive, withoutFileNote, STALE_AFTER_MS, REFRESH_EVERY_MS, type Lock, type LockKind, type AcquireOptions, type NoLockFileReason } from './locks';
 export {
   applyRetention,
   isoWeekKey,
@@ -41,4 +41,5 @@ export {
   type RetentionResult,
   type RetentionSnapshot,
 } from './retention';
+export { removeTempLeftovers, TEMP_SAFE_AGE_MS, type TempCleanup } from './leftovers';
 export { inGroup, prune, type PruneGroup, type PruneOptions, type PruneResult } from './prune';

@@ -31,7 +31,17 @@ export interface AcquireOptions {
   staleAfterMs?: number;
   /** 0 turns automatic refreshing off. */
   refreshIntervalMs?: number;
+  /**
+   * For jobs that only read the location (restore from it, verify, export, a prune dry run): when the
+   * lock file cannot be written because the drive is full or read-only, go on without one. The lock in
+   * this process still applies, and live lock files of others are still respected; the returned lock
+   * says why it has no file (`withoutFile`), so the job can say so in plain words.
+   */
+  readOnlyJob?: boolean;
 }
+
+/** Why a lock has no file in the location: the drive is full, or it cannot be written (read-only). */
+export type NoLockFileReason = 'full' | 'read-only';
 
 export interface Lock {
   readonly id: string;
@@ -39,7 +49,11 @@ export interface Lock {
   readonly path: string;
   /** Set when an automatic refresh found the lock file gone or could not rewrite it. */
   readonly lost: UserError | null;
+  /** Set when the job runs without a lock file (see `readOnlyJob`): only this process knows it is in use. */
+  readonly withoutFile: NoLockFileReason | null;
   refresh(): Promise<void>;
+  /** Only on a lock without a file: try to write the file now; the returned lock replaces this one. */
+  tryPlaceFile?(): Promise<Lock | null>;
   release(): Promise<void>;
 }
 
@@ -106,53 +120,152 @@ async function liveLocks(store: BlobStore, ctx: Ctx, skipId?: string): Promise<L
       out.push(lock);
       continue;
     }
-    ctx.log('info', lock ? `Removing stale lock: ${describeHolder(lock)}` : `Removing unreadable lock file ${obj.path}`);
-    await store.delete(obj.path);
+    const what = lock ? `stale lock: ${describeHolder(lock)}` : `unreadable lock file ${obj.path}`;
+    try {
+      await store.delete(obj.path);
+    } catch (err) {
+      // A read-only drive keeps its stale locks; they still do not count, so reading can go on.
+      if (noFileReason(err) === null) throw err;
+      ctx.log('warn', `Could not remove the ${what} (the backup location cannot be written)`);
+      continue;
+    }
+    ctx.log('info', `Removing ${what}`);
   }
   return out;
 }
 
-export async function acquire(store: BlobStore, kind: LockKind, options: AcquireOptions = {}): Promise<Lock> {
-  const { signal } = options;
-  signal?.throwIfAborted();
-  const ctx: Ctx = {
+/** The reason a write into the location failed for want of space or of permission, or null. */
+export function noFileReason(err: unknown): NoLockFileReason | null {
+  if (!(err instanceof UserError)) return null;
+  if (err.code === 'DEST_FULL') return 'full';
+  if (err.code === 'DEST_NOT_WRITABLE') return 'read-only';
+  return null;
+}
+
+/** The plain sentence a job without a lock file says in its log and its result. */
+export function withoutFileNote(reason: NoLockFileReason, operation: string): string {
+  const why = reason === 'full' ? 'The backup drive is full' : 'The backup location is read-only';
+  return `${why}, so this ${operation} ran without marking the drive as in use. Do not clean up old backups of this location from another computer until it has finished.`;
+}
+
+function contextOf(options: AcquireOptions): Ctx {
+  return {
     host: options.hostname ?? os.hostname(),
     now: options.now ?? (() => new Date()),
     alive: options.isPidAlive ?? pidIsAlive,
     staleAfterMs: options.staleAfterMs ?? STALE_AFTER_MS,
     log: options.log ?? (() => undefined),
   };
+}
+
+/** Our lock file could not be written (full or read-only drive); live locks of others were checked first. */
+class CannotPlace {
+  constructor(
+    readonly reason: NoLockFileReason,
+    readonly err: unknown,
+  ) {}
+}
+
+/** Check the live locks, write ours, check for a rival; the in-process reservation is the caller's. */
+async function place(store: BlobStore, key: string, kind: LockKind, options: AcquireOptions, ctx: Ctx): Promise<HeldLock> {
+  const clash = (l: LockFile) => conflicts(kind, l.kind) || (l.operation !== undefined && (options.conflictsWith ?? []).includes(l.operation));
+  const conflicting = (await liveLocks(store, ctx)).find(clash);
+  if (conflicting) throw busy(describeHolder(conflicting));
+  options.signal?.throwIfAborted();
+
+  const at = ctx.now().toISOString();
+  const mine: LockFile = { version: 1, id: randomBytes(16).toString('hex'), kind, host: ctx.host, pid: options.pid ?? process.pid, createdAt: at, refreshedAt: at };
+  if (options.operation) mine.operation = options.operation;
+  const path = `locks/${mine.id}.json`;
+  try {
+    await store.put(path, Buffer.from(JSON.stringify(mine), 'utf8'));
+  } catch (err) {
+    const reason = noFileReason(err);
+    throw reason ? new CannotPlace(reason, err) : err;
+  }
+  try {
+    // Someone may have written a lock between our listing and our write. Both sides compare the
+    // same two files, and the older one wins, so exactly one of us backs off.
+    const rival = (await liveLocks(store, ctx, mine.id)).find((l) => clash(l) && isOlder(l, mine));
+    if (rival) throw busy(describeHolder(rival));
+  } catch (err) {
+    await store.delete(path).catch(() => undefined);
+    throw err;
+  }
+  return new HeldLock(store, key, mine, ctx, options.refreshIntervalMs ?? REFRESH_EVERY_MS, options.readOnlyJob ?? false);
+}
+
+export async function acquire(store: BlobStore, kind: LockKind, options: AcquireOptions = {}): Promise<Lock> {
+  options.signal?.throwIfAborted();
+  const ctx = contextOf(options);
   const key = locationKey(store);
   reserve(key, kind);
   try {
-    const clash = (l: LockFile) => conflicts(kind, l.kind) || (l.operation !== undefined && (options.conflictsWith ?? []).includes(l.operation));
-    const conflicting = (await liveLocks(store, ctx)).find(clash);
-    if (conflicting) throw busy(describeHolder(conflicting));
-    signal?.throwIfAborted();
+    return await place(store, key, kind, options, ctx);
+  } catch (err) {
+    if (err instanceof CannotPlace && options.readOnlyJob) {
+      ctx.log('warn', withoutFileNote(err.reason, options.operation ?? 'job'));
+      return new InProcessLock(store, key, kind, err.reason, options, ctx);
+    }
+    unreserve(key, kind);
+    throw err instanceof CannotPlace ? err.err : err;
+  }
+}
 
-    const at = ctx.now().toISOString();
-    const mine: LockFile = { version: 1, id: randomBytes(16).toString('hex'), kind, host: ctx.host, pid: options.pid ?? process.pid, createdAt: at, refreshedAt: at };
-    if (options.operation) mine.operation = options.operation;
-    const path = `locks/${mine.id}.json`;
-    await store.put(path, Buffer.from(JSON.stringify(mine), 'utf8'));
+/** The live lock files of a location (stale ones are removed on the way, as when acquiring). */
+export async function listLiveLocks(store: BlobStore, options: Pick<AcquireOptions, 'hostname' | 'now' | 'isPidAlive' | 'staleAfterMs' | 'log'> = {}): Promise<LockFile[]> {
+  return liveLocks(store, contextOf(options));
+}
+
+/** A lock that only this process knows about: the location could not take a lock file. */
+class InProcessLock implements Lock {
+  readonly path = '';
+  readonly lost = null;
+  private released = false;
+
+  constructor(
+    private readonly store: BlobStore,
+    private readonly key: string,
+    readonly kind: LockKind,
+    readonly withoutFile: NoLockFileReason,
+    private readonly options: AcquireOptions,
+    private readonly ctx: Ctx,
+  ) {}
+
+  get id(): string {
+    return '';
+  }
+
+  async refresh(): Promise<void> {
+    if (this.released) throw new Error('This lock was released');
+  }
+
+  /**
+   * Try again to write the lock file (after room was made, e.g. by prune): the held lock takes over
+   * this reservation, so no other job of this process can slip in between. Null while it still cannot.
+   */
+  async tryPlaceFile(): Promise<Lock | null> {
+    if (this.released) throw new Error('This lock was released');
     try {
-      // Someone may have written a lock between our listing and our write. Both sides compare the
-      // same two files, and the older one wins, so exactly one of us backs off.
-      const rival = (await liveLocks(store, ctx, mine.id)).find((l) => clash(l) && isOlder(l, mine));
-      if (rival) throw busy(describeHolder(rival));
+      const held = await place(this.store, this.key, this.kind, this.options, this.ctx);
+      this.released = true; // the reservation now belongs to `held`
+      return held;
     } catch (err) {
-      await store.delete(path).catch(() => undefined);
+      if (err instanceof CannotPlace) return null;
       throw err;
     }
-    return new HeldLock(store, key, mine, ctx, options.refreshIntervalMs ?? REFRESH_EVERY_MS);
-  } catch (err) {
-    unreserve(key, kind);
-    throw err;
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    unreserve(this.key, this.kind);
   }
 }
 
 class HeldLock implements Lock {
   readonly path: string;
+  readonly withoutFile = null;
   lost: UserError | null = null;
   private released = false;
   private readonly timer: NodeJS.Timeout | null;
@@ -163,6 +276,7 @@ class HeldLock implements Lock {
     private readonly file: LockFile,
     private readonly ctx: Ctx,
     refreshIntervalMs: number,
+    private readonly readOnlyJob: boolean,
   ) {
     this.path = `locks/${file.id}.json`;
     this.timer = refreshIntervalMs > 0 ? setInterval(() => void this.autoRefresh(), refreshIntervalMs) : null;
@@ -193,6 +307,9 @@ class HeldLock implements Lock {
       await this.refresh();
     } catch (err) {
       this.ctx.log('warn', `Could not refresh the lock ${this.path}: ${err instanceof Error ? err.message : String(err)}`);
+      // A reading job whose drive filled up (or turned read-only) meanwhile goes on, as it would
+      // have without a lock file from the start; a job that writes must stop.
+      if (this.readOnlyJob && noFileReason(err) !== null) return;
       if (err instanceof UserError) this.lost ??= err;
     }
   }

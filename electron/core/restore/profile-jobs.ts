@@ -3,7 +3,7 @@
 // same. Only what a step needs is connected: a preview of the files does not need MongoDB up.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RestoreChoices, RestorePlan, RestoreScope, RestoreSummary, SafetyChoice, SnapshotContents } from '../../../shared/api/restore';
-import { userError } from '../../../shared/errors';
+import { UserError, userError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Profile } from '../../../shared/profile';
 import type { Engine } from '../engine';
@@ -13,14 +13,14 @@ import { listRestorePoints } from '../backup/snapshots';
 import { pauseHook } from '../backup/test-hooks';
 import { createR2Client, requireR2Endpoint } from '../connections/r2';
 import { profileSecret } from '../profiles/connect';
-import type { Repository, SnapshotHeader } from '../repository';
+import { acquire, type Repository, type SnapshotHeader } from '../repository';
 import { connectProfileMongo, openProfileLocation, type ProfileMongo } from '../verify/profile-location';
 import { VerifyStateStore } from '../verify/state';
 import { cleanupLeftovers } from './cleanup';
 import { resolveLatest, type KnownBackup, type LatestInput } from './latest';
 import { buildPlan, planView } from './plan';
 import type { LiveBucket } from './r2-live';
-import { emptySummary, restoreVerdict, runRestore, type RestoreOptions } from './restore';
+import { emptySummary, restoreVerdict, runRestore, safetyImpossible, type RestoreOptions } from './restore';
 import { describeContents, indexSnapshot } from './snapshot-index';
 
 interface Opened {
@@ -192,6 +192,26 @@ export function startRestoreJob(engine: Engine, input: StartInput, testOptions: 
     verdict: restoreVerdict,
     partialSummary: () => forHistory(summary),
   });
+}
+
+/**
+ * Why a safety backup could not be saved in the connection's backup location right now (full or
+ * read-only), so that a person hears it before confirming; null when it can. It makes the same test
+ * as the restore itself: taking a lock, which writes a small file and removes it again.
+ */
+export async function safetyBackupObstacle(engine: Engine, name: string, passphrase?: string): Promise<UserError | null> {
+  const location = await openProfileLocation(engine, name, passphrase);
+  try {
+    const lock = await acquire(location.store, 'shared', { operation: 'restore', refreshIntervalMs: 0, readOnlyJob: true });
+    const reason = lock.withoutFile;
+    await lock.release();
+    return reason ? safetyImpossible(reason) : null;
+  } catch (err) {
+    if (err instanceof UserError && err.code === 'BUSY') return null; // the restore itself says so
+    throw err;
+  } finally {
+    location.close();
+  }
 }
 
 /** Maintenance: drop temporary collections of interrupted restores of this profile's database. */

@@ -13,7 +13,7 @@ import type { Db, MongoClient } from 'mongodb';
 import { RESTORE_PHASES, type RestorePlan, type RestoreSummary, type SafetyChoice } from '../../../shared/api/restore';
 import { UserError, userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
-import { acquire, type AcquireOptions, type R2ObjectEntry, type Repository } from '../repository';
+import { acquire, withoutFileNote, type AcquireOptions, type NoLockFileReason, type R2ObjectEntry, type Repository } from '../repository';
 import { errorText } from '../sources/retry';
 import { checkRestorePoint } from './check';
 import { cleanupLeftovers, dropTemps, RestoreRun } from './cleanup';
@@ -77,8 +77,14 @@ export function restoreVerdict(s: RestoreSummary): UserError | null {
 export async function runRestore(deps: RestoreDeps, plan: RestorePlan, options: RestoreOptions, ctx: OperationContext, summary: RestoreSummary = emptySummary(plan, options.removeExtra)): Promise<RestoreSummary> {
   const started = Date.now();
   const { repo } = deps;
-  const lock = await acquire(repo.store, 'shared', { ...options.lockOptions, signal: ctx.signal, operation: 'restore', log: ctx.log });
+  // Reading the restore point needs no space: a full or read-only drive still allows a rollback.
+  const lock = await acquire(repo.store, 'shared', { ...options.lockOptions, signal: ctx.signal, operation: 'restore', log: ctx.log, readOnlyJob: true });
   try {
+    if (lock.withoutFile) {
+      // The safety backup would be written to the same drive: say so now, before anything changes.
+      if (options.safety.mode === 'take') throw safetyImpossible(lock.withoutFile);
+      summary.notes = [withoutFileNote(lock.withoutFile, 'restore')];
+    }
     repo.invalidateBlobCache();
     const header = await repo.readSnapshot(plan.snapshot.id);
     const index = await indexSnapshot(repo, header, ctx.signal);
@@ -149,6 +155,17 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, options: 
     summary.durationMs = Date.now() - started;
     await lock.release().catch((err: unknown) => ctx.log('warn', `Could not remove the lock file (${errorText(err)}); it expires by itself.`));
   }
+}
+
+/** A safety backup cannot be saved on a full or read-only drive: refused before anything changes. */
+export function safetyImpossible(reason: NoLockFileReason): UserError {
+  const why = reason === 'full' ? 'The backup drive is full' : 'The backup location is read-only';
+  return new UserError({
+    code: reason === 'full' ? 'DEST_FULL' : 'DEST_NOT_WRITABLE',
+    title: 'Safety backup not possible',
+    message: `${why}, so the safety backup of what exists now cannot be saved there. The restore did not start; nothing was changed.`,
+    hint: `${reason === 'full' ? 'Free some space on the backup drive' : 'Make the backup drive writable'} and try again, or restore without the safety backup (then this restore cannot be undone): turn the safety backup off in the restore step, or add --no-safety-snapshot to the command.`,
+  });
 }
 
 async function safety(deps: RestoreDeps, choice: SafetyChoice, summary: RestoreSummary, ctx: OperationContext): Promise<void> {

@@ -7,7 +7,7 @@ import type { MongoClient } from 'mongodb';
 import { UserError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import type { VerifyDepth, VerifyProblem, VerifyResult } from '../../../shared/api/verify';
-import { acquire, blobPath, Repository, type BlobStore, type Lock, type SnapshotHeader } from '../repository';
+import { acquire, blobPath, withoutFileNote, Repository, type BlobStore, type Lock, type SnapshotHeader } from '../repository';
 import { snapshotNotFound } from '../repository/errors';
 import { BlobIndex, BlobState } from './blob-index';
 import { metadataProblems } from './bson-check';
@@ -89,18 +89,13 @@ export function pickTargets(headers: SnapshotHeader[], damaged: string[], snapsh
   throw snapshotNotFound(snapshot);
 }
 
-/** A shared lock for a job that only reads the location (verify, export), so prune waits for it. */
-export async function lockShared(store: BlobStore, ctx: OperationContext, operation = 'verify'): Promise<Lock | null> {
-  try {
-    return await acquire(store, 'shared', { signal: ctx.signal, operation, log: ctx.log });
-  } catch (err) {
-    // A read-only drive or key can still be verified; only a prune running meanwhile could confuse it.
-    if (err instanceof UserError && err.code === 'DEST_NOT_WRITABLE') {
-      ctx.log('warn', 'The backup location is read-only: verifying without a lock.');
-      return null;
-    }
-    throw err;
-  }
+/**
+ * A shared lock for a job that only reads the location (verify, export), so prune waits for it. A full
+ * or read-only drive cannot take a lock file: the job still runs (reading needs no space), with the
+ * lock of this process only, and the lock says so (`withoutFile`) for the job's result.
+ */
+export function lockShared(store: BlobStore, ctx: OperationContext, operation = 'verify'): Promise<Lock> {
+  return acquire(store, 'shared', { signal: ctx.signal, operation, log: ctx.log, readOnlyJob: true });
 }
 
 /**
@@ -201,12 +196,13 @@ export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, c
         restoredDocuments: restored.documents,
       },
       slice,
+      ...(lock.withoutFile ? { notes: [withoutFileNote(lock.withoutFile, 'check')] } : {}),
       problems: problems.items,
       problemCount: problems.count,
       durationMs: Date.now() - started,
     };
   } finally {
-    await lock?.release().catch((err: unknown) => ctx.log('warn', `Could not remove the lock file: ${err instanceof Error ? err.message : String(err)}`));
+    await lock.release().catch((err: unknown) => ctx.log('warn', `Could not remove the lock file: ${err instanceof Error ? err.message : String(err)}`));
   }
 }
 

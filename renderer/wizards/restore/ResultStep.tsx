@@ -116,6 +116,9 @@ export function ResultStep({ job, onAgain }: { job: Job; onAgain: () => void }) 
         <ErrorAlert error={job.error} title={s && changedAnything(s) ? 'Rollback not complete' : 'Rollback did not start'} />
       ) : null}
       {s && job.status !== 'succeeded' && !changedAnything(s) && job.status === 'failed' ? <Text>Nothing was changed: your data is exactly as it was.</Text> : null}
+      {(s?.notes ?? []).map((note) => (
+        <Text key={note}>{note}</Text>
+      ))}
       {s ? <Proof s={s} /> : null}
       {s && job.status !== 'succeeded' ? <Failures s={s} /> : null}
       <Stack gap="xs">

@@ -57,6 +57,11 @@ export function ResultStep({ job }: { job: Job | null }) {
             {okText(r)}
           </Text>
           <Text mt="xs">{checkedText(r)}</Text>
+          {(r.notes ?? []).map((note) => (
+            <Text key={note} mt="xs">
+              {note}
+            </Text>
+          ))}
           {r.depth === 'quick' ? <Text mt="xs">A quick check does not read the data itself. Run a full check now and then: it reads every byte.</Text> : null}
           {r.sample ? (
             <Text mt="xs">

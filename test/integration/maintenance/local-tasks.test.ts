@@ -54,7 +54,7 @@ describe('maintenance of the data folder', () => {
     fs.writeFileSync(path.join(oldDir, 'part-1'), Buffer.alloc(1000));
     age(oldDir, 2);
     fs.writeFileSync(path.join(engine.paths.tmp, 'fresh'), 'in use');
-    expect(await run('tmp')).toBe('Deleted 1 temporary item (1.0 KB).');
+    expect(await run('tmp')).toBe("Removed 1 unfinished file (1.0 KB): 1 item in the data folder's tmp folder.");
     expect(fs.readdirSync(engine.paths.tmp)).toEqual(['fresh']);
   });
 
