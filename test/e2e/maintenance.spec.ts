@@ -9,6 +9,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { saveProfile } from '../../electron/core/profiles/service';
 import { serveApp, type ServedApp } from '../support/serve';
 import { tempDir, testEngine } from '../support/engine';
+import { FolderStore, Repository } from '../../electron/core/repository';
+import { TEST_SCRYPT_N } from '../support/backup';
 
 let app: ServedApp;
 let root: string;
@@ -40,6 +42,10 @@ test.beforeAll(async () => {
     ].join('\n'),
   );
 
+  // A real (empty) backup location: the clean-up looks into it, and reports a location it cannot
+  // find as "not checked", never as clean.
+  fs.mkdirSync(path.join(root, 'backups'));
+  await Repository.init(new FolderStore(path.join(root, 'backups')), { testOnlyScryptN: TEST_SCRYPT_N });
   const engine = testEngine({ home });
   await saveProfile(engine, { name: 'Office', mongo: { database: 'pcifm' }, r2: { endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }, destination: { kind: 'folder', path: path.join(root, 'backups') } });
   await engine.dispose();
