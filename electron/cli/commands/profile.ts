@@ -8,7 +8,7 @@ import { Profile, SECRET_NAMES, type ProfileInput, type SecretName } from '../..
 import type { CheckReport, ProfileView } from '../../../shared/api/profiles';
 import { databaseFromUri } from '../../core/connections/mongo';
 import { firstFailure } from '../../core/connections/checks';
-import { secretContext } from '../../core/profiles/connect';
+import { secretContext } from '../../core/profiles/open';
 import { resolveSecret } from '../../core/profiles/secrets';
 import { profileView, removeProfile, saveProfile } from '../../core/profiles/service';
 import { testProfile } from '../../core/profiles/test';

@@ -10,7 +10,7 @@ import type { Engine } from '../engine';
 import { withProfileLocation } from '../backup/profile-jobs';
 import { listRestorePoints } from '../backup/snapshots';
 import { recordStore } from '../checklist/service';
-import { secretContext } from '../profiles/connect';
+import { secretContext } from '../profiles/open';
 import { resolveSecret } from '../profiles/secrets';
 import { profileView } from '../profiles/service';
 import { testProfile } from '../profiles/test';

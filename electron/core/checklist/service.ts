@@ -4,7 +4,7 @@ import { readiness, type ChecklistJobSummary, type UpdateRecord } from '../../..
 import { userError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Engine } from '../engine';
-import { connectProfileMongo } from '../verify/profile-location';
+import { openProfile } from '../profiles/open';
 import { runAfter } from './after';
 import { runBefore, runQuietCheck, type BeforeInput } from './before';
 import { isOk, sortChecks } from './check';
@@ -54,12 +54,12 @@ export function startQuietJob(engine: Engine, id: string, seconds: number): Job 
   const profile = engine.profiles.get(record.profile);
   return start(engine, record, `Watch "${record.profile}"'s database for writes`, async (ctx) => {
     ctx.onProgress({ phase: 'Watching the database for writes', done: 0, total: seconds, unit: 'seconds' });
-    const mongo = await connectProfileMongo(engine, profile);
+    const opened = await openProfile(engine, profile, { mongo: true });
     let check;
     try {
-      check = await runQuietCheck(mongo, seconds, ctx);
+      check = await runQuietCheck(opened.mongo, seconds, ctx);
     } finally {
-      await mongo.close();
+      await opened.close();
     }
     // The result joins the before-checks (replacing an earlier one).
     const current = store.get(id);

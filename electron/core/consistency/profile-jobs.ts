@@ -6,10 +6,7 @@ import { ConsistencyResult } from '../../../shared/api/verify';
 import { userError, type UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Engine } from '../engine';
-import { createR2Client, requireR2Endpoint } from '../connections/r2';
-import { secretContext } from '../profiles/connect';
-import { requireSecret } from '../profiles/secrets';
-import { connectProfileMongo } from '../verify/profile-location';
+import { openProfile } from '../profiles/open';
 import { checkConsistency } from './check';
 
 /** How many items of each list the job summary (and so the history) keeps; the CSV file has all. */
@@ -25,26 +22,19 @@ export async function runCheck(engine: Engine, name: string, ctx: OperationConte
   const mapping = profile.fileRecords;
   if (!mapping) throw noMapping(name);
   ctx.onProgress({ phase: 'Connecting', message: name });
-  const mongo = await connectProfileMongo(engine, profile);
-  const r2 = createR2Client({
-    endpoint: requireR2Endpoint(profile.r2),
-    region: profile.r2.region,
-    accessKeyId: profile.r2.accessKeyId,
-    secretAccessKey: await requireSecret(secretContext(engine), profile, 'r2SecretAccessKey'),
-    forcePathStyle: profile.r2.forcePathStyle,
-  });
+  const opened = await openProfile(engine, profile, { mongo: true, r2: true });
+  const { mongo, r2 } = opened;
   try {
     if (csvFile) fs.mkdirSync(path.dirname(csvFile), { recursive: true, mode: 0o700 });
     const result = await checkConsistency(
-      { mongo: { client: mongo.client, database: mongo.database }, r2: { client: r2, bucket: profile.r2.bucket }, mapping, tmpDir: engine.paths.tmp },
+      { mongo, r2, mapping, tmpDir: engine.paths.tmp },
       ctx,
       { csvFile, listLimit: SUMMARY_LIST_LIMIT },
     );
     ctx.log(result.ok ? 'info' : 'warn', `${result.records} records, ${result.objects} files: ${result.missing.count} missing, ${result.sizeMismatches.count} with another size, ${result.orphans.count} without a record, ${result.deletedWithObject.count} left over from deleted records.`);
     return result;
   } finally {
-    r2.destroy();
-    await mongo.close();
+    await opened.close();
   }
 }
 

@@ -3,12 +3,11 @@ import path from 'node:path';
 import type { ExportResult, ImportResult } from '../../../shared/api/verify';
 import type { Job } from '../../../shared/jobs';
 import type { Engine } from '../engine';
-import { openBackupLocation } from '../backup/location';
 import { locationLockKey } from '../backup/profile-jobs';
 import { pauseHook } from '../backup/test-hooks';
-import { Repository, withoutFileNote } from '../repository';
+import { openProfile } from '../profiles/open';
+import { withoutFileNote } from '../repository';
 import { latestRule } from '../restore/profile-jobs';
-import { openProfileLocation } from '../verify/profile-location';
 import { lockShared } from '../verify/verify';
 import { exportSnapshot } from './export';
 import { PARTIALS_DIR } from './partials';
@@ -30,9 +29,9 @@ export function startExportJob(engine: Engine, input: ExportInput): Job {
     title: `Export of ${input.snapshot === 'latest' ? 'the latest backup' : `backup ${input.snapshot.slice(0, 8)}`} of "${profile.name}"${input.zip ? ' as a zip file' : ''}`,
     profile: profile.name,
     run: async (ctx): Promise<ExportResult> => {
-      const location = await openProfileLocation(engine, profile.name, input.passphrase);
+      const opened = await openProfile(engine, profile, { repository: true, passphrase: input.passphrase });
+      const { repo, location } = opened;
       try {
-        const repo = await Repository.open(location.store, { passphrase: location.passphrase });
         const lock = await lockShared(location.store, ctx, 'export'); // prune must not delete what is being read
         try {
           const partialsDir = path.join(engine.paths.home, PARTIALS_DIR);
@@ -42,7 +41,7 @@ export function startExportJob(engine: Engine, input: ExportInput): Job {
           await lock.release().catch(() => undefined);
         }
       } finally {
-        location.close();
+        await opened.close();
       }
     },
   });
@@ -57,12 +56,11 @@ export function startImportJob(engine: Engine, input: { profile: string; from: s
     profile: profile.name,
     locks: [locationLockKey(profile)],
     run: async (ctx): Promise<ImportResult> => {
-      const location = await openProfileLocation(engine, profile.name, input.passphrase);
+      const opened = await openProfile(engine, profile, { repository: 'create', passphrase: input.passphrase });
       try {
-        const { repo } = await openBackupLocation(location.store, { passphrase: location.passphrase, createIfEmpty: true });
-        return await importMongodump(repo, { from: input.from, profile: profile.name, appVersion: engine.info.version }, ctx);
+        return await importMongodump(opened.repo, { from: input.from, profile: profile.name, appVersion: engine.info.version }, ctx);
       } finally {
-        location.close();
+        await opened.close();
       }
     },
   });

@@ -9,8 +9,8 @@ import { z } from 'zod';
 import type { Job } from '../../../shared/jobs';
 import type { Engine } from '../engine';
 import { mapS3Error } from '../connections/errors';
-import { createR2Client, endpointLabel, requireR2Endpoint } from '../connections/r2';
-import { profileSecret } from '../profiles/connect';
+import { endpointLabel, requireR2Endpoint } from '../connections/r2';
+import { openProfile } from '../profiles/open';
 import { writeFileAtomic } from '../profiles/atomic';
 
 export const BucketCount = z.object({ bucket: z.string(), endpoint: z.string(), objects: z.number().int(), totalBytes: z.number(), countedAt: z.string() });
@@ -64,9 +64,9 @@ export function startBucketCount(engine: Engine, profileName: string): Job {
     title: `Count the files in the R2 bucket "${profile.r2.bucket}"`,
     profile: profile.name,
     run: async (ctx) => {
-      const secret = await profileSecret(engine, profile, 'r2SecretAccessKey');
       const endpoint = requireR2Endpoint(profile.r2);
-      const client = createR2Client({ endpoint, region: profile.r2.region, accessKeyId: profile.r2.accessKeyId, secretAccessKey: secret, forcePathStyle: profile.r2.forcePathStyle });
+      const opened = await openProfile(engine, profile, { r2: true });
+      const { client } = opened.r2;
       let objects = 0;
       let totalBytes = 0;
       ctx.onProgress({ phase: 'Counting files', unit: 'files', done: 0, total: null, bytesDone: 0, bytesTotal: null, message: `Listing ${profile.r2.bucket}…` });
@@ -84,7 +84,7 @@ export function startBucketCount(engine: Engine, profileName: string): Job {
         if (ctx.signal.aborted) throw err;
         throw mapS3Error(err, { bucket: profile.r2.bucket, endpoint: endpointLabel(endpoint) });
       } finally {
-        client.destroy();
+        await opened.close();
       }
       const count: BucketCount = { bucket: profile.r2.bucket, endpoint: profile.r2.endpoint ?? profile.r2.accountId ?? '', objects, totalBytes, countedAt: new Date().toISOString() };
       await writeFileAtomic(cacheFile(engine, profile.name), JSON.stringify(count) + '\n', 0o600);

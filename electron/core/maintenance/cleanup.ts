@@ -7,7 +7,7 @@ import { toUserErrorData, UserError } from '../../../shared/errors';
 import type { Engine } from '../engine';
 import { acquire, CONFIG_PATH, removeTempLeftovers } from '../repository';
 import { cleanupLeftovers } from '../restore/cleanup';
-import { connectProfileMongo, openProfileLocation } from '../verify/profile-location';
+import { openProfile } from '../profiles/open';
 
 type Log = (level: LogLevel, message: string) => void;
 
@@ -34,7 +34,8 @@ export async function cleanStaleLocks(engine: Engine, log: Log, signal?: AbortSi
     signal?.throwIfAborted();
     let removed = 0;
     try {
-      const location = await openProfileLocation(engine, profile.name);
+      const opened = await openProfile(engine, profile, { location: true });
+      const { location } = opened;
       try {
         if (!(await location.store.exists(CONFIG_PATH))) {
           out.push({ profile: profile.name, ok: true, count: 0, note: 'no backups there yet' });
@@ -53,7 +54,7 @@ export async function cleanStaleLocks(engine: Engine, log: Log, signal?: AbortSi
         await lock.release();
         out.push({ profile: profile.name, ok: true, count: removed, note: removed ? `removed ${removed} stale lock${removed === 1 ? '' : 's'}` : 'no stale locks' });
       } finally {
-        location.close();
+        await opened.close();
       }
     } catch (err) {
       if (err instanceof UserError && err.code === 'BUSY') {
@@ -76,7 +77,8 @@ export async function cleanLocationTemps(engine: Engine, log: Log, signal?: Abor
   for (const profile of engine.profiles.list()) {
     signal?.throwIfAborted();
     try {
-      const location = await openProfileLocation(engine, profile.name);
+      const opened = await openProfile(engine, profile, { location: true });
+      const { location } = opened;
       try {
         if (!location.store.listTemps || !(await location.store.exists(CONFIG_PATH))) {
           out.push({ profile: profile.name, ok: true, count: 0, bytes: 0, note: 'nothing left over' });
@@ -90,7 +92,7 @@ export async function cleanLocationTemps(engine: Engine, log: Log, signal?: Abor
           await lock.release();
         }
       } finally {
-        location.close();
+        await opened.close();
       }
     } catch (err) {
       if (err instanceof UserError && err.code === 'BUSY') out.push({ profile: profile.name, ok: true, count: 0, bytes: 0, note: 'in use by another job right now; checked again next time' });
@@ -106,12 +108,13 @@ export async function cleanRestoreLeftovers(engine: Engine, log: Log, signal?: A
   for (const profile of engine.profiles.list()) {
     signal?.throwIfAborted();
     try {
-      const mongo = await connectProfileMongo(engine, profile);
+      const opened = await openProfile(engine, profile, { mongo: true });
+      const { mongo } = opened;
       try {
         const dropped = await cleanupLeftovers(mongo.client.db(mongo.database), { log });
         out.push({ profile: profile.name, ok: true, count: dropped.length, note: dropped.length ? `removed ${dropped.length} temporary collection${dropped.length === 1 ? '' : 's'}` : 'nothing left over' });
       } finally {
-        await mongo.close();
+        await opened.close();
       }
     } catch (err) {
       out.push(failed(profile.name, err));

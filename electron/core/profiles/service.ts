@@ -3,8 +3,8 @@
 import type { ProfileView, SecretsInput, SecretStatus } from '../../../shared/api/profiles';
 import { SECRET_NAMES, type Profile, type ProfileInput, type SecretName } from '../../../shared/profile';
 import type { Engine } from '../engine';
-import { maskMongoUri, mongoUriSecrets } from '../connections/mongo';
-import { secretContext } from './connect';
+import { maskMongoUri } from '../connections/mongo';
+import { registerSecret, secretContext } from './open';
 import { resolveSecret } from './secrets';
 import { forgetBucketCount } from '../health/bucket-count';
 
@@ -24,10 +24,7 @@ export async function profileView(engine: Engine, profile: Profile): Promise<Pro
 
 /** Register secrets typed by a person at once, before anything could log or store them. */
 export function registerSecrets(engine: Engine, secrets: SecretsInput | Record<string, string | undefined>): void {
-  for (const value of Object.values(secrets)) {
-    if (!value) continue;
-    engine.secrets.add(value, ...(value.includes('://') ? mongoUriSecrets(value) : []));
-  }
+  for (const value of Object.values(secrets)) registerSecret(engine, value);
 }
 
 export async function saveProfile(engine: Engine, input: ProfileInput, secrets: SecretsInput = {}, previousName?: string): Promise<ProfileView> {

@@ -8,11 +8,11 @@ import { CheckList, report, type CheckOptions } from '../connections/checks';
 import { checkMongo } from '../connections/mongo-checks';
 import { checkBucket } from '../connections/r2-checks';
 import { checkDestination } from '../connections/destination';
-import { createMongoClient, databaseFromUri } from '../connections/mongo';
-import { createR2Client, requireR2Endpoint } from '../connections/r2';
+import { databaseFromUri } from '../connections/mongo';
+import { requireR2Endpoint } from '../connections/r2';
 import { detectMapping } from '../connections/detect';
 import { mapMongoError, mapS3Error } from '../connections/errors';
-import { destinationSecret, secretContext } from './connect';
+import { bucketClient, connectMongo, destinationSecret, secretContext } from './open';
 import { requireSecret } from './secrets';
 import { registerSecrets } from './service';
 
@@ -90,18 +90,16 @@ export async function detectMappingSettings(
   const secret = await secretFor(engine, input.secretAccessKey, input.profile, 'r2SecretAccessKey');
   const r2 = Profile.shape.r2.parse(input.r2);
   const database = input.mongo.database || databaseFromUri(uri) || '';
-  const mongo = createMongoClient(uri);
-  const s3 = createR2Client({ endpoint: requireR2Endpoint(r2), region: r2.region, accessKeyId: r2.accessKeyId, secretAccessKey: secret, forcePathStyle: r2.forcePathStyle, maxAttempts: 2 });
+  const s3 = bucketClient(r2, secret, { maxAttempts: 2 });
+  let mongo: Awaited<ReturnType<typeof connectMongo>> | undefined;
   try {
-    await mongo.connect().catch((err: unknown) => {
-      throw mapMongoError(err, { uri, database });
-    });
-    return await detectMapping(mongo.db(database), s3, r2.bucket).catch((err: unknown) => {
+    mongo = await connectMongo(uri, database);
+    return await detectMapping(mongo.client.db(database), s3, r2.bucket).catch((err: unknown) => {
       const e = err as { name?: string };
       throw e.name?.startsWith('Mongo') ? mapMongoError(err, { uri, database }) : mapS3Error(err, { bucket: r2.bucket });
     });
   } finally {
     s3.destroy();
-    await mongo.close().catch(() => undefined);
+    await mongo?.close();
   }
 }

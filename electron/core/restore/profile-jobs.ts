@@ -1,60 +1,27 @@
 // Restore for a saved profile: list what can be restored, preview (the plan), run the plan as a job,
 // clean up after interrupted restores. Shared by the API handlers and the CLI, so both behave the
 // same. Only what a step needs is connected: a preview of the files does not need MongoDB up.
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { RestoreChoices, RestorePlan, RestoreScope, RestoreSummary, SafetyChoice, SnapshotContents } from '../../../shared/api/restore';
 import { UserError, userError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Profile } from '../../../shared/profile';
 import type { Engine } from '../engine';
 import { backupProfile, locationLockKey, withProfileLocation } from '../backup/profile-jobs';
-import { openBackupLocation } from '../backup/location';
 import { listRestorePoints } from '../backup/snapshots';
 import { pauseHook } from '../backup/test-hooks';
-import { createR2Client, requireR2Endpoint } from '../connections/r2';
-import { profileSecret } from '../profiles/connect';
+import { openProfile, withProfile } from '../profiles/open';
 import { acquire, type Repository, type SnapshotHeader } from '../repository';
-import { connectProfileMongo, openProfileLocation, type ProfileMongo } from '../verify/profile-location';
 import { VerifyStateStore } from '../verify/state';
 import { cleanupLeftovers } from './cleanup';
 import { resolveLatest, type KnownBackup, type LatestInput } from './latest';
 import { buildPlan, planView } from './plan';
-import type { LiveBucket } from './r2-live';
 import { emptySummary, restoreVerdict, runRestore, safetyImpossible, type RestoreOptions } from './restore';
 import { describeContents, indexSnapshot } from './snapshot-index';
 
-interface Opened {
-  profile: Profile;
-  repo: Repository;
-  describe: string;
-  mongo: ProfileMongo | null;
-  r2: (LiveBucket & { client: S3Client }) | null;
-  close(): Promise<void>;
-}
-
-/** The profile's backup location (opened), and MongoDB / R2 when asked for. */
-async function openForRestore(engine: Engine, name: string, passphrase: string | undefined, need: { mongo: boolean; r2: boolean }): Promise<Opened> {
-  const location = await openProfileLocation(engine, name, passphrase);
-  let mongo: ProfileMongo | null = null;
-  let r2: S3Client | null = null;
-  const close = async () => {
-    location.close();
-    r2?.destroy();
-    await mongo?.close();
-  };
-  try {
-    const { repo } = await openBackupLocation(location.store, { passphrase: location.passphrase });
-    const { profile } = location;
-    if (need.mongo) mongo = await connectProfileMongo(engine, profile);
-    if (need.r2) {
-      const secretAccessKey = await profileSecret(engine, profile, 'r2SecretAccessKey');
-      r2 = createR2Client({ endpoint: requireR2Endpoint(profile.r2), region: profile.r2.region, accessKeyId: profile.r2.accessKeyId, secretAccessKey, forcePathStyle: profile.r2.forcePathStyle });
-    }
-    return { profile, repo, describe: location.describe, mongo, r2: r2 ? { client: r2, bucket: profile.r2.bucket } : null, close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
+/** The profile's backup location (opened as a repository), and MongoDB / R2 when asked for. */
+async function openForRestore(engine: Engine, name: string, passphrase: string | undefined, need: { mongo: boolean; r2: boolean }) {
+  const opened = await openProfile(engine, name, { repository: true, mongo: need.mongo, r2: need.r2, passphrase });
+  return { ...opened, describe: opened.location.describe };
 }
 
 export async function restoreChoices(engine: Engine, name: string, passphrase?: string): Promise<RestoreChoices> {
@@ -200,9 +167,9 @@ export function startRestoreJob(engine: Engine, input: StartInput, testOptions: 
  * as the restore itself: taking a lock, which writes a small file and removes it again.
  */
 export async function safetyBackupObstacle(engine: Engine, name: string, passphrase?: string): Promise<UserError | null> {
-  const location = await openProfileLocation(engine, name, passphrase);
+  const opened = await openProfile(engine, name, { location: true, passphrase });
   try {
-    const lock = await acquire(location.store, 'shared', { operation: 'restore', refreshIntervalMs: 0, readOnlyJob: true });
+    const lock = await acquire(opened.location.store, 'shared', { operation: 'restore', refreshIntervalMs: 0, readOnlyJob: true });
     const reason = lock.withoutFile;
     await lock.release();
     return reason ? safetyImpossible(reason) : null;
@@ -210,16 +177,11 @@ export async function safetyBackupObstacle(engine: Engine, name: string, passphr
     if (err instanceof UserError && err.code === 'BUSY') return null; // the restore itself says so
     throw err;
   } finally {
-    location.close();
+    await opened.close();
   }
 }
 
 /** Maintenance: drop temporary collections of interrupted restores of this profile's database. */
 export async function cleanupProfile(engine: Engine, name: string): Promise<string[]> {
-  const mongo = await connectProfileMongo(engine, engine.profiles.get(name));
-  try {
-    return await cleanupLeftovers(mongo.client.db(mongo.database), { log: (level, m) => engine.log.scope('restore')[level](m) });
-  } finally {
-    await mongo.close();
-  }
+  return withProfile(engine, name, { mongo: true }, ({ mongo }) => cleanupLeftovers(mongo.client.db(mongo.database), { log: (level, m) => engine.log.scope('restore')[level](m) }));
 }

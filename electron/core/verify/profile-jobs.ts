@@ -6,10 +6,9 @@ import { UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { VerifyRequest, VerifyResult, VerifyTargets } from '../../../shared/api/verify';
 import type { Engine } from '../engine';
-import { Repository } from '../repository';
 import { latestRule } from '../restore/profile-jobs';
 import { adviceFor } from './problems';
-import { connectProfileMongo, openProfileLocation, type ProfileMongo } from './profile-location';
+import { openProfile } from '../profiles/open';
 import { percentOf } from './sample';
 import { VerifyStateStore } from './state';
 import { verifyBackup } from './verify';
@@ -41,15 +40,14 @@ export function verifyVerdict(result: VerifyResult): UserError | null {
 
 export async function runVerify(engine: Engine, input: VerifyInput, ctx: OperationContext, jobId: () => string | null): Promise<VerifyResult> {
   const state = new VerifyStateStore(engine.historyDb);
-  const location = await openProfileLocation(engine, input.profile, input.passphrase);
-  let mongo: ProfileMongo | null = null;
+  if (input.testRestore) ctx.onProgress({ phase: 'Connecting to MongoDB', message: input.profile });
+  // Only the backup location, unless a test restore needs MongoDB: verification must work while the
+  // database or R2 is down, which is exactly when people want to know whether their backups are good.
+  const opened = await openProfile(engine, input.profile, { location: true, mongo: input.testRestore, passphrase: input.passphrase });
+  const location = { ...opened.location, profile: opened.profile };
   try {
-    if (input.testRestore) {
-      ctx.onProgress({ phase: 'Connecting to MongoDB', message: input.profile });
-      mongo = await connectProfileMongo(engine, location.profile);
-    }
     const core = await verifyBackup(
-      { store: location.store, passphrase: location.passphrase, mongo: mongo?.client ?? null },
+      { store: location.store, passphrase: opened.passphrase, mongo: opened.mongo?.client ?? null },
       {
         snapshot: input.snapshot,
         depth: input.depth,
@@ -74,8 +72,7 @@ export async function runVerify(engine: Engine, input: VerifyInput, ctx: Operati
     ctx.log(core.ok ? 'info' : 'warn', core.ok ? `Verified ${core.checked.snapshots} restore point(s): no problems.` : `Verification found ${core.problemCount} problem(s).`);
     return { ...rest, samplePercent: input.depth === 'sampled' ? input.samplePercent : null, sample };
   } finally {
-    location.close();
-    await mongo?.close();
+    await opened.close();
   }
 }
 
@@ -98,9 +95,10 @@ export function startVerifyJob(engine: Engine, input: VerifyInput): Job {
 
 /** The restore points a profile can verify, newest first, each with its latest verification. */
 export async function verifyTargets(engine: Engine, name: string, passphrase?: string): Promise<VerifyTargets> {
-  const location = await openProfileLocation(engine, name, passphrase);
+  const opened = await openProfile(engine, name, { repository: true, passphrase });
+  const location = { ...opened.location, profile: opened.profile };
+  const { repo } = opened;
   try {
-    const repo = await Repository.open(location.store, { passphrase: location.passphrase });
     const damaged: string[] = [];
     const headers = await repo.listSnapshots({ onDamaged: (id) => damaged.push(id) });
     const verified = new VerifyStateStore(engine.historyDb).latestByProfile(location.profile.name);
@@ -120,6 +118,6 @@ export async function verifyTargets(engine: Engine, name: string, passphrase?: s
       damaged,
     };
   } finally {
-    location.close();
+    await opened.close();
   }
 }
