@@ -55,6 +55,8 @@ export type JobLogLine = z.infer<typeof JobLogLine>;
 
 /** The context every core operation receives: cancel signal, progress and a job log. */
 export interface OperationContext {
+  /** The id of the job this runs as (its history entry); absent outside a job (previews, tests). */
+  jobId?: string;
   signal: AbortSignal;
   onProgress: (update: ProgressUpdate) => void;
   log: (level: LogLevel, message: string) => void;

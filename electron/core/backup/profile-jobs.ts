@@ -8,7 +8,8 @@ import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Profile } from '../../../shared/profile';
 import type { Engine } from '../engine';
 import { mapMongoError, mapS3Error } from '../connections/errors';
-import { openProfile, withProfile } from '../profiles/open';
+import type { JobSpec } from '../jobs/manager';
+import { openProfile, registerSecret, withProfile } from '../profiles/open';
 import { driveMissingError, planFolder, type Repository, type RetentionPolicyInput } from '../repository';
 import { runBackup, type BackupResult } from './backup';
 import { listRestorePoints, runPrune } from './snapshots';
@@ -106,27 +107,37 @@ export async function backupProfile(engine: Engine, name: string, options: { tag
   }
 }
 
-export function startBackupJob(engine: Engine, name: string, options: { tags?: string[]; passphrase?: string } = {}): Job {
+/** A backup of a profile as a job spec: the button, the CLI and the schedule start this same one. */
+export function backupJob(engine: Engine, name: string, options: { tags?: string[]; passphrase?: string } = {}): JobSpec<BackupSummary> {
   const profile = engine.profiles.get(name); // an unknown profile fails now, not inside the job
-  if (options.passphrase) engine.secrets.add(options.passphrase);
+  registerSecret(engine, options.passphrase);
   const tags = options.tags && options.tags.length > 0 ? options.tags : ['manual'];
-  return engine.jobs.start({
+  return {
     kind: 'backup',
     title: `Backup of "${profile.name}"`,
     profile: profile.name,
     locks: [locationLockKey(profile)],
     run: (ctx) => backupProfile(engine, profile.name, { tags, passphrase: options.passphrase }, ctx),
-  });
+  };
 }
 
-export function startPruneJob(engine: Engine, name: string, options: { dryRun: boolean; retention?: RetentionPolicyInput; passphrase?: string }): Job {
+export function startBackupJob(engine: Engine, name: string, options: { tags?: string[]; passphrase?: string } = {}): Job {
+  return engine.jobs.start(backupJob(engine, name, options));
+}
+
+/** Applying the retention policy to a profile's restore points (or, with dryRun, showing what it would do). */
+export function pruneJob(engine: Engine, name: string, options: { dryRun: boolean; retention?: RetentionPolicyInput; passphrase?: string }): JobSpec<PruneSummary> {
   const profile = engine.profiles.get(name);
-  if (options.passphrase) engine.secrets.add(options.passphrase);
-  return engine.jobs.start({
+  registerSecret(engine, options.passphrase);
+  return {
     kind: 'prune',
     title: options.dryRun ? `Check what cleaning up "${profile.name}" would remove` : `Clean up old backups of "${profile.name}"`,
     profile: profile.name,
     locks: [locationLockKey(profile)],
-    run: (ctx): Promise<PruneSummary> => withProfileLocation(engine, profile.name, options.passphrase, (repo) => runPrune(repo, { ...options, profile: profile.name }, ctx)),
-  });
+    run: (ctx) => withProfileLocation(engine, profile.name, options.passphrase, (repo) => runPrune(repo, { ...options, profile: profile.name }, ctx)),
+  };
+}
+
+export function startPruneJob(engine: Engine, name: string, options: { dryRun: boolean; retention?: RetentionPolicyInput; passphrase?: string }): Job {
+  return engine.jobs.start(pruneJob(engine, name, options));
 }

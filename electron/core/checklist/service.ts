@@ -4,7 +4,7 @@ import { readiness, type ChecklistJobSummary, type UpdateRecord } from '../../..
 import { userError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Engine } from '../engine';
-import { openProfile } from '../profiles/open';
+import { openProfile, registerSecret } from '../profiles/open';
 import { runAfter } from './after';
 import { runBefore, runQuietCheck, type BeforeInput } from './before';
 import { isOk, sortChecks } from './check';
@@ -30,7 +30,7 @@ export function openUpdate(engine: Engine, profile: string): UpdateRecord {
 export function startBeforeJob(engine: Engine, id: string, input: BeforeInput): Job {
   const store = recordStore(engine);
   const record = requireOpen(store.get(id));
-  if (input.passphrase) engine.secrets.add(input.passphrase);
+  registerSecret(engine, input.passphrase);
   return start(engine, record, `Checks before updating "${record.profile}"`, (ctx) => runBefore(engine, store, id, input, ctx));
 }
 
@@ -43,7 +43,7 @@ export function startAfterJob(engine: Engine, id: string, input: { toVersion?: s
 export function startPrepareBackupJob(engine: Engine, id: string, passphrase?: string): Job {
   const store = recordStore(engine);
   const record = requireOpen(store.get(id));
-  if (passphrase) engine.secrets.add(passphrase);
+  registerSecret(engine, passphrase);
   return start(engine, record, `Back up and verify before updating "${record.profile}"`, (ctx) => backUpAndVerify(engine, store, id, passphrase, ctx));
 }
 

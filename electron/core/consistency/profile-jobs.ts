@@ -6,6 +6,7 @@ import { ConsistencyResult } from '../../../shared/api/verify';
 import { userError, type UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Engine } from '../engine';
+import type { JobSpec } from '../jobs/manager';
 import { openProfile } from '../profiles/open';
 import { checkConsistency } from './check';
 
@@ -47,18 +48,23 @@ function noMapping(name: string): UserError {
   );
 }
 
-export function startCheckJob(engine: Engine, name: string): Job {
+/** A storage check as a job spec: the button, the CLI and the schedule start this same one. */
+export function checkJob(engine: Engine, name: string): JobSpec<ConsistencyResult> {
   const profile = engine.profiles.get(name);
   if (!profile.fileRecords) throw noMapping(profile.name);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const csvFile = path.join(reportsDir(engine), `storage-check-${stamp}.csv`);
-  return engine.jobs.start({
+  return {
     kind: 'consistency',
     title: `Storage check of "${profile.name}"`,
     profile: profile.name,
     // Findings are the check's result, not a failure of the job: the job fails only when it cannot run.
     run: (ctx) => runCheck(engine, profile.name, ctx, csvFile),
-  });
+  };
+}
+
+export function startCheckJob(engine: Engine, name: string): Job {
+  return engine.jobs.start(checkJob(engine, name));
 }
 
 /** The CSV file of a finished storage check, for a download in the UI. */

@@ -5,13 +5,20 @@ import type { Job } from '../../../shared/jobs';
 import type { Engine } from '../engine';
 import { locationLockKey } from '../backup/profile-jobs';
 import { pauseHook } from '../backup/test-hooks';
-import { openProfile } from '../profiles/open';
+import type { JobSpec } from '../jobs/manager';
+import { openProfile, registerSecret } from '../profiles/open';
 import { withoutFileNote } from '../repository';
 import { latestRule } from '../restore/profile-jobs';
 import { lockShared } from '../verify/verify';
 import { exportSnapshot } from './export';
 import { PARTIALS_DIR } from './partials';
 import { importMongodump } from './import-mongodump';
+
+export interface ImportInput {
+  profile: string;
+  from: string;
+  passphrase?: string;
+}
 
 export interface ExportInput {
   profile: string;
@@ -21,10 +28,11 @@ export interface ExportInput {
   passphrase?: string;
 }
 
-export function startExportJob(engine: Engine, input: ExportInput): Job {
+/** An export as a job spec (the button and the CLI start this same one). */
+export function exportJob(engine: Engine, input: ExportInput): JobSpec<ExportResult> {
   const profile = engine.profiles.get(input.profile);
-  if (input.passphrase) engine.secrets.add(input.passphrase);
-  return engine.jobs.start({
+  registerSecret(engine, input.passphrase);
+  return {
     kind: 'export',
     title: `Export of ${input.snapshot === 'latest' ? 'the latest backup' : `backup ${input.snapshot.slice(0, 8)}`} of "${profile.name}"${input.zip ? ' as a zip file' : ''}`,
     profile: profile.name,
@@ -44,13 +52,18 @@ export function startExportJob(engine: Engine, input: ExportInput): Job {
         await opened.close();
       }
     },
-  });
+  };
 }
 
-export function startImportJob(engine: Engine, input: { profile: string; from: string; passphrase?: string }): Job {
+export function startExportJob(engine: Engine, input: ExportInput): Job {
+  return engine.jobs.start(exportJob(engine, input));
+}
+
+/** An import of a mongodump folder as a job spec. */
+export function importJob(engine: Engine, input: ImportInput): JobSpec<ImportResult> {
   const profile = engine.profiles.get(input.profile);
-  if (input.passphrase) engine.secrets.add(input.passphrase);
-  return engine.jobs.start({
+  registerSecret(engine, input.passphrase);
+  return {
     kind: 'import',
     title: `Import of a mongodump folder into the backups of "${profile.name}"`,
     profile: profile.name,
@@ -63,5 +76,9 @@ export function startImportJob(engine: Engine, input: { profile: string; from: s
         await opened.close();
       }
     },
-  });
+  };
+}
+
+export function startImportJob(engine: Engine, input: ImportInput): Job {
+  return engine.jobs.start(importJob(engine, input));
 }

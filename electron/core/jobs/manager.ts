@@ -121,6 +121,7 @@ export class JobManager {
     this.emitNow(running);
 
     const ctx: OperationContext = {
+      jobId: id,
       signal: controller.signal,
       onProgress: (update) => this.progress(running, update),
       log: (level, message) => this.appendLog(running, level, message),

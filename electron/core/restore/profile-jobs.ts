@@ -9,7 +9,8 @@ import type { Engine } from '../engine';
 import { backupProfile, locationLockKey, withProfileLocation } from '../backup/profile-jobs';
 import { listRestorePoints } from '../backup/snapshots';
 import { pauseHook } from '../backup/test-hooks';
-import { openProfile, withProfile } from '../profiles/open';
+import type { JobSpec } from '../jobs/manager';
+import { openProfile, registerSecret, withProfile } from '../profiles/open';
 import { acquire, type Repository, type SnapshotHeader } from '../repository';
 import { VerifyStateStore } from '../verify/state';
 import { cleanupLeftovers } from './cleanup';
@@ -122,10 +123,11 @@ export function restoreTitle(plan: RestorePlan): string {
   return `Roll back "${plan.profile}" to the restore point of ${plan.snapshot.createdAt.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export function startRestoreJob(engine: Engine, input: StartInput, testOptions: Partial<RestoreOptions> = {}): Job {
+/** A restore that follows a preview, as a job spec. */
+export function restoreJob(engine: Engine, input: StartInput, testOptions: Partial<RestoreOptions> = {}): JobSpec<RestoreSummary> {
   const { plan } = input;
   const profile = engine.profiles.get(plan.profile);
-  if (input.passphrase) engine.secrets.add(input.passphrase);
+  registerSecret(engine, input.passphrase);
   if (input.removeExtra && !plan.bucket) throw userError('INVALID_INPUT', 'Nothing to remove', 'This restore does not include the files in R2, so no file can be removed.', 'Leave "remove files" off, or include the files.');
   const summary: RestoreSummary = emptySummary(plan, input.removeExtra);
   const run = async (ctx: OperationContext): Promise<RestoreSummary> => {
@@ -148,7 +150,7 @@ export function startRestoreJob(engine: Engine, input: StartInput, testOptions: 
     }
   };
   const forHistory = (s: RestoreSummary): RestoreSummary => ({ ...s, plan: planView(s.plan, 100) });
-  return engine.jobs.start({
+  return {
     kind: 'restore',
     title: restoreTitle(plan),
     profile: profile.name,
@@ -158,7 +160,11 @@ export function startRestoreJob(engine: Engine, input: StartInput, testOptions: 
     summarize: forHistory,
     verdict: restoreVerdict,
     partialSummary: () => forHistory(summary),
-  });
+  };
+}
+
+export function startRestoreJob(engine: Engine, input: StartInput, testOptions: Partial<RestoreOptions> = {}): Job {
+  return engine.jobs.start(restoreJob(engine, input, testOptions));
 }
 
 /**

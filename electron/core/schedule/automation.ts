@@ -10,7 +10,7 @@ import { NOTIFY_SECRET_ENV, type SecretCipher } from '../notify/secrets';
 import { defaultInvocation, type Invocation } from './os/entry';
 import { reinstallChanged, type PlanDeps } from './os/plan';
 import { currentSystem, type OsSystem } from './os/system';
-import { fireBackup, fireCheck, fireVerify, startScheduled, type RunDeps } from './runs';
+import { fireBackup, fireCheck, fireVerify, scheduledSpec, startScheduled, type RunDeps } from './runs';
 import { Scheduler, systemClock, systemTimer, type Clock, type ScheduledTask, type TimerPort } from './scheduler';
 import { ScheduleState } from './state';
 import { ScheduleStore } from './store';
@@ -138,12 +138,7 @@ export class Automation {
       key: 'maintenance',
       timing: { enabled: m.enabled, frequency: 'daily', time: m.time, weekday: 0, monthDay: 1 },
       plannedSince: this.clock.now(),
-      fire: (info) => {
-        const spec = maintenanceJob(this.engine, 'all', 'Scheduled');
-        const started = startScheduled(this.runDeps(), info, spec);
-        if (started.job) spec.bindId(started.job.id);
-        return started;
-      },
+      fire: (info) => startScheduled(this.runDeps(), info, scheduledSpec(maintenanceJob(this.engine, 'all'))),
     });
     return out;
   }

@@ -8,7 +8,8 @@ import type { VerifyRequest, VerifyResult, VerifyTargets } from '../../../shared
 import type { Engine } from '../engine';
 import { latestRule } from '../restore/profile-jobs';
 import { adviceFor } from './problems';
-import { openProfile } from '../profiles/open';
+import type { JobSpec } from '../jobs/manager';
+import { openProfile, registerSecret } from '../profiles/open';
 import { percentOf } from './sample';
 import { VerifyStateStore } from './state';
 import { verifyBackup } from './verify';
@@ -38,7 +39,7 @@ export function verifyVerdict(result: VerifyResult): UserError | null {
   });
 }
 
-export async function runVerify(engine: Engine, input: VerifyInput, ctx: OperationContext, jobId: () => string | null): Promise<VerifyResult> {
+export async function runVerify(engine: Engine, input: VerifyInput, ctx: OperationContext): Promise<VerifyResult> {
   const state = new VerifyStateStore(engine.historyDb);
   if (input.testRestore) ctx.onProgress({ phase: 'Connecting to MongoDB', message: input.profile });
   // Only the backup location, unless a test restore needs MongoDB: verification must work while the
@@ -60,7 +61,7 @@ export async function runVerify(engine: Engine, input: VerifyInput, ctx: Operati
     );
     // Only a verification that ran to its end is recorded: a cancelled one proves nothing.
     const at = new Date().toISOString();
-    state.record({ repoId: core.repoId, profile: location.profile.name, opId: jobId(), at, depth: input.depth, testRestore: input.testRestore, snapshots: core.snapshots });
+    state.record({ repoId: core.repoId, profile: location.profile.name, opId: ctx.jobId ?? null, at, depth: input.depth, testRestore: input.testRestore, snapshots: core.snapshots });
     let sample: VerifyResult['sample'] = null;
     if (core.slice) {
       const coverage = state.advance(core.repoId, core.slice, at);
@@ -76,21 +77,23 @@ export async function runVerify(engine: Engine, input: VerifyInput, ctx: Operati
   }
 }
 
-export function startVerifyJob(engine: Engine, input: VerifyInput): Job {
+/** A verification as a job spec: the button, the CLI and the schedule start this same one. */
+export function verifyJob(engine: Engine, input: VerifyInput): JobSpec<VerifyResult> {
   const profile = engine.profiles.get(input.profile); // an unknown profile fails now, not inside the job
-  if (input.passphrase) engine.secrets.add(input.passphrase);
-  let jobId: string | null = null;
-  const job = engine.jobs.start({
+  registerSecret(engine, input.passphrase);
+  return {
     kind: 'verify',
     title: verifyTitle(input),
     profile: profile.name,
     // Only the test restore writes (to its scratch database); reading a location needs no job lock.
     locks: input.testRestore ? [`verify-scratch:${profile.name}`] : [],
-    run: (ctx) => runVerify(engine, { ...input, profile: profile.name }, ctx, () => jobId),
+    run: (ctx) => runVerify(engine, { ...input, profile: profile.name }, ctx),
     verdict: verifyVerdict,
-  });
-  jobId = job.id;
-  return job;
+  };
+}
+
+export function startVerifyJob(engine: Engine, input: VerifyInput): Job {
+  return engine.jobs.start(verifyJob(engine, input));
 }
 
 /** The restore points a profile can verify, newest first, each with its latest verification. */
