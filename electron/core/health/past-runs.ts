@@ -3,7 +3,7 @@
 // they are read defensively: a field that is missing just leaves a number out.
 import type { BackupPoint, LastRun } from '../../../shared/api/health';
 import type { HistoryItem } from '../../../shared/contract';
-import type { JobKind } from '../../../shared/jobs';
+import { isFinal, type JobKind } from '../../../shared/jobs';
 import type { Engine } from '../engine';
 
 export function ageHours(iso: string, now = Date.now()): number {
@@ -47,7 +47,7 @@ export function consistencyProblems(summary: unknown): number | null {
 }
 
 function finished(engine: Engine, kind: JobKind, profile: string, limit = 1): HistoryItem[] {
-  return engine.history.list({ kind, profile, limit }).items.filter((i) => i.status !== 'running' && i.status !== 'queued' && i.status !== 'canceling');
+  return engine.history.list({ kind, profile, limit }).items.filter((i) => isFinal(i.status));
 }
 
 export function lastBackup(engine: Engine, profile: string, maxAgeHours: number, now = Date.now()): LastRun {
