@@ -16,6 +16,51 @@ function importsOf(file: string): string[] {
   return specs;
 }
 
+/** The relative imports of each file under `roots`, resolved to files (type-only imports count too). */
+function importGraph(roots: string[]): Map<string, string[]> {
+  const files = roots.flatMap(filesUnder);
+  const known = new Set(files);
+  const resolve = (from: string, spec: string): string | null => {
+    if (!spec.startsWith('.')) return null;
+    const base = path.join(path.dirname(from), spec);
+    return [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts')].find((c) => known.has(c)) ?? null;
+  };
+  return new Map(files.map((f) => [f, importsOf(f).map((s) => resolve(f, s)).filter((r): r is string => r !== null)]));
+}
+
+/** Groups of files that import each other, directly or round about (Tarjan's strongly connected components). */
+function importCycles(graph: Map<string, string[]>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const group: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      group.push(w);
+    } while (w !== v);
+    if (group.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(group.sort());
+  };
+  for (const f of graph.keys()) if (!index.has(f)) visit(f);
+  return cycles;
+}
+
 describe('architecture', () => {
   it('finds the source files it checks (a check over nothing proves nothing)', () => {
     expect(filesUnder('electron/core').length).toBeGreaterThan(5);
@@ -49,6 +94,25 @@ describe('architecture', () => {
     });
     expect(offenders).toEqual([]);
     expect(fs.readFileSync(loader, 'utf8')).toContain('nativeBinding');
+  });
+
+  it('core, the CLI and shared have no import cycle, not even a type-only one', () => {
+    expect(importCycles(importGraph(['electron/core', 'electron/cli', 'shared']))).toEqual([]);
+  });
+
+  it('no core feature imports the engine: features take the services (services.ts); engine.ts only wires them', () => {
+    const offenders = filesUnder('electron/core').filter((f) => f !== path.join('electron', 'core', 'engine.ts')).filter((f) => importsOf(f).some((s) => /(^|\/)engine$/.test(s)));
+    expect(offenders).toEqual([]);
+  });
+
+  it('the cycle finder finds a cycle when there is one', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', ['a.ts']],
+    ]);
+    expect(importCycles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts']]);
   });
 
   it('the checker itself sees an electron import when there is one', () => {

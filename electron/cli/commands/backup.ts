@@ -8,7 +8,7 @@ import { UserError, userError } from '../../../shared/errors';
 import { formatBytes, formatDateTime, formatDuration } from '../../../shared/format';
 import type { Job } from '../../../shared/jobs';
 import { listProfileRestorePoints, startBackupJob, startPruneJob } from '../../core/backup/profile-jobs';
-import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
+import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { followJob } from '../jobs';
 import { withEngine } from './profile';
 

@@ -8,7 +8,7 @@ import type { BundlePreview } from '../../../shared/api/bundle';
 import { userError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import { buildBundle, bundleZip, startPrepareJob } from '../../core/bundle/bundle';
-import type { CliContext, GlobalOptions } from '../program';
+import type { CliContext, GlobalOptions } from '../context';
 import { followJob, resultOf } from '../jobs';
 import { withEngine } from './profile';
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { ExportResult, ImportResult } from '../../../shared/api/verify';
 import { formatBytes, formatDateTime } from '../../../shared/format';
 import { startExportJob, startImportJob } from '../../core/export/profile-jobs';
-import type { CliContext, GlobalOptions } from '../program';
+import type { CliContext, GlobalOptions } from '../context';
 import { withEngine } from './profile';
 import { snapshotArg } from '../input';
 import { followJob, resultOf } from '../jobs';

@@ -6,7 +6,7 @@ import type { HealthReport, LastRun } from '../../../shared/api/health';
 import { formatBytes, formatDateTime } from '../../../shared/format';
 import { healthReport } from '../../core/health/health';
 import { readBucketCount, startBucketCount } from '../../core/health/bucket-count';
-import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
+import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { withEngine } from './profile';
 
 const MARK = { ok: '✓', warn: '!', error: '✗', none: '·' } as const;

@@ -5,7 +5,7 @@ import { MAINTENANCE_TASKS, MaintenanceTaskId, type MaintenanceSummary } from '.
 import { UserError, userError } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
 import { startMaintenanceJob, TASKS } from '../../core/maintenance/tasks';
-import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
+import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { withEngine } from './profile';
 
 export function registerMaintenance(program: Command, ctx: CliContext): void {

@@ -13,7 +13,7 @@ import { resolveSecret } from '../../core/profiles/secrets';
 import { profileView, removeProfile, saveProfile } from '../../core/profiles/service';
 import { testProfile } from '../../core/profiles/test';
 import type { Engine } from '../../core/engine';
-import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
+import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 
 interface SetOptions {
   mongoUriEnv?: string;

@@ -10,7 +10,7 @@ import { formatBytes, formatDateTime, formatDuration } from '../../../shared/for
 import { startCheckJob } from '../../core/consistency/profile-jobs';
 import { adviceFor } from '../../core/verify/problems';
 import { startVerifyJob } from '../../core/verify/profile-jobs';
-import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
+import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { followJob, resultOf } from '../jobs';
 import { withEngine } from './profile';
 import { snapshotArg } from '../input';

@@ -6,7 +6,7 @@ import type { BackupSummary, PruneSummary, RestorePointList } from '../../../sha
 import { UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Profile } from '../../../shared/profile';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { mapMongoError, mapS3Error } from '../connections/errors';
 import type { JobSpec } from '../jobs/manager';
 import { openProfile, registerSecret, withProfile } from '../profiles/open';
@@ -25,7 +25,7 @@ export function locationLockKey(profile: Profile): string {
  * Open a profile's backup location without connecting to MongoDB or R2: listing restore points and
  * pruning must work while the database is down (that is when people look for their backups).
  */
-export function withProfileLocation<T>(engine: Engine, name: string, typedPassphrase: string | undefined, fn: (repo: Repository) => Promise<T>): Promise<T> {
+export function withProfileLocation<T>(engine: Services, name: string, typedPassphrase: string | undefined, fn: (repo: Repository) => Promise<T>): Promise<T> {
   return withProfile(engine, name, { repository: true, passphrase: typedPassphrase }, ({ repo }) => fn(repo));
 }
 
@@ -33,7 +33,7 @@ export function withProfileLocation<T>(engine: Engine, name: string, typedPassph
  * The restore points of a profile; an empty (not yet used) location simply has none, and so has a
  * folder the first backup will create (on a drive that is there: folder-root.ts says which).
  */
-export async function listProfileRestorePoints(engine: Engine, name: string, typedPassphrase?: string): Promise<RestorePointList> {
+export async function listProfileRestorePoints(engine: Services, name: string, typedPassphrase?: string): Promise<RestorePointList> {
   try {
     return await withProfileLocation(engine, name, typedPassphrase, listRestorePoints);
   } catch (err) {
@@ -81,7 +81,7 @@ export const PASSPHRASE_NOT_USED =
   'This backup location is not encrypted, so the passphrase was not used; the backup is stored without encryption. To encrypt, start a new backup location with a passphrase.';
 
 /** The backup itself, inside a job: connect, open (or set up) the location, back up, disconnect. */
-export async function backupProfile(engine: Engine, name: string, options: { tags: string[]; passphrase?: string }, ctx: OperationContext): Promise<BackupSummary> {
+export async function backupProfile(engine: Services, name: string, options: { tags: string[]; passphrase?: string }, ctx: OperationContext): Promise<BackupSummary> {
   ctx.onProgress({ phase: 'Connecting', message: name });
   const conn = await openProfile(engine, name, { mongo: true, r2: true, repository: 'create', passphrase: options.passphrase });
   try {
@@ -108,7 +108,7 @@ export async function backupProfile(engine: Engine, name: string, options: { tag
 }
 
 /** A backup of a profile as a job spec: the button, the CLI and the schedule start this same one. */
-export function backupJob(engine: Engine, name: string, options: { tags?: string[]; passphrase?: string } = {}): JobSpec<BackupSummary> {
+export function backupJob(engine: Services, name: string, options: { tags?: string[]; passphrase?: string } = {}): JobSpec<BackupSummary> {
   const profile = engine.profiles.get(name); // an unknown profile fails now, not inside the job
   registerSecret(engine, options.passphrase);
   const tags = options.tags && options.tags.length > 0 ? options.tags : ['manual'];
@@ -121,12 +121,12 @@ export function backupJob(engine: Engine, name: string, options: { tags?: string
   };
 }
 
-export function startBackupJob(engine: Engine, name: string, options: { tags?: string[]; passphrase?: string } = {}): Job {
+export function startBackupJob(engine: Services, name: string, options: { tags?: string[]; passphrase?: string } = {}): Job {
   return engine.jobs.start(backupJob(engine, name, options));
 }
 
 /** Applying the retention policy to a profile's restore points (or, with dryRun, showing what it would do). */
-export function pruneJob(engine: Engine, name: string, options: { dryRun: boolean; retention?: RetentionPolicyInput; passphrase?: string }): JobSpec<PruneSummary> {
+export function pruneJob(engine: Services, name: string, options: { dryRun: boolean; retention?: RetentionPolicyInput; passphrase?: string }): JobSpec<PruneSummary> {
   const profile = engine.profiles.get(name);
   registerSecret(engine, options.passphrase);
   return {
@@ -138,6 +138,6 @@ export function pruneJob(engine: Engine, name: string, options: { dryRun: boolea
   };
 }
 
-export function startPruneJob(engine: Engine, name: string, options: { dryRun: boolean; retention?: RetentionPolicyInput; passphrase?: string }): Job {
+export function startPruneJob(engine: Services, name: string, options: { dryRun: boolean; retention?: RetentionPolicyInput; passphrase?: string }): Job {
   return engine.jobs.start(pruneJob(engine, name, options));
 }

@@ -4,7 +4,7 @@
 import type { ChecklistCheck, ChecklistJobSummary } from '../../../shared/api/checklist';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { openProfile } from '../profiles/open';
 import { appCheck, versionCheck } from './app-checks';
 import { compareBucket, readBucketFacts, type BucketFacts } from './bucket';
@@ -13,7 +13,7 @@ import { consistencyStep } from './consistency-step';
 import { compareDatabase, readDatabaseFacts } from './database';
 import { requireOpen, type UpdateRecordStore } from './records';
 
-export async function runAfter(engine: Engine, store: UpdateRecordStore, recordId: string, input: { toVersion?: string }, ctx: OperationContext): Promise<ChecklistJobSummary> {
+export async function runAfter(engine: Services, store: UpdateRecordStore, recordId: string, input: { toVersion?: string }, ctx: OperationContext): Promise<ChecklistJobSummary> {
   const record = requireOpen(store.get(recordId));
   const baseline = record.baseline;
   if (!baseline) {

@@ -3,7 +3,7 @@
 // database. Every check runs even when an earlier one failed, so one run shows everything to fix.
 import type { Baseline, ChecklistCheck, ChecklistJobSummary, UpdateRecord } from '../../../shared/api/checklist';
 import type { OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { openProfile, type MongoHandle } from '../profiles/open';
 import { appCheck, versionCheck } from './app-checks';
 import { backupCheck } from './backup-check';
@@ -44,7 +44,7 @@ export async function runQuietCheck(mongo: MongoHandle, seconds: number, ctx: Op
   }
 }
 
-export async function runBefore(engine: Engine, store: UpdateRecordStore, recordId: string, input: BeforeInput, ctx: OperationContext): Promise<ChecklistJobSummary> {
+export async function runBefore(engine: Services, store: UpdateRecordStore, recordId: string, input: BeforeInput, ctx: OperationContext): Promise<ChecklistJobSummary> {
   const record = requireOpen(store.get(recordId));
   const profile = engine.profiles.get(record.profile);
   const next = stepper(ctx, input.quietSeconds > 0 ? 8 : 7);

@@ -4,7 +4,7 @@ import type { ChecklistCheck } from '../../../shared/api/checklist';
 import type { OperationContext } from '../../../shared/jobs';
 import type { Profile } from '../../../shared/profile';
 import { formatBytes } from '../../../shared/format';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { mapS3Error } from '../connections/errors';
 import { endpointLabel, requireR2Endpoint } from '../connections/r2';
 import { openProfile } from '../profiles/open';
@@ -19,7 +19,7 @@ export interface BucketFacts {
 }
 
 /** List the whole bucket (a listing only: nothing is downloaded). */
-export async function readBucketFacts(engine: Engine, profile: Profile, ctx: OperationContext): Promise<BucketFacts> {
+export async function readBucketFacts(engine: Services, profile: Profile, ctx: OperationContext): Promise<BucketFacts> {
   const endpoint = requireR2Endpoint(profile.r2);
   const opened = await openProfile(engine, profile, { r2: true, maxAttempts: 2 });
   try {

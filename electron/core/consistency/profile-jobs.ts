@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ConsistencyResult } from '../../../shared/api/verify';
 import { userError, type UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import type { JobSpec } from '../jobs/manager';
 import { openProfile } from '../profiles/open';
 import { checkConsistency } from './check';
@@ -14,11 +14,11 @@ import { checkConsistency } from './check';
 export const SUMMARY_LIST_LIMIT = 200;
 const MAX_CSV_BYTES = 20 * 1024 * 1024;
 
-export function reportsDir(engine: Engine): string {
+export function reportsDir(engine: Services): string {
   return path.join(engine.paths.home, 'reports');
 }
 
-export async function runCheck(engine: Engine, name: string, ctx: OperationContext, csvFile: string | null): Promise<ConsistencyResult> {
+export async function runCheck(engine: Services, name: string, ctx: OperationContext, csvFile: string | null): Promise<ConsistencyResult> {
   const profile = engine.profiles.get(name);
   const mapping = profile.fileRecords;
   if (!mapping) throw noMapping(name);
@@ -49,7 +49,7 @@ function noMapping(name: string): UserError {
 }
 
 /** A storage check as a job spec: the button, the CLI and the schedule start this same one. */
-export function checkJob(engine: Engine, name: string): JobSpec<ConsistencyResult> {
+export function checkJob(engine: Services, name: string): JobSpec<ConsistencyResult> {
   const profile = engine.profiles.get(name);
   if (!profile.fileRecords) throw noMapping(profile.name);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -63,12 +63,12 @@ export function checkJob(engine: Engine, name: string): JobSpec<ConsistencyResul
   };
 }
 
-export function startCheckJob(engine: Engine, name: string): Job {
+export function startCheckJob(engine: Services, name: string): Job {
   return engine.jobs.start(checkJob(engine, name));
 }
 
 /** The CSV file of a finished storage check, for a download in the UI. */
-export function checkCsv(engine: Engine, id: string): { fileName: string; csv: string } {
+export function checkCsv(engine: Services, id: string): { fileName: string; csv: string } {
   const item = engine.history.get(id);
   const parsed = ConsistencyResult.safeParse(item.summary);
   const file = parsed.success ? parsed.data.csvFile : null;

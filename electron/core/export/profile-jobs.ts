@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { ExportResult, ImportResult } from '../../../shared/api/verify';
 import type { Job } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { locationLockKey } from '../backup/profile-jobs';
 import { pauseHook } from '../backup/test-hooks';
 import type { JobSpec } from '../jobs/manager';
@@ -29,7 +29,7 @@ export interface ExportInput {
 }
 
 /** An export as a job spec (the button and the CLI start this same one). */
-export function exportJob(engine: Engine, input: ExportInput): JobSpec<ExportResult> {
+export function exportJob(engine: Services, input: ExportInput): JobSpec<ExportResult> {
   const profile = engine.profiles.get(input.profile);
   registerSecret(engine, input.passphrase);
   return {
@@ -55,12 +55,12 @@ export function exportJob(engine: Engine, input: ExportInput): JobSpec<ExportRes
   };
 }
 
-export function startExportJob(engine: Engine, input: ExportInput): Job {
+export function startExportJob(engine: Services, input: ExportInput): Job {
   return engine.jobs.start(exportJob(engine, input));
 }
 
 /** An import of a mongodump folder as a job spec. */
-export function importJob(engine: Engine, input: ImportInput): JobSpec<ImportResult> {
+export function importJob(engine: Services, input: ImportInput): JobSpec<ImportResult> {
   const profile = engine.profiles.get(input.profile);
   registerSecret(engine, input.passphrase);
   return {
@@ -79,6 +79,6 @@ export function importJob(engine: Engine, input: ImportInput): JobSpec<ImportRes
   };
 }
 
-export function startImportJob(engine: Engine, input: ImportInput): Job {
+export function startImportJob(engine: Services, input: ImportInput): Job {
   return engine.jobs.start(importJob(engine, input));
 }

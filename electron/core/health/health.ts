@@ -5,7 +5,7 @@ import type { DestinationHealth, HealthAction, HealthReport, MongoHealth, R2Heal
 import { toUserErrorData } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import type { Profile } from '../../../shared/profile';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { mapMongoError, mapS3Error } from '../connections/errors';
 import { endpointLabel, requireR2Endpoint } from '../connections/r2';
 import { folderSpace } from '../connections/destination';
@@ -18,7 +18,7 @@ export interface HealthOptions {
   now?: number;
 }
 
-async function mongoHealth(engine: Engine, profile: Profile, timeoutMs: number): Promise<MongoHealth> {
+async function mongoHealth(engine: Services, profile: Profile, timeoutMs: number): Promise<MongoHealth> {
   const base = { database: profile.mongo.database, version: null, sizeBytes: null, collections: null, documents: null };
   let uri: string | undefined;
   try {
@@ -41,7 +41,7 @@ async function mongoHealth(engine: Engine, profile: Profile, timeoutMs: number):
   }
 }
 
-async function r2Health(engine: Engine, profile: Profile, timeoutMs: number): Promise<R2Health> {
+async function r2Health(engine: Services, profile: Profile, timeoutMs: number): Promise<R2Health> {
   const count = readBucketCount(engine, profile.name);
   const base = {
     bucket: profile.r2.bucket,
@@ -95,7 +95,7 @@ function estimateNextBackup(points: ReturnType<typeof backupPoints>, mongo: Mong
   return mongo.sizeBytes + r2.totalBytes;
 }
 
-export async function healthReport(engine: Engine, name: string, options: HealthOptions = {}): Promise<HealthReport> {
+export async function healthReport(engine: Services, name: string, options: HealthOptions = {}): Promise<HealthReport> {
   const profile = engine.profiles.get(name);
   const now = options.now ?? Date.now();
   const timeoutMs = options.timeoutMs ?? 5000;

@@ -88,8 +88,23 @@ export class JobManager {
 
   get(id: string): Job {
     const running = this.jobs.get(id);
+    const kept = running ? null : this.fromHistory(id);
+    if (kept) return kept;
     if (!running) throw userError('NOT_FOUND', 'Job not found', 'There is no job with this id.', 'It may have finished before the app restarted; look in History.');
     return structuredClone(running.job);
+  }
+
+  /** A finished job no longer kept in memory, as the history recorded it. */
+  private fromHistory(id: string): Job | null {
+    let item;
+    try {
+      item = this.options.history?.get(id);
+    } catch {
+      return null;
+    }
+    if (!item || !isFinal(item.status)) return null;
+    const { kind, title, profile, status, startedAt, finishedAt, summary, error } = item;
+    return { id, kind, title, profile, status, progress: { ...EMPTY_PROGRESS, phase: 'Finished', etaSeconds: 0 }, startedAt, finishedAt, summary, error };
   }
 
   /** Resolves with the final state of the job (never rejects). */
@@ -191,6 +206,7 @@ export class JobManager {
     job.progress.etaSeconds = 0;
     for (const key of locks) if (this.heldLocks.get(key) === job.id) this.heldLocks.delete(key);
     this.saveLog(running);
+    running.log = []; // in the history now; a finished job in memory keeps only its state
     try {
       this.options.history?.recordFinish(job, null, running.logDropped);
     } catch (err) {

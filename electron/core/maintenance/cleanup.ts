@@ -4,7 +4,7 @@
 // interrupted restore (restore's own cleanup, which spares live restores), and old history.
 import type { LogLevel } from '../../../shared/jobs';
 import { toUserErrorData, UserError } from '../../../shared/errors';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { acquire, CONFIG_PATH, removeTempLeftovers } from '../repository';
 import { cleanupLeftovers } from '../restore/cleanup';
 import { openProfile } from '../profiles/open';
@@ -28,7 +28,7 @@ function failed(profile: string, err: unknown): PerProfile {
  * Stale locks: taking a shared lock makes the lock module remove every stale one it finds; ours is
  * released at once. A location that another job holds exclusively right now is left alone.
  */
-export async function cleanStaleLocks(engine: Engine, log: Log, signal?: AbortSignal): Promise<PerProfile[]> {
+export async function cleanStaleLocks(engine: Services, log: Log, signal?: AbortSignal): Promise<PerProfile[]> {
   const out: PerProfile[] = [];
   for (const profile of engine.profiles.list()) {
     signal?.throwIfAborted();
@@ -72,7 +72,7 @@ export async function cleanStaleLocks(engine: Engine, log: Log, signal?: AbortSi
  * lock, only those older than the safe age and older than every other live lock holder go, so a
  * backup writing right now (here or on another computer) keeps its files.
  */
-export async function cleanLocationTemps(engine: Engine, log: Log, signal?: AbortSignal): Promise<(PerProfile & { bytes: number })[]> {
+export async function cleanLocationTemps(engine: Services, log: Log, signal?: AbortSignal): Promise<(PerProfile & { bytes: number })[]> {
   const out: (PerProfile & { bytes: number })[] = [];
   for (const profile of engine.profiles.list()) {
     signal?.throwIfAborted();
@@ -103,7 +103,7 @@ export async function cleanLocationTemps(engine: Engine, log: Log, signal?: Abor
 }
 
 /** Temporary collections of restores that are no longer running, per connection. */
-export async function cleanRestoreLeftovers(engine: Engine, log: Log, signal?: AbortSignal): Promise<PerProfile[]> {
+export async function cleanRestoreLeftovers(engine: Services, log: Log, signal?: AbortSignal): Promise<PerProfile[]> {
   const out: PerProfile[] = [];
   for (const profile of engine.profiles.list()) {
     signal?.throwIfAborted();
@@ -124,7 +124,7 @@ export async function cleanRestoreLeftovers(engine: Engine, log: Log, signal?: A
 }
 
 /** Delete finished operations (and their logs) older than `days`, then compact the file. */
-export function pruneHistory(engine: Engine, days: number, now = Date.now()): { deleted: number; vacuumed: boolean } {
+export function pruneHistory(engine: Services, days: number, now = Date.now()): { deleted: number; vacuumed: boolean } {
   const cutoff = new Date(now - days * 86_400_000).toISOString();
   const db = engine.historyDb;
   const deleted = db.transaction(() => {

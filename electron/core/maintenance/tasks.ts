@@ -6,7 +6,7 @@ import { DEFAULT_MAINTENANCE, MAINTENANCE_TASKS, MaintenanceSettings, type Maint
 import { toUserErrorData, userError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import { isFinal, type Job, type OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import type { JobSpec } from '../jobs/manager';
 import { SettingsFile } from '../schedule/settings-file';
 import { PARTIALS_DIR, removeLeftoverPartials } from '../export/partials';
@@ -16,14 +16,14 @@ import { archiveLogs, cleanTmp } from './logs';
 export const MAINTENANCE_FILE = 'maintenance.json';
 const File = z.object({ version: z.literal(1), settings: MaintenanceSettings });
 
-export function maintenanceSettingsFile(engine: Engine): SettingsFile<typeof File> {
+export function maintenanceSettingsFile(engine: Services): SettingsFile<typeof File> {
   return new SettingsFile(path.join(engine.paths.home, MAINTENANCE_FILE), File, () => ({ version: 1 as const, settings: structuredClone(DEFAULT_MAINTENANCE) }), 'maintenance settings');
 }
 
 interface TaskDef {
   title: string;
   description: string;
-  run(engine: Engine, settings: MaintenanceSettings, ctx: OperationContext): Promise<{ ok: boolean; did: string }>;
+  run(engine: Services, settings: MaintenanceSettings, ctx: OperationContext): Promise<{ ok: boolean; did: string }>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -75,7 +75,7 @@ export const TASKS: Record<MaintenanceTaskId, TaskDef> = {
 };
 
 /** The "tmp" task: says what it removed where, and "none were left over" only when it looked everywhere. */
-async function cleanAllTemps(engine: Engine, s: MaintenanceSettings, ctx: OperationContext): Promise<{ ok: boolean; did: string }> {
+async function cleanAllTemps(engine: Services, s: MaintenanceSettings, ctx: OperationContext): Promise<{ ok: boolean; did: string }> {
   const parts: string[] = [];
   let files = 0;
   let bytes = 0;
@@ -107,7 +107,7 @@ async function cleanAllTemps(engine: Engine, s: MaintenanceSettings, ctx: Operat
   return { ok, did: 'No temporary files were left over.' };
 }
 
-export async function runMaintenance(engine: Engine, tasks: readonly MaintenanceTaskId[], ctx: OperationContext): Promise<MaintenanceSummary> {
+export async function runMaintenance(engine: Services, tasks: readonly MaintenanceTaskId[], ctx: OperationContext): Promise<MaintenanceSummary> {
   const settings = maintenanceSettingsFile(engine).read().settings;
   const out: MaintenanceSummary['tasks'] = [];
   for (const [i, task] of tasks.entries()) {
@@ -130,7 +130,7 @@ export async function runMaintenance(engine: Engine, tasks: readonly Maintenance
 }
 
 /** The job spec of a maintenance run; the scheduler and "Run now" both start it. */
-export function maintenanceJob(engine: Engine, which: MaintenanceTaskId | 'all'): JobSpec<MaintenanceSummary> {
+export function maintenanceJob(engine: Services, which: MaintenanceTaskId | 'all'): JobSpec<MaintenanceSummary> {
   const tasks = which === 'all' ? MAINTENANCE_TASKS : [which];
   const title = which === 'all' ? 'Maintenance' : `Maintenance: ${TASKS[which].title.toLowerCase()}`;
   return {
@@ -146,11 +146,11 @@ export function maintenanceJob(engine: Engine, which: MaintenanceTaskId | 'all')
   };
 }
 
-export function startMaintenanceJob(engine: Engine, which: MaintenanceTaskId | 'all'): Job {
+export function startMaintenanceJob(engine: Services, which: MaintenanceTaskId | 'all'): Job {
   return engine.jobs.start(maintenanceJob(engine, which));
 }
 
-export function maintenanceTaskViews(engine: Engine): MaintenanceTaskView[] {
+export function maintenanceTaskViews(engine: Services): MaintenanceTaskView[] {
   const last = engine.historyDb.prepare(`SELECT op_id, at, ok, did FROM maintenance_runs WHERE task = ? ORDER BY at DESC, rowid DESC LIMIT 1`);
   return MAINTENANCE_TASKS.map((id) => {
     const row = last.get(id) as { op_id: string | null; at: string; ok: number; did: string } | undefined;

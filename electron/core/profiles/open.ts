@@ -14,7 +14,7 @@
 import type { MongoClient } from 'mongodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Profile, SecretName } from '../../../shared/profile';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import type { BlobStore, Repository } from '../repository';
 import { mapMongoError } from '../connections/errors';
 import { createMongoClient, databaseFromUri, mongoUriSecrets } from '../connections/mongo';
@@ -23,7 +23,7 @@ import { openDestination } from '../connections/destination';
 import { openBackupLocation } from '../backup/location';
 import { requireSecret, resolveSecret, type SecretContext } from './secrets';
 
-type EngineSecrets = Pick<Engine, 'secretStore' | 'env' | 'secrets'>;
+type EngineSecrets = Pick<Services, 'secretStore' | 'env' | 'secrets'>;
 
 export interface MongoHandle {
   client: MongoClient;
@@ -80,7 +80,7 @@ export function secretContext(engine: EngineSecrets): SecretContext {
 }
 
 /** Register a secret for redaction; a connection string also registers its password part. */
-export function registerSecret(engine: Pick<Engine, 'secrets'>, value: string | undefined): void {
+export function registerSecret(engine: Pick<Services, 'secrets'>, value: string | undefined): void {
   if (value) engine.secrets.add(value, ...(value.includes('://') ? mongoUriSecrets(value) : []));
 }
 
@@ -128,7 +128,7 @@ export async function connectMongo(uri: string, database: string, tuning: Tuning
   return { client, database, close: () => client.close().catch(() => undefined) };
 }
 
-export async function openProfile<const N extends Need>(engine: Engine, nameOrProfile: string | Profile, need: N): Promise<OpenedProfile<N>> {
+export async function openProfile<const N extends Need>(engine: Services, nameOrProfile: string | Profile, need: N): Promise<OpenedProfile<N>> {
   const profile = typeof nameOrProfile === 'string' ? engine.profiles.get(nameOrProfile) : nameOrProfile;
   const closers: (() => Promise<void> | void)[] = [];
   let closed: Promise<void> | undefined;
@@ -178,7 +178,7 @@ export async function openProfile<const N extends Need>(engine: Engine, nameOrPr
 }
 
 /** Open, run `fn`, close: the usual shape of a short operation. */
-export async function withProfile<const N extends Need, T>(engine: Engine, nameOrProfile: string | Profile, need: N, fn: (opened: OpenedProfile<N>) => Promise<T>): Promise<T> {
+export async function withProfile<const N extends Need, T>(engine: Services, nameOrProfile: string | Profile, need: N, fn: (opened: OpenedProfile<N>) => Promise<T>): Promise<T> {
   const opened = await openProfile(engine, nameOrProfile, need);
   try {
     return await fn(opened);

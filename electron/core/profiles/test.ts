@@ -3,7 +3,7 @@
 import type { CheckReport, MappingProposal, R2Settings, SecretsInput } from '../../../shared/api/profiles';
 import { Profile, type Destination, type SecretName } from '../../../shared/profile';
 import { userError } from '../../../shared/errors';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { CheckList, report, type CheckOptions } from '../connections/checks';
 import { checkMongo } from '../connections/mongo-checks';
 import { checkBucket } from '../connections/r2-checks';
@@ -17,7 +17,7 @@ import { requireSecret } from './secrets';
 import { registerSecrets } from './service';
 
 /** The typed secret, else the one saved for `profile`, else SECRET_MISSING. */
-async function secretFor(engine: Engine, typed: string | undefined, profileName: string | undefined, name: SecretName): Promise<string> {
+async function secretFor(engine: Services, typed: string | undefined, profileName: string | undefined, name: SecretName): Promise<string> {
   if (typed) {
     registerSecrets(engine, { [name]: typed } as SecretsInput);
     return typed;
@@ -33,7 +33,7 @@ function failed(id: string, label: string, err: unknown): CheckReport {
   return report(list.checks);
 }
 
-export async function testMongoSettings(engine: Engine, input: { uri?: string; database?: string; profile?: string; recordsCollection?: string }, options: CheckOptions = {}): Promise<CheckReport> {
+export async function testMongoSettings(engine: Services, input: { uri?: string; database?: string; profile?: string; recordsCollection?: string }, options: CheckOptions = {}): Promise<CheckReport> {
   let uri: string;
   try {
     uri = await secretFor(engine, input.uri, input.profile, 'mongoUri');
@@ -43,7 +43,7 @@ export async function testMongoSettings(engine: Engine, input: { uri?: string; d
   return checkMongo({ uri, database: input.database || undefined, recordsCollection: input.recordsCollection }, options);
 }
 
-export async function testR2Settings(engine: Engine, input: { r2: R2Settings; secretAccessKey?: string; profile?: string }, options: CheckOptions = {}): Promise<CheckReport> {
+export async function testR2Settings(engine: Services, input: { r2: R2Settings; secretAccessKey?: string; profile?: string }, options: CheckOptions = {}): Promise<CheckReport> {
   let endpoint: string;
   let secret: string;
   try {
@@ -57,7 +57,7 @@ export async function testR2Settings(engine: Engine, input: { r2: R2Settings; se
 }
 
 export async function testDestinationSettings(
-  engine: Engine,
+  engine: Services,
   input: { destination: Destination; r2?: Partial<R2Settings>; secretAccessKey?: string; profile?: string; requiredBytes?: number | null },
   options: CheckOptions = {},
 ): Promise<CheckReport> {
@@ -71,7 +71,7 @@ export async function testDestinationSettings(
 }
 
 /** Every check of a saved profile: MongoDB, R2, then the backup location. */
-export async function testProfile(engine: Engine, name: string, options: CheckOptions & { requiredBytes?: number | null } = {}): Promise<CheckReport> {
+export async function testProfile(engine: Services, name: string, options: CheckOptions & { requiredBytes?: number | null } = {}): Promise<CheckReport> {
   const profile = engine.profiles.get(name);
   const [mongo, r2, dest] = await Promise.all([
     testMongoSettings(engine, { profile: name, database: profile.mongo.database, recordsCollection: profile.fileRecords?.collection }, options),
@@ -83,7 +83,7 @@ export async function testProfile(engine: Engine, name: string, options: CheckOp
 }
 
 export async function detectMappingSettings(
-  engine: Engine,
+  engine: Services,
   input: { mongo: { uri?: string; database: string; profile?: string }; r2: R2Settings; secretAccessKey?: string; profile?: string },
 ): Promise<MappingProposal> {
   const uri = await secretFor(engine, input.mongo.uri, input.mongo.profile ?? input.profile, 'mongoUri');

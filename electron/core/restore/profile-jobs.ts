@@ -5,7 +5,7 @@ import type { RestoreChoices, RestorePlan, RestoreScope, RestoreSummary, SafetyC
 import { UserError, userError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Profile } from '../../../shared/profile';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { backupProfile, locationLockKey, withProfileLocation } from '../backup/profile-jobs';
 import { listRestorePoints } from '../backup/snapshots';
 import { pauseHook } from '../backup/test-hooks';
@@ -20,18 +20,18 @@ import { emptySummary, restoreVerdict, runRestore, safetyImpossible, type Restor
 import { describeContents, indexSnapshot } from './snapshot-index';
 
 /** The profile's backup location (opened as a repository), and MongoDB / R2 when asked for. */
-async function openForRestore(engine: Engine, name: string, passphrase: string | undefined, need: { mongo: boolean; r2: boolean }) {
+async function openForRestore(engine: Services, name: string, passphrase: string | undefined, need: { mongo: boolean; r2: boolean }) {
   const opened = await openProfile(engine, name, { repository: true, mongo: need.mongo, r2: need.r2, passphrase });
   return { ...opened, describe: opened.location.describe };
 }
 
-export async function restoreChoices(engine: Engine, name: string, passphrase?: string): Promise<RestoreChoices> {
+export async function restoreChoices(engine: Services, name: string, passphrase?: string): Promise<RestoreChoices> {
   const list = await withProfileLocation(engine, name, passphrase, listRestorePoints);
   const verified = new VerifyStateStore(engine.historyDb).latestByProfile(engine.profiles.get(name).name);
   return { ...list, restorePoints: list.restorePoints.map((p) => ({ ...p, verification: verified[p.id] ?? null })) };
 }
 
-export async function snapshotContents(engine: Engine, name: string, snapshot: string, passphrase?: string): Promise<SnapshotContents> {
+export async function snapshotContents(engine: Services, name: string, snapshot: string, passphrase?: string): Promise<SnapshotContents> {
   return withProfileLocation(engine, name, passphrase, async (repo) => describeContents(repo, await indexSnapshot(repo, await repo.readSnapshot(snapshot))));
 }
 
@@ -40,7 +40,7 @@ export async function snapshotContents(engine: Engine, name: string, snapshot: s
  * (the rollback wizard makes them as backup jobs of their own) are left out, as "latest" leaves them
  * out: else the newest one would count as a newest backup missing from the location.
  */
-export function knownBackups(engine: Engine, profile: string, location: string): KnownBackup[] {
+export function knownBackups(engine: Services, profile: string, location: string): KnownBackup[] {
   const out: KnownBackup[] = [];
   for (const item of engine.history.list({ kind: 'backup', profile, status: 'succeeded', limit: 200 }).items) {
     const s = item.summary as { snapshotId?: unknown; createdAt?: unknown; location?: unknown; tags?: unknown } | null;
@@ -57,11 +57,11 @@ export type LatestRule = (headers: SnapshotHeader[], damaged: string[]) => Snaps
  * "latest" is the newest restore point of this profile the history vouches for (latest.ts), the same
  * in restore, verify and export: a restore point whose date was edited is never silently "latest".
  */
-export function latestRule(engine: Engine, profile: string, location: string, purpose: LatestInput['purpose'] = 'restore'): LatestRule {
+export function latestRule(engine: Services, profile: string, location: string, purpose: LatestInput['purpose'] = 'restore'): LatestRule {
   return (headers, damaged) => resolveLatest({ profile, headers, damaged, known: knownBackups(engine, profile, location), purpose });
 }
 
-async function resolveSnapshot(engine: Engine, repo: Repository, profile: Profile, location: string, snapshot: string): Promise<string> {
+async function resolveSnapshot(engine: Services, repo: Repository, profile: Profile, location: string, snapshot: string): Promise<string> {
   if (snapshot !== 'latest') return snapshot;
   const damaged: string[] = [];
   const headers = await repo.listSnapshots({ onDamaged: (id) => damaged.push(id) });
@@ -69,17 +69,17 @@ async function resolveSnapshot(engine: Engine, repo: Repository, profile: Profil
 }
 
 // Previews kept for "restore.start" (the UI sends back the plan's id, never a plan of its own).
-const plans = new WeakMap<Engine, Map<string, RestorePlan>>();
+const plans = new WeakMap<Services, Map<string, RestorePlan>>();
 const KEEP_PLANS = 20;
 
-function remember(engine: Engine, plan: RestorePlan): void {
+function remember(engine: Services, plan: RestorePlan): void {
   let map = plans.get(engine);
   if (!map) plans.set(engine, (map = new Map()));
   map.set(plan.id, plan);
   while (map.size > KEEP_PLANS) map.delete(map.keys().next().value!);
 }
 
-export function storedPlan(engine: Engine, id: string): RestorePlan {
+export function storedPlan(engine: Services, id: string): RestorePlan {
   const plan = plans.get(engine)?.get(id);
   if (!plan) throw userError('NOT_FOUND', 'Preview no longer available', 'The preview this restore was based on is no longer available (the app was restarted, or many previews were made since).', 'Go back to the preview and look at it again, then start the restore.');
   return plan;
@@ -93,7 +93,7 @@ export interface PlanInput {
 }
 
 /** Make the preview; it is remembered so that `startRestoreJob` can follow it exactly. */
-export async function planRestore(engine: Engine, input: PlanInput, ctx: Pick<OperationContext, 'signal' | 'log'> = { signal: new AbortController().signal, log: () => undefined }): Promise<RestorePlan> {
+export async function planRestore(engine: Services, input: PlanInput, ctx: Pick<OperationContext, 'signal' | 'log'> = { signal: new AbortController().signal, log: () => undefined }): Promise<RestorePlan> {
   const opened = await openForRestore(engine, input.profile, input.passphrase, { mongo: input.scope.database, r2: input.scope.bucket });
   try {
     const header = await opened.repo.readSnapshot(await resolveSnapshot(engine, opened.repo, opened.profile, opened.describe, input.snapshot));
@@ -124,7 +124,7 @@ export function restoreTitle(plan: RestorePlan): string {
 }
 
 /** A restore that follows a preview, as a job spec. */
-export function restoreJob(engine: Engine, input: StartInput, testOptions: Partial<RestoreOptions> = {}): JobSpec<RestoreSummary> {
+export function restoreJob(engine: Services, input: StartInput, testOptions: Partial<RestoreOptions> = {}): JobSpec<RestoreSummary> {
   const { plan } = input;
   const profile = engine.profiles.get(plan.profile);
   registerSecret(engine, input.passphrase);
@@ -163,7 +163,7 @@ export function restoreJob(engine: Engine, input: StartInput, testOptions: Parti
   };
 }
 
-export function startRestoreJob(engine: Engine, input: StartInput, testOptions: Partial<RestoreOptions> = {}): Job {
+export function startRestoreJob(engine: Services, input: StartInput, testOptions: Partial<RestoreOptions> = {}): Job {
   return engine.jobs.start(restoreJob(engine, input, testOptions));
 }
 
@@ -172,7 +172,7 @@ export function startRestoreJob(engine: Engine, input: StartInput, testOptions: 
  * read-only), so that a person hears it before confirming; null when it can. It makes the same test
  * as the restore itself: taking a lock, which writes a small file and removes it again.
  */
-export async function safetyBackupObstacle(engine: Engine, name: string, passphrase?: string): Promise<UserError | null> {
+export async function safetyBackupObstacle(engine: Services, name: string, passphrase?: string): Promise<UserError | null> {
   const opened = await openProfile(engine, name, { location: true, passphrase });
   try {
     const lock = await acquire(opened.location.store, 'shared', { operation: 'restore', refreshIntervalMs: 0, readOnlyJob: true });
@@ -188,6 +188,6 @@ export async function safetyBackupObstacle(engine: Engine, name: string, passphr
 }
 
 /** Maintenance: drop temporary collections of interrupted restores of this profile's database. */
-export async function cleanupProfile(engine: Engine, name: string): Promise<string[]> {
+export async function cleanupProfile(engine: Services, name: string): Promise<string[]> {
   return withProfile(engine, name, { mongo: true }, ({ mongo }) => cleanupLeftovers(mongo.client.db(mongo.database), { log: (level, m) => engine.log.scope('restore')[level](m) }));
 }

@@ -3,7 +3,7 @@
 // desktop shell and `pci-maint serve` start its scheduler; a one-off command only gets notifications.
 import { DEFAULT_MAINTENANCE, type MaintenanceOverview, type MaintenanceSettings } from '../../../shared/api/maintenance';
 import { DEFAULT_SCHEDULES, SCHEDULE_KINDS, type DesktopOptions, type OsMethod, type ProfileSchedules, type ScheduleView } from '../../../shared/api/schedule';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { maintenanceJob, maintenanceSettingsFile, maintenanceTaskViews } from '../maintenance/tasks';
 import { logNotifier, NotificationService, type Notifier } from '../notify/service';
 import { NOTIFY_SECRET_ENV, type SecretCipher } from '../notify/secrets';
@@ -49,7 +49,7 @@ export class Automation {
   private readonly detach: () => void;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: Services,
     private readonly ports: ShellPorts = {},
   ) {
     // Like the connection secrets: values from the environment are known before anything could log them.

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ProfileSchedules } from '../../../shared/api/schedule';
 import { UserError } from '../../../shared/errors';
 import type { Job, JobLogLine, OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import type { JobSpec } from '../jobs/manager';
 import { backupJob, pruneJob } from '../backup/profile-jobs';
 import { verifyJob, type VerifyInput } from '../verify/profile-jobs';
@@ -15,7 +15,7 @@ import type { NotificationService } from '../notify/service';
 import type { FireInfo, FireResult } from './scheduler';
 
 export interface RunDeps {
-  engine: Engine;
+  engine: Services;
   notify: NotificationService;
   timeZone: string;
   /** False once the app is shutting down: nothing new (a prune after a backup) is started then. */

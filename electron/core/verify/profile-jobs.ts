@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { VerifyRequest, VerifyResult, VerifyTargets } from '../../../shared/api/verify';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { latestRule } from '../restore/profile-jobs';
 import { adviceFor } from './problems';
 import type { JobSpec } from '../jobs/manager';
@@ -39,7 +39,7 @@ export function verifyVerdict(result: VerifyResult): UserError | null {
   });
 }
 
-export async function runVerify(engine: Engine, input: VerifyInput, ctx: OperationContext): Promise<VerifyResult> {
+export async function runVerify(engine: Services, input: VerifyInput, ctx: OperationContext): Promise<VerifyResult> {
   const state = new VerifyStateStore(engine.historyDb);
   if (input.testRestore) ctx.onProgress({ phase: 'Connecting to MongoDB', message: input.profile });
   // Only the backup location, unless a test restore needs MongoDB: verification must work while the
@@ -78,7 +78,7 @@ export async function runVerify(engine: Engine, input: VerifyInput, ctx: Operati
 }
 
 /** A verification as a job spec: the button, the CLI and the schedule start this same one. */
-export function verifyJob(engine: Engine, input: VerifyInput): JobSpec<VerifyResult> {
+export function verifyJob(engine: Services, input: VerifyInput): JobSpec<VerifyResult> {
   const profile = engine.profiles.get(input.profile); // an unknown profile fails now, not inside the job
   registerSecret(engine, input.passphrase);
   return {
@@ -92,12 +92,12 @@ export function verifyJob(engine: Engine, input: VerifyInput): JobSpec<VerifyRes
   };
 }
 
-export function startVerifyJob(engine: Engine, input: VerifyInput): Job {
+export function startVerifyJob(engine: Services, input: VerifyInput): Job {
   return engine.jobs.start(verifyJob(engine, input));
 }
 
 /** The restore points a profile can verify, newest first, each with its latest verification. */
-export async function verifyTargets(engine: Engine, name: string, passphrase?: string): Promise<VerifyTargets> {
+export async function verifyTargets(engine: Services, name: string, passphrase?: string): Promise<VerifyTargets> {
   const opened = await openProfile(engine, name, { repository: true, passphrase });
   const location = { ...opened.location, profile: opened.profile };
   const { repo } = opened;
