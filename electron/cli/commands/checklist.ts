@@ -10,7 +10,7 @@ import { renderReport } from '../../core/checklist/report';
 import { finishUpdate, openUpdate, recordStore, startAfterJob, startBeforeJob, startPrepareBackupJob } from '../../core/checklist/service';
 import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { followJob, resultOf } from '../jobs';
-import { withEngine } from './profile';
+import { withEngine } from '../api';
 
 const MARK = { pass: '✓', warn: '!', fail: '✗', skipped: '·' } as const;
 

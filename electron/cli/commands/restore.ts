@@ -12,7 +12,7 @@ import { planRestore, safetyBackupObstacle, startRestoreJob } from '../../core/r
 import { EXIT_FAILED, EXIT_USAGE, type CliContext, type GlobalOptions } from '../context';
 import { followJob } from '../jobs';
 import { commaList, snapshotArg, usageError } from '../input';
-import { withEngine } from './profile';
+import { withEngine } from '../api';
 import { planText, summaryText } from './restore-text';
 
 interface RestoreOpts {

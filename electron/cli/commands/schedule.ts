@@ -7,7 +7,7 @@ import type { Engine } from '../../core/engine';
 import { osInstall, osPlan, osRemove } from '../../core/schedule/os/plan';
 import { methodsFor } from '../../core/schedule/os/system';
 import type { CliContext, GlobalOptions } from '../context';
-import { withEngine } from './profile';
+import { withEngine } from '../api';
 
 interface Opts {
   profile: string;
