@@ -113,7 +113,7 @@ export function fireVerify(deps: RunDeps, name: string, schedule: ProfileSchedul
     kind: 'verify',
     title: `Scheduled ${title.charAt(0).toLowerCase()}${title.slice(1)}`,
     profile: profile.name,
-    // The same lock startVerifyJob takes: only a test restore writes (to its scratch database).
+    // The same lock startVerifyJob takes: only a test restore writes (to its scratch collections).
     locks: input.testRestore ? [`verify-scratch:${profile.name}`] : [],
     run: (ctx) => runVerify(engine, input, ctx, () => jobId),
     verdict: verifyVerdict,

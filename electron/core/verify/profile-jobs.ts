@@ -49,7 +49,7 @@ export async function runVerify(engine: Engine, input: VerifyInput, ctx: Operati
       mongo = await connectProfileMongo(engine, location.profile);
     }
     const core = await verifyBackup(
-      { store: location.store, passphrase: location.passphrase, mongo: mongo?.client ?? null },
+      { store: location.store, passphrase: location.passphrase, mongo: mongo?.client ?? null, mongoDatabase: mongo?.database },
       {
         snapshot: input.snapshot,
         depth: input.depth,
@@ -87,7 +87,7 @@ export function startVerifyJob(engine: Engine, input: VerifyInput): Job {
     kind: 'verify',
     title: verifyTitle(input),
     profile: profile.name,
-    // Only the test restore writes (to its scratch database); reading a location needs no job lock.
+    // Only the test restore writes (to its scratch collections); reading a location needs no job lock.
     locks: input.testRestore ? [`verify-scratch:${profile.name}`] : [],
     run: (ctx) => runVerify(engine, { ...input, profile: profile.name }, ctx, () => jobId),
     verdict: verifyVerdict,
