@@ -8,6 +8,7 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, type Document } from 'mongodb';
 import { runBackup } from '../../electron/core/backup/backup';
+import { watchWrites } from '../../electron/core/checklist/quiet';
 import { checkMongo } from '../../electron/core/connections/mongo-checks';
 import { FolderStore, type Repository } from '../../electron/core/repository';
 import { buildPlan } from '../../electron/core/restore/plan';
@@ -110,13 +111,15 @@ describe('Test connection', () => {
     expect(p?.message).toContain('The user "pci" may back up, restore, test-restore and run the pre-update checks on "pcifiles".');
     expect(p?.message).toContain("Documents that break a collection's validation rules cannot be put back by this user");
     expect(p?.message).toContain('in mongosh: use admin, then db.grantRolesToUser("pci", [{ role: "dbAdmin", db: "pcifiles" }])');
+    expect(p?.message).toContain('The optional pre-update check "nothing writes to the database" needs the server\'s status, which this user may not read; to allow it, in mongosh: use admin, then db.grantRolesToUser("pci", [{ role: "clusterMonitor", db: "admin" }]).');
     expect(JSON.stringify(r)).not.toContain(PCI);
   });
 
   it('read only: may back up and check, not restore; the hint is the exact grant an administrator runs', async () => {
     const r = await checkMongo({ uri: uriFor('viewer', VIEWER) });
     const p = r.checks.find((c) => c.id === 'mongo.privileges');
-    expect(p).toMatchObject({ status: 'warn', message: 'The user "viewer" may back up and run the pre-update checks on "pcifiles", but not restore or test-restore.' });
+    expect(p?.status).toBe('warn');
+    expect(p?.message).toMatch(/^The user "viewer" may back up and run the pre-update checks on "pcifiles", but not restore or test-restore\. The optional/);
     expect(p?.hint).toBe('Ask whoever manages MongoDB to run, in mongosh: use admin, then db.grantRolesToUser("viewer", [{ role: "readWrite", db: "pcifiles" }])');
     expect(r.ok).toBe(true); // a warning: backups still work
   });
@@ -127,6 +130,14 @@ describe('Test connection', () => {
     expect(f).toMatchObject({ id: 'mongo.auth', code: 'MONGO_AUTH_FAILED' });
     expect(f?.message).toContain('It has no authSource option, so MongoDB looked for the user "pci" in the database "pcifiles"');
     expect(f?.hint).toBe('Add ?authSource=admin to the end of the connection string and test again. If it still fails, check the user name and password.');
+  });
+});
+
+describe('pre-update checks', () => {
+  it('the optional "nothing writes" check says the server status is not readable, instead of blaming the database', async () => {
+    const err = await rejection(watchWrites(pci, 10, new AbortController().signal));
+    expect(err.message).toBe("This MongoDB user may not read the server's status, so it cannot see whether something still writes to the database.");
+    expect(err.hint).toContain('"clusterMonitor" role');
   });
 });
 

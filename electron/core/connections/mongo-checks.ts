@@ -7,7 +7,7 @@ import { CheckList, DEFAULT_CHECK_TIMEOUT_MS, plural, report, type CheckOptions 
 import { mapMongoError } from './errors';
 import { createMongoClient, parseMongoUri, type ParsedMongoUri } from './mongo';
 import { isTempCollection } from '../restore/cleanup';
-import { bypassHint, grantHint, privilegeSentence, readPrivileges } from './mongo-privileges';
+import { bypassHint, grantHint, privilegeSentence, readPrivileges, serverStatusSentence } from './mongo-privileges';
 import { probeError, probeSrv, probeTcp } from './net';
 
 export interface MongoCheckInput {
@@ -121,13 +121,13 @@ async function checkPrivileges(list: CheckList, client: MongoClient, database: s
     const p = await readPrivileges(client.db(database));
     const hint = grantHint(p);
     if (hint) {
-      list.warn('mongo.privileges', L.privileges, privilegeSentence(p), hint, 'MONGO_AUTH_FAILED');
+      list.warn('mongo.privileges', L.privileges, `${privilegeSentence(p)}${serverStatusSentence(p)}`, hint, 'MONGO_AUTH_FAILED');
       return;
     }
     const validation = p.enforced && !p.bypassValidation
       ? ` Documents that break a collection's validation rules cannot be put back by this user; a restore names them if there are any. ${bypassHint(p)}.`
       : '';
-    list.pass('mongo.privileges', L.privileges, `${privilegeSentence(p)}${validation}`);
+    list.pass('mongo.privileges', L.privileges, `${privilegeSentence(p)}${validation}${serverStatusSentence(p)}`);
   } catch (err) {
     list.warnFrom('mongo.privileges', L.privileges, mapMongoError(err, { database }), 'MongoDB did not say what this user may do; a restore will find out when it plans.');
   }

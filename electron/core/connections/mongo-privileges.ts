@@ -11,7 +11,8 @@
 //   when the user has it, so documents the collection's validation rules refuse still go back;
 // - test restore: the restore's actions minus update/remove/rename (scratch collections in the
 //   same database, dropped afterwards);
-// - pre-update checks: the backup's actions plus collStats (sizes).
+// - pre-update checks: the backup's actions plus collStats (sizes); their optional "nothing writes"
+//   check reads serverStatus, a cluster action (the `clusterMonitor` role in admin).
 import type { Db } from 'mongodb';
 import { UserError } from '../../../shared/errors';
 
@@ -51,6 +52,8 @@ export interface MongoPrivileges {
   missing: Record<Task, string[]>;
   /** Whether inserts may skip the collections' validation rules (bypassDocumentValidation). */
   bypassValidation: boolean;
+  /** Whether the server's status may be read (the optional "nothing writes" pre-update check). */
+  serverStatus: boolean;
 }
 
 /** Whether the privileges grant `action` on every ordinary collection of `database`. */
@@ -63,6 +66,10 @@ function grants(privileges: Array<{ resource: Resource; actions: string[] }>, da
   });
 }
 
+function grantsCluster(privileges: Array<{ resource: Resource; actions: string[] }>, action: string): boolean {
+  return privileges.some(({ resource, actions }) => actions.includes(action) && (resource.anyResource === true || resource.cluster === true));
+}
+
 /**
  * What the signed-in user may do on `database`. Throws the driver's error when the server cannot say
  * (the caller decides what an unknown means).
@@ -72,11 +79,11 @@ export async function readPrivileges(db: Db, database = db.databaseName): Promis
   const info = (status.authInfo ?? {}) as { authenticatedUsers?: Array<{ user: string; db: string }>; authenticatedUserPrivileges?: Array<{ resource: Resource; actions: string[] }> };
   const users = info.authenticatedUsers ?? [];
   const empty: Record<Task, string[]> = { backup: [], restore: [], testRestore: [], checks: [] };
-  if (users.length === 0) return { enforced: false, user: null, database, missing: empty, bypassValidation: true };
+  if (users.length === 0) return { enforced: false, user: null, database, missing: empty, bypassValidation: true, serverStatus: true };
   const privileges = info.authenticatedUserPrivileges ?? [];
   const missing = { ...empty };
   for (const task of Object.keys(TASK_ACTIONS) as Task[]) missing[task] = TASK_ACTIONS[task].filter((a) => !grants(privileges, database, a));
-  return { enforced: true, user: { name: users[0].user, db: users[0].db }, database, missing, bypassValidation: grants(privileges, database, 'bypassDocumentValidation') };
+  return { enforced: true, user: { name: users[0].user, db: users[0].db }, database, missing, bypassValidation: grants(privileges, database, 'bypassDocumentValidation'), serverStatus: grantsCluster(privileges, 'serverStatus') };
 }
 
 /** The mongosh line an administrator runs (in the user's own database) to give `user` `role` on `database`. */
@@ -114,6 +121,12 @@ export function grantHint(p: MongoPrivileges): string {
   const role = roles.includes('readWrite') ? 'readWrite' : roles[0];
   if (!role) return '';
   return `Ask whoever manages MongoDB to run, ${runLine(p.user, role, p.database)}`;
+}
+
+/** Said when the optional "nothing writes to the database" check cannot read the server's status. */
+export function serverStatusSentence(p: MongoPrivileges): string {
+  if (!p.enforced || p.serverStatus || !p.user) return '';
+  return ` The optional pre-update check "nothing writes to the database" needs the server's status, which this user may not read; to allow it, ${runLine(p.user, 'clusterMonitor', 'admin')}.`;
 }
 
 /** Said when documents would meet validation rules this user may not skip. */
