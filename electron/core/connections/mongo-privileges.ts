@@ -13,7 +13,7 @@
 //   same database, dropped afterwards);
 // - pre-update checks: the backup's actions plus collStats (sizes); their optional "nothing writes"
 //   check reads serverStatus, a cluster action (the `clusterMonitor` role in admin).
-import type { Db } from 'mongodb';
+import type { Db, Document } from 'mongodb';
 import { UserError } from '../../../shared/errors';
 
 export type Task = 'backup' | 'restore' | 'testRestore' | 'checks';
@@ -75,7 +75,11 @@ function grantsCluster(privileges: Array<{ resource: Resource; actions: string[]
  * (the caller decides what an unknown means).
  */
 export async function readPrivileges(db: Db, database = db.databaseName): Promise<MongoPrivileges> {
-  const status = await db.admin().command({ connectionStatus: 1, showPrivileges: true });
+  return privilegesFromStatus(await db.admin().command({ connectionStatus: 1, showPrivileges: true }), database);
+}
+
+/** The reply of `connectionStatus {showPrivileges: true}`, judged for `database`. */
+export function privilegesFromStatus(status: Document, database: string): MongoPrivileges {
   const info = (status.authInfo ?? {}) as { authenticatedUsers?: Array<{ user: string; db: string }>; authenticatedUserPrivileges?: Array<{ resource: Resource; actions: string[] }> };
   const users = info.authenticatedUsers ?? [];
   const empty: Record<Task, string[]> = { backup: [], restore: [], testRestore: [], checks: [] };
