@@ -1,7 +1,8 @@
 // The built CLI with a PCI File Manager user that has "readWrite" on its database only (and one with
 // "read" only), against the MongoDB test double enforcing built-in roles: `profile test` names what the
 // user may do and the grant for the rest; `restore` by the read-only user stops while planning, before
-// any safety backup; backup and `verify --test-restore` work with readWrite alone.
+// any safety backup; backup and `verify --test-restore` work with readWrite alone, and the scratch
+// collections of a test restore killed with kill -9 are never backed up and removed by the next run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, type Document } from 'mongodb';
 import { saveProfile } from '../../electron/core/profiles/service';
@@ -10,7 +11,8 @@ import { BUCKET, DB, newRepo, removeTempDirs } from '../support/backup';
 import { tempDir, testEngine } from '../support/engine';
 import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire/index';
 import { startS3TestServer, type S3TestServer } from '../support/s3/index';
-import { runCli } from '../support/serve';
+import { indexSnapshot } from '../../electron/core/restore/snapshot-index';
+import { killCliAt, runCli } from '../support/serve';
 
 let mongo: MongoTestServer;
 let s3: S3TestServer;
@@ -75,6 +77,24 @@ describe('a readWrite-only user through the CLI', () => {
     expect(result.checked.restoredCollections).toBe(2);
     const names = (await root.db(DB).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
     expect(names.filter((n) => n.startsWith('pcimaint_'))).toEqual([]);
+  });
+
+  it('kill -9 during a test restore: its scratch collections are not backed up, and the next test restore removes them', async () => {
+    expect(await killCliAt(home, asPci(), ['verify', '--profile', 'Office', '--test-restore'], 'test-restore-batch')).toBe(true);
+    const scratch = async () => (await root.db(DB).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith('pcimaint_')).sort();
+    const left = await scratch();
+    expect(left).toContain('pcimaint_restore_runs');
+    expect(left.some((n) => /^pcimaint_verify_[0-9a-f]{12}_/.test(n))).toBe(true);
+
+    const backup = await runCli(home, asPci(), ['--json', 'backup', '--profile', 'Office']);
+    expect(backup.code, backup.out + backup.err).toBe(0);
+    const { snapshotId } = JSON.parse(backup.out) as { snapshotId: string };
+    const index = await indexSnapshot(repo, await repo.readSnapshot(snapshotId));
+    expect([...index.collections.keys()].sort()).toEqual(['files', 'users']);
+
+    const again = await runCli(home, asPci(), ['verify', '--profile', 'Office', '--test-restore']);
+    expect(again.code, again.out + again.err).toBe(0);
+    expect(await scratch()).toEqual([]);
   });
 
   it('restore by a read-only user stops while planning: no safety backup, the grant line to run', async () => {

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { VerifyRequest, VerifyResult, VerifyTargets } from '../../../shared/api/verify';
+import { pauseHook } from '../backup/test-hooks';
 import type { Engine } from '../engine';
 import { Repository } from '../repository';
 import { latestRule } from '../restore/profile-jobs';
@@ -56,6 +57,7 @@ export async function runVerify(engine: Engine, input: VerifyInput, ctx: Operati
         profile: location.profile.name,
         slice: (repoId) => state.nextSlice(repoId, input.samplePercent),
         testRestore: input.testRestore,
+        hook: pauseHook(engine.testPauseAt, ctx.signal),
         latest: latestRule(engine, location.profile.name, location.describe, 'check'),
       },
       ctx,

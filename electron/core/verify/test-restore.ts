@@ -84,7 +84,16 @@ function indexShape(spec: Document): string {
  * `database`: the connection's database (where a restore would write); default the one the restore
  * point was taken of.
  */
-export async function testRestore(repo: Repository, client: MongoClient, snapshotId: string, parts: MongoParts, problems: ProblemLog, ctx: OperationContext, database?: string): Promise<TestRestoreResult> {
+export async function testRestore(
+  repo: Repository,
+  client: MongoClient,
+  snapshotId: string,
+  parts: MongoParts,
+  problems: ProblemLog,
+  ctx: OperationContext,
+  database?: string,
+  hook?: (point: string) => Promise<void>,
+): Promise<TestRestoreResult> {
   const name = database ?? parts.collections[0]?.db ?? parts.metadata[0]?.db;
   if (!name) return { database: '', collections: 0, documents: 0 };
   const db: Db = client.db(name);
@@ -121,6 +130,7 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
         let bytes = 0;
         const flush = async () => {
           if (batch.length > 0) await insertCounting(db, scratch, batch, mode, rejected);
+          if (batch.length > 0) await hook?.('test-restore-batch');
           result.documents += batch.length;
           ctx.onProgress({ done: result.documents, message: `${entry.db}.${entry.collection}` });
           batch = [];

@@ -40,6 +40,8 @@ export interface VerifyOptions {
   /** Blob reads in flight (default 8). */
   concurrency?: number;
   onBlobRead?: (id: string) => void;
+  /** Test hook (see backup/test-hooks.ts): the test restore calls it after each scratch batch ('test-restore-batch'). */
+  hook?: (point: string) => Promise<void>;
 }
 
 /** The result before the caller adds sampling coverage (which lives in the history). */
@@ -171,7 +173,7 @@ export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, c
       const target = targets[targets.length - 1];
       const parts = target ? mongoParts.get(target.id) : undefined;
       if (!ports.mongo) throw new UserError({ code: 'INVALID_INPUT', title: 'No database connection', message: 'A test restore needs the MongoDB connection of the profile.', hint: 'Check the connection in Settings, or verify without a test restore.' });
-      if (target && parts && parts.collections.length > 0) restored = await testRestore(repo, ports.mongo, target.id, parts, problems, ctx, ports.mongoDatabase);
+      if (target && parts && parts.collections.length > 0) restored = await testRestore(repo, ports.mongo, target.id, parts, problems, ctx, ports.mongoDatabase, options.hook);
       else ctx.log('info', 'This restore point has no database part: nothing to test-restore.');
     }
 
