@@ -207,8 +207,12 @@ export function printCommand(body: Document): string {
   return show(body);
 }
 
+/** Longest command text in a refusal: a refused insert of a large batch must not become a huge message. */
+const MAX_PRINTED = 2048;
+
 export function unauthorized(db: string, body: Document): CommandError {
-  return new CommandError('Unauthorized', `not authorized on ${db} to execute command ${printCommand(body)}`);
+  const printed = printCommand(body);
+  return new CommandError('Unauthorized', `not authorized on ${db} to execute command ${printed.length > MAX_PRINTED ? `${printed.slice(0, MAX_PRINTED)} …` : printed}`);
 }
 
 /** Whether `privileges` satisfy one of the requirement sets. */
