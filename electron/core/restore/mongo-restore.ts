@@ -57,19 +57,23 @@ export class RejectedDocuments {
  * `insertMany` in order; documents refused by validation rules (only possible without bypass) are
  * tallied and skipped so that every one of them can be named, and the others still go in.
  */
-export async function insertCounting(db: Db, collection: string, docs: Document[], mode: InsertMode, rejected: RejectedDocuments): Promise<void> {
-  let rest = docs;
-  while (rest.length > 0) {
+export async function insertCounting(db: Db, collection: string, docs: Document[], mode: InsertMode, rejected: RejectedDocuments): Promise<number[]> {
+  const refused: number[] = []; // positions in `docs`
+  let offset = 0;
+  while (offset < docs.length) {
     try {
-      await db.collection(collection).insertMany(rest, { ...EXACT_INSERT, bypassDocumentValidation: mode.bypassValidation });
-      return;
+      await db.collection(collection).insertMany(docs.slice(offset), { ...EXACT_INSERT, bypassDocumentValidation: mode.bypassValidation });
+      break;
     } catch (err) {
       const first = err instanceof MongoBulkWriteError ? (Array.isArray(err.writeErrors) ? err.writeErrors[0] : err.writeErrors) : undefined;
       if (mode.bypassValidation || !first || first.code !== 121) throw err;
-      rejected.add((rest[first.index] as Document)._id);
-      rest = rest.slice(first.index + 1);
+      const at = offset + first.index;
+      rejected.add((docs[at] as Document)._id);
+      refused.push(at);
+      offset = at + 1;
     }
   }
+  return refused;
 }
 
 /** The refusal when validation rules rejected documents of the restore point; nothing was changed. */
