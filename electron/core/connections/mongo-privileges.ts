@@ -155,8 +155,8 @@ export function notAllowedError(p: MongoPrivileges, task: 'restore' | 'testResto
   return new UserError({
     code: 'MONGO_AUTH_FAILED',
     title: 'Not allowed',
-    message: `The MongoDB user "${p.user?.name}" may not ${words} the database "${p.database}": it lacks ${list(p.missing[task])}. ${task === 'restore' ? 'The restore did not start; nothing was changed.' : 'The test restore did not run; this says nothing about the backup.'}`,
+    message: `The MongoDB user "${p.user?.name}" may not ${words} the database "${p.database}": it is not allowed to ${task === 'restore' ? 'create, fill and replace collections' : 'create and fill collections'} there. ${task === 'restore' ? 'The restore did not start; nothing was changed.' : 'The test restore did not run; this says nothing about the backup.'}`,
     hint: `${grantHint(p)}, then try again. Or use the connection string of a user who has the "readWrite" role on "${p.database}".`,
-    details: `missing actions on ${p.database}: ${p.missing[task].join(', ')}`,
+    details: `MongoDB actions missing on ${p.database}: ${list(p.missing[task])}`,
   });
 }
