@@ -4,12 +4,17 @@
 // readWrite alone, documents refused by validation rules named, and scratch collections of a killed
 // test restore removed by the next one and never backed up.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
+import { BSON } from 'bson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient, type Document } from 'mongodb';
 import { runBackup } from '../../electron/core/backup/backup';
 import { readDatabaseFacts } from '../../electron/core/checklist/database';
 import { watchWrites } from '../../electron/core/checklist/quiet';
+import { exportSnapshot } from '../../electron/core/export/export';
+import { importMongodump } from '../../electron/core/export/import-mongodump';
 import { checkMongo } from '../../electron/core/connections/mongo-checks';
 import { FolderStore, type Repository } from '../../electron/core/repository';
 import { buildPlan } from '../../electron/core/restore/plan';
@@ -18,7 +23,7 @@ import { indexSnapshot } from '../../electron/core/restore/snapshot-index';
 import { verifyBackup } from '../../electron/core/verify/verify';
 import { RestoreScope, type RestoreScopeInput } from '../../shared/api/restore';
 import { UserError } from '../../shared/errors';
-import { DB, FAST_RETRY, newRepo, removeTempDirs, testContext } from '../support/backup';
+import { DB, FAST_RETRY, newRepo, removeTempDirs, tempDir, testContext } from '../support/backup';
 import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire/index';
 import { testProfile } from '../support/restore';
 
@@ -216,5 +221,20 @@ describe('test restore', () => {
     await verifyBackup({ store: new FolderStore(repoDir), mongo: pci, mongoDatabase: DB }, { snapshot: snapshotId, depth: 'quick', testRestore: true }, ctx);
     expect(ctx.logs.join('\n')).toContain('Removed the temporary collection pcimaint_verify_0123456789ab_files');
     expect(await reserved()).toEqual([]);
+  });
+
+  it('an export leaves out scratch collections that a restore point of an older version holds', async () => {
+    // Such a restore point, made by importing a dump that holds one.
+    const dump = path.join(await tempDir(), DB);
+    await fs.mkdir(dump);
+    await fs.writeFile(path.join(dump, 'files.bson'), Buffer.concat([BSON.serialize({ _id: 1 }), BSON.serialize({ _id: 2 })]));
+    await fs.writeFile(path.join(dump, 'pcimaint_verify_0123456789ab_files.bson'), BSON.serialize({ _id: 1 }));
+    const { repo: old } = await newRepo();
+    const imported = await importMongodump(old, { from: dump, profile: 'Office', appVersion: 'old' }, testContext());
+    const held = [...(await indexSnapshot(old, await old.readSnapshot(imported.snapshotId))).collections.keys()].sort();
+    expect(held).toEqual(['files', 'pcimaint_verify_0123456789ab_files']);
+    const out = path.join(await tempDir(), 'out');
+    await exportSnapshot(old, { snapshot: imported.snapshotId, to: out, zip: false }, testContext());
+    expect(await fs.readdir(path.join(out, 'dump', DB))).toEqual(['files.bson']);
   });
 });
