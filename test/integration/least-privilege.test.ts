@@ -139,6 +139,26 @@ describe('Test connection', () => {
   });
 });
 
+describe('a server that signs users in but enforces nothing (mongod without --auth)', () => {
+  it('is not taken at its roles\' word: one harmless write shows nothing is refused, and restore plans normally', async () => {
+    const open = await startMongoTestServer({ enforceRoles: false, users: [{ username: 'viewer', password: VIEWER, roles: [{ role: 'read', db: DB }] }] });
+    const client = new MongoClient(`${open.uri.replace('mongodb://', `mongodb://viewer:${VIEWER}@`)}${DB}?authSource=admin`);
+    try {
+      // The roles say read only; the server still lets the write through.
+      const { authInfo } = await client.db('admin').command({ connectionStatus: 1 });
+      expect(authInfo.authenticatedUserRoles).toEqual([{ role: 'read', db: DB }]);
+      await client.db(DB).collection<{ _id: unknown } & Document>('files').insertOne({ _id: 1 });
+      const r = await checkMongo({ uri: `${open.uri.replace('mongodb://', `mongodb://viewer:${VIEWER}@`)}${DB}?authSource=admin` });
+      expect(r.checks.find((c) => c.id === 'mongo.privileges')).toMatchObject({ status: 'pass', message: 'This server does not check users: everything is allowed (back up, restore, test-restore, pre-update checks).' });
+      // The probe leaves nothing behind.
+      expect((await client.db(DB).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name)).toEqual(['files']);
+    } finally {
+      await client.close();
+      await open.close();
+    }
+  });
+});
+
 describe('pre-update checks', () => {
   it('the optional "nothing writes" check says the server status is not readable, instead of blaming the database', async () => {
     const err = await rejection(watchWrites(pci, 10, new AbortController().signal));

@@ -13,8 +13,10 @@
 //   same database, dropped afterwards);
 // - pre-update checks: the backup's actions plus collStats (sizes); their optional "nothing writes"
 //   check reads serverStatus, a cluster action (the `clusterMonitor` role in admin).
+import { randomBytes } from 'node:crypto';
 import type { Db, Document } from 'mongodb';
 import { UserError } from '../../../shared/errors';
+import { RUNS_COLLECTION } from '../restore/cleanup';
 
 export type Task = 'backup' | 'restore' | 'testRestore' | 'checks';
 
@@ -73,9 +75,31 @@ function grantsCluster(privileges: Array<{ resource: Resource; actions: string[]
 /**
  * What the signed-in user may do on `database`. Throws the driver's error when the server cannot say
  * (the caller decides what an unknown means).
+ *
+ * A server started without access control still signs users in and lists their roles, but enforces
+ * nothing. So when the roles say "may not write", one harmless write proves it: a document put into
+ * (and at once taken out of) the restore's own registration collection, which backups leave out. If
+ * MongoDB accepts it, its roles are not enforced here.
  */
 export async function readPrivileges(db: Db, database = db.databaseName): Promise<MongoPrivileges> {
-  return privilegesFromStatus(await db.admin().command({ connectionStatus: 1, showPrivileges: true }), database);
+  const p = privilegesFromStatus(await db.admin().command({ connectionStatus: 1, showPrivileges: true }), database);
+  if (!p.enforced || !p.missing.restore.includes('insert')) return p;
+  return (await writeIsRefused(db)) ? p : { ...p, enforced: false, missing: { backup: [], restore: [], testRestore: [], checks: [] }, bypassValidation: true, serverStatus: true };
+}
+
+async function writeIsRefused(db: Db): Promise<boolean> {
+  const runs = db.collection<{ _id: string }>(RUNS_COLLECTION);
+  const existed = (await db.listCollections({ name: RUNS_COLLECTION }, { nameOnly: true }).toArray()).length > 0;
+  try {
+    const probe = `probe-${randomBytes(6).toString('hex')}`;
+    await runs.insertOne({ _id: probe });
+    await runs.deleteOne({ _id: probe });
+    if (!existed) await runs.drop().catch(() => undefined);
+    return false;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 13) return true;
+    throw err;
+  }
 }
 
 /** The reply of `connectionStatus {showPrivileges: true}`, judged for `database`. */

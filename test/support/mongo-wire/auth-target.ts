@@ -38,14 +38,12 @@ export async function openAuthTarget(prefix = 'pci_privileges'): Promise<AuthTar
   }
   const admin = new MongoClient(adminUri, { serverSelectionTimeoutMS: 5000 });
   await admin.connect();
-  const status = await admin.db('admin').command({ connectionStatus: 1 });
-  const enforced = (status.authInfo?.authenticatedUsers ?? []).length > 0;
   const made: Array<{ db: string; user: string }> = [];
   const base = real ?? (server as MongoTestServer).uri;
-  return {
+  const target: AuthTarget = {
     dbName,
     isDouble: !real,
-    enforced,
+    enforced: false,
     admin,
     async createUser(userDb, roles, uriTail = () => `/?authSource=${encodeURIComponent(userDb)}`) {
       const user = `pci_${randomBytes(4).toString('hex')}`;
@@ -61,4 +59,19 @@ export async function openAuthTarget(prefix = 'pci_privileges'): Promise<AuthTar
       await server?.close();
     },
   };
+  // Enforced means a read-only user really cannot write (a server without --auth signs users in and
+  // lists their roles, but refuses nothing).
+  const status = await admin.db('admin').command({ connectionStatus: 1 });
+  if ((status.authInfo?.authenticatedUsers ?? []).length > 0) {
+    const probe = await target.createUser(dbName, [{ role: 'read', db: dbName }]);
+    const client = new MongoClient(probe.uri, { serverSelectionTimeoutMS: 5000 });
+    try {
+      const err = await client.db(dbName).collection('probe').insertOne({}).then(() => null, (e: unknown) => e as { code?: number });
+      target.enforced = err?.code === 13;
+    } finally {
+      await client.close();
+      await admin.db(dbName).collection('probe').drop().catch(() => undefined);
+    }
+  }
+  return target;
 }

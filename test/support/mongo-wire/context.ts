@@ -38,6 +38,8 @@ export interface ServerConfig {
   serverVersion: string;
   /** 'reject-all', a SCRAM user, or undefined for no authentication. */
   auth?: 'reject-all' | ScramUser;
+  /** false: users sign in, but roles are not enforced (mongod without --auth). */
+  enforceRoles?: boolean;
 }
 
 export class ServerState {
@@ -57,7 +59,7 @@ export class ServerState {
 
   /** The signed-in user's privileges; null when nothing is enforced (no auth, as mongod without --auth). */
   privileges(conn: ConnectionState): Privilege[] | null {
-    if (!this.scram || typeof this.config.auth !== 'object') return null;
+    if (!this.scram || typeof this.config.auth !== 'object' || this.config.enforceRoles === false) return null;
     const user = conn.user !== undefined && conn.userDb !== undefined ? this.scram.find(conn.userDb, conn.user) : undefined;
     return user ? privilegesOf(user.roles) : [];
   }

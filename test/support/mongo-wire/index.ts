@@ -26,6 +26,11 @@ export interface MongoTestServerOptions {
    * authentication even without `auth`.
    */
   users?: ScramUser[];
+  /**
+   * Default true. false: like mongod without access control that still has users — signing in works
+   * and connectionStatus lists the roles, but no command is refused.
+   */
+  enforceRoles?: boolean;
   /** Default '7.0.0'. */
   serverVersion?: string;
 }
@@ -50,7 +55,7 @@ export async function startMongoTestServer(opts: MongoTestServerOptions = {}): P
   cursors.faults = faults;
   const users = [...(opts.auth && opts.auth !== 'reject-all' ? [opts.auth] : []), ...(opts.users ?? [])];
   const auth = opts.auth ?? users[0];
-  const state = new ServerState({ host, port: opts.port ?? 0, replSetName: opts.replSetName, serverVersion: opts.serverVersion ?? '7.0.0', auth }, storage, cursors, faults);
+  const state = new ServerState({ host, port: opts.port ?? 0, replSetName: opts.replSetName, serverVersion: opts.serverVersion ?? '7.0.0', auth, enforceRoles: opts.enforceRoles ?? true }, storage, cursors, faults);
   if (auth !== 'reject-all' && users.length > 0) state.scram = new ScramServer(users);
   const wire = new WireServer(state);
   const port = await wire.listen(host, opts.port ?? 0);
