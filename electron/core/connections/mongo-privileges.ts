@@ -9,8 +9,8 @@
 //   createIndex, dropCollection and renameCollectionSameDB (each collection is built aside and swapped
 //   in) — the `readWrite` role. bypassDocumentValidation (`dbAdmin`, or `restore` in admin) is used
 //   when the user has it, so documents the collection's validation rules refuse still go back;
-// - test restore: the restore's actions minus update/remove/rename (scratch collections in the
-//   same database, dropped afterwards);
+// - test restore: the restore's actions minus renameCollectionSameDB (scratch collections in the
+//   same database, registered like a restore's run, dropped afterwards);
 // - pre-update checks: the backup's actions plus collStats (sizes); their optional "nothing writes"
 //   check reads serverStatus, a cluster action (the `clusterMonitor` role in admin).
 import { randomBytes } from 'node:crypto';
@@ -31,7 +31,7 @@ const READ = ['find', 'listCollections', 'listIndexes'];
 export const TASK_ACTIONS: Record<Task, string[]> = {
   backup: READ,
   restore: [...READ, 'insert', 'update', 'remove', 'createCollection', 'createIndex', 'dropCollection', 'renameCollectionSameDB'],
-  testRestore: [...READ, 'insert', 'createCollection', 'createIndex', 'dropCollection'],
+  testRestore: [...READ, 'insert', 'update', 'remove', 'createCollection', 'createIndex', 'dropCollection'],
   checks: [...READ, 'collStats'],
 };
 /** The least role on the database that covers each task. */
@@ -179,7 +179,7 @@ export function notAllowedError(p: MongoPrivileges, task: 'restore' | 'testResto
   return new UserError({
     code: 'MONGO_AUTH_FAILED',
     title: 'Not allowed',
-    message: `The MongoDB user "${p.user?.name}" may not ${words} the database "${p.database}": it is not allowed to ${task === 'restore' ? 'create, fill and replace collections' : 'create and fill collections'} there. ${task === 'restore' ? 'The restore did not start; nothing was changed.' : 'The test restore did not run; this says nothing about the backup.'}`,
+    message: `The MongoDB user "${p.user?.name}" may not ${words} the database "${p.database}": it is not allowed to ${task === 'restore' ? 'create, fill and replace collections' : 'create, fill and remove collections'} there. ${task === 'restore' ? 'The restore did not start; nothing was changed.' : 'The test restore did not run; this says nothing about the backup.'}`,
     hint: `${grantHint(p)}, then try again. Or use the connection string of a user who has the "readWrite" role on "${p.database}".`,
     details: `MongoDB actions missing on ${p.database}: ${list(p.missing[task])}`,
   });
