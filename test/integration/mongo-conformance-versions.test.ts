@@ -62,4 +62,17 @@ describe('Decimal128 _id', () => {
     expect(dupDec?.code).toBe(11000);
     expect(await coll.countDocuments({})).toBe(4);
   });
+
+  it('filters by exact decimal value: $gt, $lt, equality, $in, and a resume filter with $or/$type', async () => {
+    const coll = db.collection<Dec>('decimals');
+    const labels = async (filter: object) => (await coll.find(filter).sort({ _id: 1 }).toArray()).map((d) => d.label);
+    const tenth = Decimal128.fromString('0.1');
+    expect(await labels({ _id: { $gt: tenth } })).toEqual(['double-0.1', 'dec-0.10000000000000001', 'dec-7']);
+    expect(await labels({ _id: { $lt: Decimal128.fromString('0.10000000000000001') } })).toEqual(['dec-0.1', 'double-0.1']);
+    expect(await labels({ _id: Decimal128.fromString('0.10000000000000001') })).toEqual(['dec-0.10000000000000001']);
+    expect(await labels({ _id: { $in: [tenth, Decimal128.fromString('7.0')] } })).toEqual(['dec-0.1', 'dec-7']);
+    expect(await labels({ _id: { $ne: tenth } })).toEqual(['double-0.1', 'dec-0.10000000000000001', 'dec-7']);
+    // How a backup resumes after the last _id it received: later values of the same type bracket, or any later bracket.
+    expect(await labels({ $or: [{ _id: { $gt: Decimal128.fromString('0.1000000000000000055511151231257828') } }, { _id: { $type: ['string', 'objectId'] } }] })).toEqual(['dec-0.10000000000000001', 'dec-7']);
+  });
 });
