@@ -65,7 +65,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .option('--snapshot <id>', 'a restore point id, "latest" (as for restore: the newest that is not a safety backup) or "all"', snapshotArg('latest', 'all'), 'latest')
     .option('--full', 'read, decrypt and hash every piece of data, and parse every database document')
     .option('--sample <percent>', 'read a rotating part of the data (e.g. 10%); repeated runs cover everything')
-    .option('--test-restore', 'also restore the database into a scratch database on the same server, compare, and drop it')
+    .option('--test-restore', 'also restore the database into scratch collections of the same database, compare, and drop them')
     .action(async (opts: { profile: string; snapshot: string; full?: boolean; sample?: string; testRestore?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       if (opts.full && opts.sample) throw userError('INVALID_INPUT', 'Choose one', '--full and --sample cannot be used together.', 'Use --full to read everything, or --sample 10% to read a part.');

@@ -3,6 +3,7 @@
 // must stand still; if they move, something (PCI File Manager, a script) is still writing.
 import type { MongoClient } from 'mongodb';
 import type { ChecklistCheck } from '../../../shared/api/checklist';
+import { UserError } from '../../../shared/errors';
 import { mapMongoError } from '../connections/errors';
 import { LABELS, count, pass, warn } from './check';
 
@@ -36,6 +37,15 @@ export async function watchWrites(client: MongoClient, ms: number, signal: Abort
     return (await writes(client)) - first;
   } catch (err) {
     if (signal.aborted) throw signal.reason;
+    if ((err as { code?: unknown }).code === 13) {
+      // serverStatus is a server-wide action: "readWrite" on the database does not include it.
+      throw new UserError({
+        code: 'MONGO_AUTH_FAILED',
+        title: 'Not allowed',
+        message: 'This MongoDB user may not read the server\'s status, so it cannot see whether something still writes to the database.',
+        hint: 'Leave this optional check out, or ask whoever manages MongoDB to give the user the "clusterMonitor" role in the database "admin" ("Test connection" shows the exact command).',
+      }, { cause: err });
+    }
     throw mapMongoError(err);
   }
 }

@@ -6,6 +6,7 @@ import { UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { VerifyRequest, VerifyResult, VerifyTargets } from '../../../shared/api/verify';
 import type { Services } from '../services';
+import { pauseHook } from '../backup/test-hooks';
 import { latestRule } from '../restore/profile-jobs';
 import { adviceFor } from './problems';
 import type { JobSpec } from '../jobs/manager';
@@ -48,13 +49,14 @@ export async function runVerify(engine: Services, input: VerifyInput, ctx: Opera
   const location = { ...opened.location, profile: opened.profile };
   try {
     const core = await verifyBackup(
-      { store: location.store, passphrase: opened.passphrase, mongo: opened.mongo?.client ?? null },
+      { store: location.store, passphrase: opened.passphrase, mongo: opened.mongo?.client ?? null, mongoDatabase: opened.mongo?.database },
       {
         snapshot: input.snapshot,
         depth: input.depth,
         profile: location.profile.name,
         slice: (repoId) => state.nextSlice(repoId, input.samplePercent),
         testRestore: input.testRestore,
+        hook: pauseHook(engine.testPauseAt, ctx.signal),
         latest: latestRule(engine, location.profile.name, location.describe, 'check'),
       },
       ctx,
@@ -85,7 +87,7 @@ export function verifyJob(engine: Services, input: VerifyInput): JobSpec<VerifyR
     kind: 'verify',
     title: verifyTitle(input),
     profile: profile.name,
-    // Only the test restore writes (to its scratch database); reading a location needs no job lock.
+    // Only the test restore writes (to its scratch collections); reading a location needs no job lock.
     locks: input.testRestore ? [`verify-scratch:${profile.name}`] : [],
     run: (ctx) => runVerify(engine, { ...input, profile: profile.name }, ctx),
     verdict: verifyVerdict,
