@@ -122,8 +122,6 @@ describe('architecture', () => {
       'core/profiles/test',
       'core/restore/plan',
       'core/restore/profile-jobs',
-      'core/schedule/os/plan',
-      'core/schedule/os/system',
     ];
     const used = new Set(filesUnder('electron/cli').flatMap((f) => importsOf(f).map((s) => /(core\/.*)$/.exec(s)?.[1]).filter((s): s is string => Boolean(s))));
     expect([...used].filter((m) => !hosting.includes(m) && !notYet.includes(m))).toEqual([]);

@@ -3,9 +3,7 @@
 import type { Command } from 'commander';
 import { OS_METHODS, OsMethod, ScheduleKind, SCHEDULE_KINDS, type OsPlan } from '../../../shared/api/schedule';
 import { userError } from '../../../shared/errors';
-import type { Engine } from '../../core/engine';
-import { osInstall, osPlan, osRemove } from '../../core/schedule/os/plan';
-import { methodsFor } from '../../core/schedule/os/system';
+import type { PciApi } from '../../../shared/contract';
 import type { CliContext, GlobalOptions } from '../context';
 import { withEngine } from '../api';
 
@@ -15,16 +13,18 @@ interface Opts {
   method?: string;
 }
 
-function parse(engine: Engine, o: Opts): { profile: string; kind: ScheduleKind | undefined; method: OsMethod } {
-  const profile = engine.profiles.get(o.profile).name;
+/** The options checked, and the plan for them (its methods are the system schedulers of this computer). */
+async function parse(api: PciApi, o: Opts): Promise<{ profile: string; kind: ScheduleKind | undefined; method: OsMethod; plan: OsPlan }> {
   const kind = o.kind === undefined ? undefined : ScheduleKind.safeParse(o.kind);
   if (kind && !kind.success) throw userError('INVALID_INPUT', 'Invalid kind', `"${o.kind}" is not something that can be scheduled.`, `Use one of: ${SCHEDULE_KINDS.join(', ')}.`);
-  const available = methodsFor(engine.automation.sys.platform);
+  const plan = await api.schedule.osPlan({ profile: o.profile, kind: kind?.data });
+  const profile = plan.profile;
+  const available = plan.methods.map((m) => m.method);
   const method = o.method === undefined ? available[0] : OsMethod.safeParse(o.method).data;
   if (!method || !available.includes(method)) {
     throw userError('INVALID_INPUT', 'Invalid method', `"${o.method}" cannot be used on this computer.`, `Use one of: ${available.join(', ')}.`);
   }
-  return { profile, kind: kind?.data, method };
+  return { profile, kind: kind?.data, method, plan };
 }
 
 function print(ctx: CliContext, plan: OsPlan, only: OsMethod | null): void {
@@ -50,9 +50,9 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
 
   common(schedule.command('show').description('print the exact entries for the system scheduler')).action(async (o: Opts, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
-    await withEngine(ctx, globals, async (engine) => {
-      const p = parse(engine, o);
-      const plan = await osPlan(engine.automation.planDeps(), p.profile, p.kind);
+    await withEngine(ctx, globals, async (_engine, api) => {
+      const p = await parse(api, o);
+      const plan = p.plan;
       if (globals.json) ctx.io.out(JSON.stringify(plan));
       else print(ctx, plan, o.method ? p.method : null);
     });
@@ -60,9 +60,9 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
 
   common(schedule.command('install').description('install the entries for the current user (no admin rights needed)')).action(async (o: Opts, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
-    await withEngine(ctx, globals, async (engine) => {
-      const p = parse(engine, o);
-      const plan = await osInstall(engine.automation.planDeps(), p.profile, p.kind, p.method);
+    await withEngine(ctx, globals, async (_engine, api) => {
+      const p = await parse(api, o);
+      const plan = await api.schedule.osInstall({ profile: p.profile, kind: p.kind, method: p.method });
       if (globals.json) ctx.io.out(JSON.stringify(plan));
       else {
         const m = plan.methods.find((x) => x.method === p.method);
@@ -73,9 +73,9 @@ export function registerSchedule(program: Command, ctx: CliContext): void {
 
   common(schedule.command('remove').description('remove the entries again (the app then runs the schedules itself)')).action(async (o: Opts, cmd: Command) => {
     const globals = cmd.optsWithGlobals<GlobalOptions>();
-    await withEngine(ctx, globals, async (engine) => {
-      const p = parse(engine, o);
-      const plan = await osRemove(engine.automation.planDeps(), p.profile, p.kind, p.method);
+    await withEngine(ctx, globals, async (_engine, api) => {
+      const p = await parse(api, o);
+      const plan = await api.schedule.osRemove({ profile: p.profile, kind: p.kind, method: p.method });
       if (globals.json) ctx.io.out(JSON.stringify(plan));
       else ctx.io.out(`Removed from ${p.method}: ${p.kind ?? 'every schedule'} of "${p.profile}". The app runs these schedules itself while it is open.`);
     });
