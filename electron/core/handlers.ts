@@ -43,7 +43,9 @@ export async function dispatch(engine: Pick<HandlerDeps, 'log' | 'secrets'> & { 
     const spec = contract[name];
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) {
-      throw userError('INVALID_INPUT', 'Invalid request', 'Some of the values sent were not valid.', 'Check what you entered and try again.', parsed.error.message);
+      // Name the values (not what they were: a value can be a secret), so the CLI's reader knows which.
+      const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || 'the request'))].slice(0, 5).join(', ');
+      throw userError('INVALID_INPUT', 'Invalid request', `Some of the values sent were not valid: ${fields}.`, 'Check what you entered and try again.', parsed.error.message);
     }
     const handler = engine.handlers[name] as (i: unknown) => Promise<unknown>;
     const result = spec.output.parse(await handler(parsed.data));

@@ -69,7 +69,7 @@ describe('browser mode server', () => {
     const info = await request('/api/app.info', { method: 'POST', body: {}, headers });
     expect(JSON.parse(info.body)).toMatchObject({ ok: true, result: { mode: 'cli', dataFolder: engine.home } });
     const bad = await request('/api/history.list', { method: 'POST', body: { limit: -1 }, headers });
-    expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'Some of the values sent were not valid: limit.' } });
     expect((await request('/api/nope.nothing', { method: 'POST', body: {}, headers })).status).toBe(404);
   });
 

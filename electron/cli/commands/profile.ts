@@ -10,7 +10,7 @@ import { databaseFromUri } from '../../core/connections/mongo';
 import { firstFailure } from '../../core/connections/checks';
 import { secretContext } from '../../core/profiles/open';
 import { resolveSecret } from '../../core/profiles/secrets';
-import { profileView, removeProfile, saveProfile } from '../../core/profiles/service';
+import { saveProfile } from '../../core/profiles/service';
 import { testProfile } from '../../core/profiles/test';
 import type { Engine } from '../../core/engine';
 import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
@@ -186,8 +186,8 @@ export function registerProfile(program: Command, ctx: CliContext): void {
     .description('list profiles')
     .action(async (_o: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      await withEngine(ctx, globals, async (engine) => {
-        const views = await Promise.all(engine.profiles.list().map((p) => profileView(engine, p)));
+      await withEngine(ctx, globals, async (_engine, api) => {
+        const views = (await api.profiles.list({})).profiles;
         if (globals.json) return ctx.io.out(JSON.stringify({ profiles: views }));
         if (views.length === 0) return ctx.io.out('No connections yet. Create one with "pci-maint profile set NAME …".');
         for (const v of views) ctx.io.out(`${v.profile.name.padEnd(24)} ${v.profile.mongo.database.padEnd(16)} ${v.profile.r2.bucket}`);
@@ -199,8 +199,8 @@ export function registerProfile(program: Command, ctx: CliContext): void {
     .description('show a profile (secrets masked)')
     .action(async (name: string, _o: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      await withEngine(ctx, globals, async (engine) => {
-        const view = await profileView(engine, engine.profiles.get(name));
+      await withEngine(ctx, globals, async (_engine, api) => {
+        const view = await api.profiles.get({ name });
         if (globals.json) ctx.io.out(JSON.stringify(view));
         else printView(ctx, view);
       });
@@ -211,8 +211,8 @@ export function registerProfile(program: Command, ctx: CliContext): void {
     .description('forget a profile and its saved secrets (backups are not touched)')
     .action(async (name: string, _o: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      await withEngine(ctx, globals, async (engine) => {
-        await removeProfile(engine, name);
+      await withEngine(ctx, globals, async (_engine, api) => {
+        await api.profiles.remove({ name });
         if (globals.json) ctx.io.out(JSON.stringify({ ok: true, removed: name }));
         else ctx.io.out(`Removed the connection "${name}".`);
       });
