@@ -5,13 +5,13 @@
 import { buildBridge, unwrapBridge, type PciApi } from '../../shared/contract';
 import { UserError } from '../../shared/errors';
 import type { Engine } from '../core/engine';
-import { dispatch } from '../core/handlers';
 import type { CliContext, GlobalOptions } from './context';
 
 /** The contract's API over `dispatch` on this engine; a failure is thrown as the UserError it carries. */
 export function contractApi(engine: Engine): PciApi {
   const bridge = buildBridge(
-    (name, input) => dispatch(engine, name, input),
+    // Loaded on the first call (the engine has loaded it by then): `pci-maint backup --help` needs none of core.
+    async (name, input) => (await import('../core/handlers')).dispatch(engine, name, input),
     (listener) => engine.onEvent(listener),
   );
   return unwrapBridge(bridge, (envelope) => UserError.fromData(envelope.error));
