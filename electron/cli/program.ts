@@ -1,4 +1,5 @@
-// The `pci-maint` command (DESIGN §1): cron-able, JSON output, exit codes 0 ok / 1 failed / 2 usage.
+// The `pci-maint` command (DESIGN §1): cron-able, JSON output, exit codes 0 ok / 1 failed / 2 usage /
+// 3 found problems (a check or verification ran to its end and found something wrong).
 import { Command, CommanderError, Help, Option } from 'commander';
 import type { Engine } from '../core/engine';
 import { resolveHome } from '../core/paths';
@@ -8,6 +9,8 @@ import { COMMAND_MODULES, moduleOf } from './commands';
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** The job ran fine and found problems (job status 'problems'): not "all good", not "could not run". */
+export const EXIT_PROBLEMS = 3;
 
 export interface GlobalOptions {
   home?: string;

@@ -15,6 +15,7 @@ import { GENERIC_ENV } from './profiles/secrets';
 import type { DialogsPort } from './dialogs';
 import { runtimeFlags } from './runtime-mode';
 import { Automation, type ShellPorts } from './schedule/automation';
+import { isFinal } from '../../shared/jobs';
 
 export interface EngineOptions {
   home: string;
@@ -82,7 +83,7 @@ export function createEngine(options: EngineOptions): Engine {
   const jobs = new JobManager({ history, log: log.scope('jobs'), throttleMs: options.throttleMs, redact: (t) => secrets.redact(t) });
   jobs.onUpdate((job) => {
     events.emit('event', { type: 'job.updated', job } satisfies AppEvent);
-    if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'canceled') events.emit('event', { type: 'history.changed' } satisfies AppEvent);
+    if (isFinal(job.status)) events.emit('event', { type: 'history.changed' } satisfies AppEvent);
   });
 
   const flags = runtimeFlags({ isPackaged: options.packaged ?? false, env });

@@ -18,7 +18,7 @@ import { createTray, shellPorts, startedHidden } from './background';
 import { finishNotice, taskbarProgress } from './job-feedback';
 import { startBackupJob } from '../core/backup/profile-jobs';
 import { WATCHED } from '../core/notify/service';
-import type { Job } from '../../shared/jobs';
+import { isFinal, type Job } from '../../shared/jobs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = findAppRoot(here);
@@ -99,7 +99,7 @@ async function start(): Promise<void> {
 function followJobsOnDesktop(e: Engine): void {
   const active = new Map<string, Job>();
   e.jobs.onUpdate((job) => {
-    const ended = job.status === 'succeeded' || job.status === 'failed' || job.status === 'canceled';
+    const ended = isFinal(job.status);
     if (ended) active.delete(job.id);
     else active.set(job.id, job);
     win?.setProgressBar(taskbarProgress(active.values()));

@@ -1,6 +1,6 @@
 // The dashboard: the health of the connected PCI File Manager (or the way to connect one), what is
 // running now and what happened last.
-import { Badge, Button, Card, Group, Loader, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Loader, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconPlugConnected } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -14,6 +14,7 @@ import { useApp } from '../stores/app';
 import { useProfiles } from '../stores/profiles';
 import { JobProgressView } from '../components/JobProgressView';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { StatusBadge } from '../components/StatusBadge';
 import { HealthCards, RecommendedActions } from './dashboard/HealthCards';
 import { BackupChart } from './dashboard/BackupChart';
 
@@ -125,7 +126,8 @@ export function DashboardPage() {
                 {last.title}
               </Text>
               <Text>{formatDateTime(last.startedAt)}</Text>
-              <Badge color={last.status === 'succeeded' ? 'green' : last.status === 'failed' ? 'red' : 'gray'}>{last.status}</Badge>
+              <StatusBadge status={last.status} w="fit-content" />
+              {last.status === 'problems' && last.error ? <Text c="orange.9">{last.error.message}</Text> : null}
             </Stack>
           ) : null}
         </Card>

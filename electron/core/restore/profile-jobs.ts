@@ -22,6 +22,7 @@ import { buildPlan, planView } from './plan';
 import type { LiveBucket } from './r2-live';
 import { emptySummary, restoreVerdict, runRestore, safetyImpossible, type RestoreOptions } from './restore';
 import { describeContents, indexSnapshot } from './snapshot-index';
+import { noteRollback } from '../checklist/rollback';
 
 interface Opened {
   profile: Profile;
@@ -181,7 +182,7 @@ export function startRestoreJob(engine: Engine, input: StartInput, testOptions: 
     }
   };
   const forHistory = (s: RestoreSummary): RestoreSummary => ({ ...s, plan: planView(s.plan, 100) });
-  return engine.jobs.start({
+  const job = engine.jobs.start({
     kind: 'restore',
     title: restoreTitle(plan),
     profile: profile.name,
@@ -192,6 +193,15 @@ export function startRestoreJob(engine: Engine, input: StartInput, testOptions: 
     verdict: restoreVerdict,
     partialSummary: () => forHistory(summary),
   });
+  // A rollback to the restore point taken before an update is recorded on that update.
+  void engine.jobs.wait(job.id).then((final) => {
+    try {
+      noteRollback(engine, profile.name, plan.snapshot, final);
+    } catch (err) {
+      engine.log.scope('checklist').warn(`could not record the rollback on the update: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+  return job;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Job, JobLogLine, OperationContext } from '../../../shared/jobs';
 import type { Engine } from '../engine';
 import type { JobSpec } from '../jobs/manager';
 import { backupProfile, locationLockKey, startPruneJob } from '../backup/profile-jobs';
-import { runVerify, verifyTitle, verifyVerdict, type VerifyInput } from '../verify/profile-jobs';
+import { runVerify, verifyTitle, verifyFindings, type VerifyInput } from '../verify/profile-jobs';
 import { reportsDir, runCheck } from '../consistency/profile-jobs';
 import type { NotificationService } from '../notify/service';
 import type { FireInfo, FireResult } from './scheduler';
@@ -116,7 +116,7 @@ export function fireVerify(deps: RunDeps, name: string, schedule: ProfileSchedul
     // The same lock startVerifyJob takes: only a test restore writes (to its scratch database).
     locks: input.testRestore ? [`verify-scratch:${profile.name}`] : [],
     run: (ctx) => runVerify(engine, input, ctx, () => jobId),
-    verdict: verifyVerdict,
+    findings: verifyFindings,
   });
   jobId = started.opId;
   return started;
