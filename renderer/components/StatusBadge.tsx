@@ -8,7 +8,8 @@ export const STATUS_COLOR: Record<JobStatus, string> = { queued: 'gray', running
 export function StatusBadge({ status, ...props }: { status: JobStatus } & Omit<BadgeProps, 'color' | 'children'>) {
   return (
     // autoContrast: dark text on the amber badge (white on yellow is unreadable).
-    <Badge color={STATUS_COLOR[status]} autoContrast data-status={status} {...props}>
+    // The words never shrink to "FOUND P…" in a narrow table column.
+    <Badge color={STATUS_COLOR[status]} autoContrast data-status={status} styles={{ root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } }} {...props}>
       {STATUS_WORDS[status]}
     </Badge>
   );

@@ -50,7 +50,7 @@ function RunCard({ title, run, testId }: { title: string; run: LastRun; testId: 
     <HealthCard title={title} state={run.state} testId={testId}>
       <Text size="lg">{run.message}</Text>
       {run.at ? <Text c="dimmed">{formatDateTime(run.at)}</Text> : null}
-      {run.error ? <Text c="red">{run.error.hint}</Text> : null}
+      {run.error ? <Text c={run.status === 'problems' ? 'orange.9' : 'red'}>{run.error.hint}</Text> : null}
     </HealthCard>
   );
 }
