@@ -5,6 +5,8 @@ import { UserErrorData } from '../errors';
 import { Job, JobStatus } from '../jobs';
 import { ProfileName } from '../profile';
 import { method } from './method';
+import { PassphraseState } from './profiles';
+import { ScheduleKind } from './schedule';
 
 /** ok: nothing to do; warn: do something soon; error: something is broken; none: never happened. */
 export const HealthState = z.enum(['ok', 'warn', 'error', 'none']);
@@ -77,6 +79,10 @@ export const BackupPoint = z.object({
 });
 export type BackupPoint = z.infer<typeof BackupPoint>;
 
+/** Whether scheduled runs can open the backups (see profiles.passphraseState), and which are blocked. */
+export const PassphraseHealth = PassphraseState.extend({ blockedSchedules: z.array(ScheduleKind), blockedMessage: z.string() });
+export type PassphraseHealth = z.infer<typeof PassphraseHealth>;
+
 export const HealthReport = z.object({
   profile: z.string(),
   generatedAt: z.string(),
@@ -87,6 +93,7 @@ export const HealthReport = z.object({
   mongo: MongoHealth,
   r2: R2Health,
   destination: DestinationHealth,
+  passphrase: PassphraseHealth,
   actions: z.array(HealthAction),
   backups: z.array(BackupPoint),
 });

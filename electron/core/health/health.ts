@@ -12,6 +12,7 @@ import { createR2Client, endpointLabel, requireR2Endpoint } from '../connections
 import { folderSpace } from '../connections/destination';
 import { profileSecret } from '../profiles/connect';
 import { readBucketCount, runningCount } from './bucket-count';
+import { blockedSchedules } from '../schedule/blocked';
 import { backupPoints, formatAge, lastBackup, lastConsistency, lastVerify, ageHours } from './past-runs';
 
 export interface HealthOptions {
@@ -116,6 +117,7 @@ export async function healthReport(engine: Engine, name: string, options: Health
   const backup = lastBackup(engine, profile.name, profile.backupMaxAgeHours, now);
   const verify = lastVerify(engine, profile.name, backup.status === 'succeeded' ? backup.at : null, now);
   const consistency = lastConsistency(engine, profile.name, now);
+  const blocked = await blockedSchedules(engine, profile.name);
   const report: HealthReport = {
     profile: profile.name,
     generatedAt: new Date(now).toISOString(),
@@ -126,6 +128,7 @@ export async function healthReport(engine: Engine, name: string, options: Health
     mongo,
     r2,
     destination,
+    passphrase: { ...blocked.passphrase, blockedSchedules: blocked.kinds, blockedMessage: blocked.message },
     actions: [],
     backups,
   };
@@ -140,6 +143,8 @@ export function recommendedActions(r: HealthReport, now = Date.now()): HealthAct
   if (r.mongo.error) add('fix-mongo', 'error', `MongoDB: ${r.mongo.error.message} ${r.mongo.error.hint}`, '/settings');
   if (r.r2.error) add('fix-r2', 'error', `R2: ${r.r2.error.message} ${r.r2.error.hint}`, '/settings');
   if (r.destination.state === 'error') add('fix-destination', 'error', `Backup location: ${r.destination.message} Free some space or choose another location.`, '/settings');
+  // Before the night, not in a failure notification after it.
+  if (r.passphrase.blockedSchedules.length > 0) add('remember-passphrase', 'error', r.passphrase.blockedMessage, null);
   if (r.lastBackup.state === 'none') add('first-backup', 'warn', 'Make your first backup.', '/backup');
   if (r.lastBackup.state === 'error') add('backup-failed', 'error', `The last backup failed${r.lastBackup.error ? `: ${r.lastBackup.error.message}` : '.'} Fix the problem and back up again.`, '/backup');
   if (r.lastBackup.state === 'warn') add('backup-old', 'warn', `Make a backup: the last one is more than ${r.backupMaxAgeHours} hours old.`, '/backup');
