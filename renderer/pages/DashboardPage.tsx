@@ -42,6 +42,7 @@ function Health({ profile }: { profile: string }) {
   const jobs = useJobs((s) => s.jobs);
   const [report, setReport] = useState<HealthReport | null>(null);
   const [error, setError] = useState<UserErrorData | null>(null);
+  const [again, setAgain] = useState(0);
   const countStarted = useRef<string | null>(null);
 
   useEffect(() => {
@@ -53,7 +54,7 @@ function Health({ profile }: { profile: string }) {
     return () => {
       live = false;
     };
-  }, [profile, version]);
+  }, [profile, version, again]);
 
   const count = () => {
     countStarted.current = profile;
@@ -76,7 +77,7 @@ function Health({ profile }: { profile: string }) {
   }
   return (
     <Stack gap="lg" data-testid="health">
-      <RecommendedActions report={report} />
+      <RecommendedActions report={report} onChanged={() => setAgain((n) => n + 1)} />
       <HealthCards report={report} countJob={countJob} onCount={count} />
       <BackupChart points={report.backups} />
     </Stack>

@@ -6,6 +6,7 @@ import { useNavigate } from 'react-router';
 import type { HealthReport, HealthState, LastRun } from '../../../shared/contract';
 import type { Job } from '../../../shared/jobs';
 import { formatBytes, formatDateTime } from '../../../shared/format';
+import { RememberPassphraseButton } from '../../components/PassphraseAsk';
 
 const BADGE: Record<HealthState, { color: string; text: string }> = {
   ok: { color: 'green', text: 'OK' },
@@ -119,7 +120,7 @@ const ACTION_ICON = {
   info: { color: 'blue', icon: <IconInfoCircle size={16} /> },
 } as const;
 
-export function RecommendedActions({ report }: { report: HealthReport }) {
+export function RecommendedActions({ report, onChanged }: { report: HealthReport; onChanged?: () => void }) {
   const navigate = useNavigate();
   return (
     <Card withBorder radius="md" p="lg" aria-label="Recommended actions" data-testid="card-actions">
@@ -147,6 +148,7 @@ export function RecommendedActions({ report }: { report: HealthReport }) {
                     {ROUTE_LABEL[a.route] ?? 'Open'}
                   </Button>
                 ) : null}
+                {a.id === 'remember-passphrase' ? <RememberPassphraseButton profile={report.profile} onDone={() => onChanged?.()} /> : null}
               </Group>
             </li>
           ))}
