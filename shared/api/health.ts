@@ -24,6 +24,20 @@ export const LastRun = z.object({
 });
 export type LastRun = z.infer<typeof LastRun>;
 
+/** Today's numbers against an earlier moment (the last good backup, the pre-update baseline). */
+export const CountComparison = z.object({
+  against: z.enum(['backup', 'baseline']),
+  /** When the earlier numbers were taken. */
+  at: z.string(),
+  /** One sentence: "At the last backup: 1,740 documents; now 1,665 (75 fewer (−4 %))." */
+  summary: z.string(),
+  /** What went down or away, one sentence each ("“files”: 832 fewer documents …"). */
+  changes: z.array(z.string()),
+  /** A collection gone, or clearly fewer documents or files: the card says "Needs attention". */
+  loss: z.boolean(),
+});
+export type CountComparison = z.infer<typeof CountComparison>;
+
 export const MongoHealth = z.object({
   state: HealthState,
   database: z.string(),
@@ -31,6 +45,7 @@ export const MongoHealth = z.object({
   sizeBytes: z.number().nullable(),
   collections: z.number().nullable(),
   documents: z.number().nullable(),
+  comparisons: z.array(CountComparison),
   error: UserErrorData.nullable(),
 });
 export type MongoHealth = z.infer<typeof MongoHealth>;
@@ -45,6 +60,7 @@ export const R2Health = z.object({
   countedAt: z.string().nullable(),
   /** The id of a count that is running now. */
   countJobId: z.string().nullable(),
+  comparisons: z.array(CountComparison),
   error: UserErrorData.nullable(),
 });
 export type R2Health = z.infer<typeof R2Health>;

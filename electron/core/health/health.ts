@@ -13,6 +13,8 @@ import { folderSpace } from '../connections/destination';
 import { profileSecret } from '../profiles/connect';
 import { readBucketCount, runningCount } from './bucket-count';
 import { blockedSchedules } from '../schedule/blocked';
+import { readDatabaseFacts } from '../checklist/database';
+import { compareCollections, compareObjects, referencePoints } from './compare';
 import { backupPoints, formatAge, lastBackup, lastConsistency, lastVerify, ageHours } from './past-runs';
 
 export interface HealthOptions {
@@ -21,7 +23,7 @@ export interface HealthOptions {
 }
 
 async function mongoHealth(engine: Engine, profile: Profile, timeoutMs: number): Promise<MongoHealth> {
-  const base = { database: profile.mongo.database, version: null, sizeBytes: null, collections: null, documents: null };
+  const base = { database: profile.mongo.database, version: null, sizeBytes: null, collections: null, documents: null, comparisons: [] };
   let uri: string | undefined;
   try {
     uri = await profileSecret(engine, profile, 'mongoUri');
@@ -29,10 +31,17 @@ async function mongoHealth(engine: Engine, profile: Profile, timeoutMs: number):
     try {
       await client.connect();
       const db = client.db(profile.mongo.database);
-      const [stats, build] = await Promise.all([db.command({ dbStats: 1 }), client.db('admin').command({ buildInfo: 1 }).catch(() => null)]);
+      const [stats, build, facts] = await Promise.all([
+        db.command({ dbStats: 1 }),
+        client.db('admin').command({ buildInfo: 1 }).catch(() => null),
+        // Counted now, per collection, to compare with the last backup and the baseline.
+        readDatabaseFacts(client, profile.mongo.database).catch(() => null),
+      ]);
+      const comparisons = facts ? referencePoints(engine, profile.name).map((then) => compareCollections(then, facts.collections)).filter((c) => c !== null) : [];
       return {
         ...base,
-        state: 'ok',
+        comparisons,
+        state: comparisons.some((c) => c.loss) ? 'warn' : 'ok',
         version: typeof build?.version === 'string' ? build.version : null,
         sizeBytes: Number(stats.dataSize ?? 0),
         collections: Number(stats.collections ?? 0),
@@ -55,6 +64,7 @@ async function r2Health(engine: Engine, profile: Profile, timeoutMs: number): Pr
     totalBytes: count?.totalBytes ?? null,
     countedAt: count?.countedAt ?? null,
     countJobId: runningCount(engine, profile.name),
+    comparisons: count ? referencePoints(engine, profile.name).map((then) => compareObjects(then, count)).filter((c) => c !== null) : [],
   };
   let endpoint = '';
   try {
@@ -68,7 +78,7 @@ async function r2Health(engine: Engine, profile: Profile, timeoutMs: number): Pr
     } finally {
       client.destroy();
     }
-    return { ...base, state: 'ok', reachable: true, error: null };
+    return { ...base, state: base.comparisons.some((c) => c.loss) ? 'warn' : 'ok', reachable: true, error: null };
   } catch (err) {
     return { ...base, state: 'error', reachable: false, error: toUserErrorData(mapS3Error(err, { bucket: profile.r2.bucket, endpoint: endpoint ? endpointLabel(endpoint) : undefined })) };
   }
@@ -145,6 +155,11 @@ export function recommendedActions(r: HealthReport, now = Date.now()): HealthAct
   if (r.destination.state === 'error') add('fix-destination', 'error', `Backup location: ${r.destination.message} Free some space or choose another location.`, '/settings');
   // Before the night, not in a failure notification after it.
   if (r.passphrase.blockedSchedules.length > 0) add('remember-passphrase', 'error', r.passphrase.blockedMessage, null);
+  const lost = [...r.mongo.comparisons, ...r.r2.comparisons].filter((c) => c.loss);
+  if (lost.length > 0) {
+    const first = lost[0].changes[0] ?? lost[0].summary;
+    add('data-lost', 'warn', `Data went missing since ${lost[0].against === 'backup' ? 'the last backup' : 'before the update'}: ${first} If nobody meant to delete it, restore it from a restore point.`, '/restore');
+  }
   if (r.lastBackup.state === 'none') add('first-backup', 'warn', 'Make your first backup.', '/backup');
   if (r.lastBackup.state === 'error') add('backup-failed', 'error', `The last backup failed${r.lastBackup.error ? `: ${r.lastBackup.error.message}` : '.'} Fix the problem and back up again.`, '/backup');
   if (r.lastBackup.state === 'warn') add('backup-old', 'warn', `Make a backup: the last one is more than ${r.backupMaxAgeHours} hours old.`, '/backup');

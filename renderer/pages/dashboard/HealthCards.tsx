@@ -3,7 +3,7 @@ import { Badge, Button, Card, Group, Progress, SimpleGrid, Stack, Text, ThemeIco
 import { IconAlertTriangle, IconCircleCheck, IconInfoCircle, IconX } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
-import type { HealthReport, HealthState, LastRun } from '../../../shared/contract';
+import type { CountComparison, HealthReport, HealthState, LastRun } from '../../../shared/contract';
 import type { Job } from '../../../shared/jobs';
 import { formatBytes, formatDateTime } from '../../../shared/format';
 import { RememberPassphraseButton } from '../../components/PassphraseAsk';
@@ -58,6 +58,31 @@ function RunCard({ title, run, testId }: { title: string; run: LastRun; testId: 
 
 const n = (v: number | null) => (v === null ? '—' : v.toLocaleString());
 
+/** Today's numbers against the last backup and the pre-update baseline: what went down or away. */
+function Comparisons({ list, testId }: { list: CountComparison[]; testId: string }) {
+  if (list.length === 0) return null;
+  return (
+    <Stack gap={6} mt="xs">
+      {list.map((c) => (
+        <Stack key={c.against} gap={2} data-testid={`${testId}-${c.against}`} data-loss={c.loss}>
+          <Text size="sm" fw={c.loss ? 600 : undefined} c={c.loss ? 'orange.9' : undefined}>
+            {c.summary}
+          </Text>
+          <Text size="sm" c="dimmed">
+            {c.against === 'backup' ? 'Last backup' : 'Baseline'}: {formatDateTime(c.at)}
+          </Text>
+          {c.changes.slice(0, 5).map((line) => (
+            <Text key={line} size="sm" c={c.loss ? 'orange.9' : undefined} style={{ overflowWrap: 'anywhere' }}>
+              {line}
+            </Text>
+          ))}
+          {c.changes.length > 5 ? <Text size="sm">… and {c.changes.length - 5} more.</Text> : null}
+        </Stack>
+      ))}
+    </Stack>
+  );
+}
+
 export function HealthCards({ report, countJob, onCount }: { report: HealthReport; countJob: Job | null; onCount: () => void }) {
   const { mongo, r2, destination: dest } = report;
   const used = dest.totalBytes && dest.freeBytes !== null ? ((dest.totalBytes - dest.freeBytes) / dest.totalBytes) * 100 : null;
@@ -79,6 +104,7 @@ export function HealthCards({ report, countJob, onCount }: { report: HealthRepor
             <Fact label="Size" value={formatBytes(mongo.sizeBytes)} />
             <Fact label="Collections" value={n(mongo.collections)} testId="mongo-collections" />
             <Fact label="Documents" value={n(mongo.documents)} testId="mongo-documents" />
+            <Comparisons list={mongo.comparisons} testId="mongo-compare" />
           </>
         )}
       </HealthCard>
@@ -94,6 +120,7 @@ export function HealthCards({ report, countJob, onCount }: { report: HealthRepor
             <Fact label="Files" value={countJob ? `Counting… ${n(countJob.progress.done)}` : r2.countedAt ? n(r2.objects) : 'Not counted yet'} testId="r2-objects" />
             <Fact label="Total size" value={countJob ? formatBytes(countJob.progress.bytesDone) : formatBytes(r2.totalBytes)} testId="r2-bytes" />
             {r2.countedAt ? <Text c="dimmed">Counted {formatDateTime(r2.countedAt)}</Text> : null}
+            {!countJob ? <Comparisons list={r2.comparisons} testId="r2-compare" /> : null}
             {!countJob ? (
               <Button variant="subtle" size="compact-sm" w="fit-content" onClick={onCount}>
                 {r2.countedAt ? 'Count again' : 'Count the files'}
@@ -112,7 +139,7 @@ export function HealthCards({ report, countJob, onCount }: { report: HealthRepor
   );
 }
 
-const ROUTE_LABEL: Record<string, string> = { '/backup': 'Back up', '/verify': 'Verify', '/check': 'Check', '/settings': 'Settings', '/history': 'History' };
+const ROUTE_LABEL: Record<string, string> = { '/backup': 'Back up', '/verify': 'Verify', '/check': 'Check', '/settings': 'Settings', '/history': 'History', '/restore': 'Restore' };
 
 const ACTION_ICON = {
   error: { color: 'red', icon: <IconX size={16} /> },

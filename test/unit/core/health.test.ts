@@ -58,8 +58,8 @@ describe('health from the history', () => {
       lastBackup: lastBackup(engine, 'Office', 26),
       lastVerify: lastVerify(engine, 'Office', null),
       consistency: lastConsistency(engine, 'Office'),
-      mongo: { error: null },
-      r2: { error: null, countedAt: null },
+      mongo: { error: null, comparisons: [] },
+      r2: { error: null, countedAt: null, comparisons: [] },
       destination: { state: 'warn', message: '' },
       passphrase: { state: 'not-protected', message: '', blockedSchedules: [], blockedMessage: '' },
     } as unknown as HealthReport;
