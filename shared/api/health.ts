@@ -71,6 +71,11 @@ export const DestinationHealth = z.object({
   freeBytes: z.number().nullable(),
   totalBytes: z.number().nullable(),
   estimatedNextBackupBytes: z.number().nullable(),
+  /**
+   * true: the estimate is the most the next backup could add, not what it usually adds (after only
+   * the first backup nothing says how much changes; a second backup stores only what changed).
+   */
+  estimateIsUpperBound: z.boolean().default(false),
   message: z.string(),
   error: UserErrorData.nullable(),
 });

@@ -84,9 +84,10 @@ async function r2Health(engine: Engine, profile: Profile, timeoutMs: number): Pr
   }
 }
 
-async function destinationHealth(profile: Profile, estimate: number | null): Promise<DestinationHealth> {
+async function destinationHealth(profile: Profile, next: { bytes: number | null; upperBound: boolean }): Promise<DestinationHealth> {
   const dest = profile.destination;
-  const base = { estimatedNextBackupBytes: estimate, error: null };
+  const estimate = next.bytes;
+  const base = { estimatedNextBackupBytes: estimate, estimateIsUpperBound: next.upperBound, error: null };
   if (dest.kind === 's3') {
     return { ...base, state: 'ok', describe: `s3://${dest.bucket}${dest.prefix ? `/${dest.prefix}` : ''}`, freeBytes: null, totalBytes: null, message: 'A bucket has no fixed size.' };
   }
@@ -95,6 +96,9 @@ async function destinationHealth(profile: Profile, estimate: number | null): Pro
     return { ...base, state: 'error', describe: dest.path, freeBytes: null, totalBytes: null, message: 'The backup folder cannot be found. Is the drive connected?' };
   }
   const free = `${formatBytes(space.freeBytes)} free of ${formatBytes(space.totalBytes)}`;
+  if (estimate !== null && space.freeBytes < estimate && next.upperBound) {
+    return { ...base, ...space, state: 'warn', describe: dest.path, message: `${free}: perhaps not enough if much changed (the next backup adds at most ${formatBytes(estimate)}).` };
+  }
   if (estimate !== null && space.freeBytes < estimate) {
     return { ...base, ...space, state: 'error', describe: dest.path, message: `${free}: not enough for the next backup (about ${formatBytes(estimate)}).` };
   }
@@ -108,13 +112,14 @@ async function destinationHealth(profile: Profile, estimate: number | null): Pro
  * The next backup stores what changed: about as much as the recent backups added. Before the first
  * backup, everything is new: the database plus the bucket (when it has been counted).
  */
-function estimateNextBackup(points: ReturnType<typeof backupPoints>, mongo: MongoHealth, r2: R2Health): number | null {
+function estimateNextBackup(points: ReturnType<typeof backupPoints>, mongo: MongoHealth, r2: R2Health): { bytes: number | null; upperBound: boolean } {
   const done = points.filter((p) => p.status === 'succeeded' && p.newBytes !== null);
   // The first backup stored everything; later ones only what changed, which is what comes next.
-  const recent = (done.length > 1 ? done.slice(1) : done).slice(-5);
-  if (recent.length > 0) return Math.max(...recent.map((p) => p.newBytes!));
-  if (mongo.sizeBytes === null || r2.totalBytes === null) return null;
-  return mongo.sizeBytes + r2.totalBytes;
+  if (done.length > 1) return { bytes: Math.max(...done.slice(1).slice(-5).map((p) => p.newBytes!)), upperBound: false };
+  // After only the first one, nothing says how much changes: everything is the most it could add.
+  if (done.length === 1) return { bytes: done[0].bytes ?? done[0].newBytes, upperBound: true };
+  if (mongo.sizeBytes === null || r2.totalBytes === null) return { bytes: null, upperBound: false };
+  return { bytes: mongo.sizeBytes + r2.totalBytes, upperBound: false };
 }
 
 export async function healthReport(engine: Engine, name: string, options: HealthOptions = {}): Promise<HealthReport> {

@@ -133,7 +133,11 @@ export function HealthCards({ report, countJob, onCount }: { report: HealthRepor
         <Text style={{ overflowWrap: 'anywhere' }}>{dest.describe}</Text>
         <Text size="lg">{dest.message}</Text>
         {used !== null ? <Progress value={used} color={dest.state === 'ok' ? 'blue' : dest.state === 'warn' ? 'orange' : 'red'} aria-label={`Backup drive ${Math.round(used)} % used`} /> : null}
-        {dest.estimatedNextBackupBytes !== null ? <Text c="dimmed">Next backup: about {formatBytes(dest.estimatedNextBackupBytes)}</Text> : null}
+        {dest.estimatedNextBackupBytes !== null ? (
+          <Text c="dimmed">
+            Next backup: {dest.estimateIsUpperBound ? `at most ${formatBytes(dest.estimatedNextBackupBytes)} (only what changed is added)` : `about ${formatBytes(dest.estimatedNextBackupBytes)}`}
+          </Text>
+        ) : null}
       </HealthCard>
     </SimpleGrid>
   );

@@ -88,7 +88,7 @@ export function ChecksStep({ profile }: { profile: string }) {
         </Paper>
       ) : null}
       {record.before && !running ? (
-        <Alert color={failed ? 'red' : open ? 'orange' : 'green'} role="status" title={failed ? `${failed} ${failed === 1 ? 'check needs' : 'checks need'} your attention` : open ? 'Read the warnings' : 'Every check passed'}>
+        <Alert color={failed ? 'red' : open ? 'orange' : 'green'} role="status" title={failed ? `${failed} ${failed === 1 ? 'check needs' : 'checks need'} your attention${open ? `, and ${open} ${open === 1 ? 'warning' : 'warnings'} to read` : ''}` : open ? 'Read the warnings' : 'Every check passed'}>
           {failed ? 'Fix what is marked in red (use the buttons where there are some), then run the checks again.' : open ? 'Read each warning and tick the box under it if you want to go on anyway.' : 'Continue with the confirmations.'}
         </Alert>
       ) : null}
