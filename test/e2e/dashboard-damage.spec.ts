@@ -43,8 +43,27 @@ test('the dashboard compares with the last backup and says what changed', async 
   await expect(page.getByTestId('r2-compare-backup')).toContainText('(the same)');
   await shot(page, '1-before');
 
-  // The damage: a collection dropped, half the file records deleted, five files removed.
+  // The damage: a collection dropped and five files removed (half the file records follow below).
   await world.breakInstallation({ dropCollection: 'shares', deleteFiles: 5 });
+  // The storage check: which restore point still holds the missing files, and a button for exactly those.
+  await page.goto(`${app.url}#/check`);
+  await page.getByRole('button', { name: 'Start the check' }).click();
+  const inBackups = page.getByTestId('missing-in-backups');
+  await expect(inBackups).toContainText(/5 of the missing files are in the restore point of/, { timeout: 30_000 });
+  await expect(inBackups).toContainText(`${world.servers.summary!.anomalies.missingObjects.length} are in none of the 1 newest restore points`);
+  await shot(page, '3-check-in-backups');
+  // Each list says what it means and what to do.
+  await page.getByRole('tab', { name: /Files without a record/ }).click();
+  await expect(page.getByText('Files in R2 that no record points to')).toBeVisible();
+  await inBackups.getByRole('button', { name: 'Restore these files…' }).click();
+  await expect(page).toHaveURL(/#\/restore\?snapshot=[0-9a-f]{32}&profile=Office&files=/);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  // Only those files are chosen: no database, no settings folders.
+  await expect(page.getByLabel('Only files whose name starts with')).toHaveValue(/\S+(\n\S+){4}/, { timeout: 30_000 });
+  await shot(page, '4-restore-these-files');
+
+  // Then half the file records are deleted too.
   const client = new MongoClient(world.mongoUri);
   try {
     const files = client.db(world.servers.database).collection('files');
@@ -54,7 +73,7 @@ test('the dashboard compares with the last backup and says what changed', async 
     await client.close();
   }
 
-  await page.reload();
+  await page.goto(app.url);
   await expect(mongo.getByText('Needs attention')).toBeVisible({ timeout: 30_000 });
   const compared = mongo.getByTestId('mongo-compare-backup');
   await expect(compared).toHaveAttribute('data-loss', 'true');

@@ -104,7 +104,7 @@ describe('pci-maint verify / check / export / import-mongodump', () => {
     expect(item.error?.message).toContain(`${r.missing.count.toLocaleString('en-US')} file record`);
     expect(r.orphans.items.map((i) => i.key).sort()).toEqual(data.anomalies.orphanObjects);
     expect(r.problems).toBe(Object.values(data.anomalies).reduce((n, list) => n + list.length, 0));
-    expect(fs.readFileSync(csv, 'utf8').split('\r\n')[0]).toBe('problem,key,record_id,record_size,object_size');
+    expect(fs.readFileSync(csv, 'utf8').split('\r\n')[0]).toBe('problem,file key,record,size in the record,size in R2');
     const job = engine.history.list({ kind: 'consistency', limit: 1 }).items[0];
     expect(job.status).toBe('problems');
     expect((await engine.handlers['check.csv']({ id: job.id })).csv).toBe(fs.readFileSync(csv, 'utf8'));
