@@ -53,7 +53,7 @@ describe('storage consistency check', () => {
       expect(r).toMatchObject({ ok: true, records: 12, recordsWithoutKey: 3, objects: keys.length });
       expect([r.missing.count, r.orphans.count, r.sizeMismatches.count, r.deletedWithObject.count]).toEqual([0, 0, 0, 0]);
       const csv = await fs.readFile(csvFile, 'utf8');
-      expect(csv.split('\r\n').filter((l) => l.startsWith('record without a key'))).toHaveLength(3);
+      expect(csv.split('\r\n').filter((l) => l.startsWith('record without a file key'))).toHaveLength(3);
     } finally {
       await s3.close();
     }
