@@ -11,7 +11,7 @@ import type { Engine } from '../engine';
 import type { JobSpec } from '../jobs/manager';
 import { backupProfile, locationLockKey, startPruneJob } from '../backup/profile-jobs';
 import { runVerify, verifyTitle, verifyFindings, type VerifyInput } from '../verify/profile-jobs';
-import { reportsDir, runCheck } from '../consistency/profile-jobs';
+import { consistencyFindings, reportsDir, runCheck } from '../consistency/profile-jobs';
 import type { NotificationService } from '../notify/service';
 import type { FireInfo, FireResult } from './scheduler';
 
@@ -135,5 +135,6 @@ export function fireCheck(deps: RunDeps, name: string, info: FireInfo): FireResu
     title: `Scheduled storage check of "${profile.name}"`,
     profile: profile.name,
     run: (ctx) => runCheck(engine, profile.name, ctx, csvFile),
+    findings: consistencyFindings,
   });
 }
