@@ -48,7 +48,7 @@ export function reportFileName(r: UpdateRecord): string {
 function eventsSection(r: UpdateRecord): string {
   if (r.events.length === 0) return '';
   const rows = r.events
-    .map((e) => `<tr class="${e.ok ? 'pass' : 'fail'}"><td>${when(e.at)}</td><td>${e.kind === 'rollback' ? 'Rollback' : 'Checks after the update'}</td><td>${e.ok ? (e.kind === 'rollback' ? 'Done' : 'Passed') : e.kind === 'rollback' ? 'Not done' : 'Failed'}</td><td>${esc(e.message)}${e.version ? ` (version ${esc(e.version)})` : ''}</td></tr>`)
+    .map((e) => `<tr class="event-${e.ok ? 'pass' : 'fail'}"><td>${when(e.at)}</td><td>${e.kind === 'rollback' ? 'Rollback' : 'Checks after the update'}</td><td>${e.ok ? (e.kind === 'rollback' ? 'Done' : 'Passed') : e.kind === 'rollback' ? 'Not done' : 'Failed'}</td><td>${esc(e.message)}${e.version ? ` (version ${esc(e.version)})` : ''}</td></tr>`)
     .join('\n');
   return `<h2>What happened after the update</h2><table><colgroup><col style="width:18%"><col style="width:22%"><col style="width:10%"><col></colgroup><thead><tr><th>When</th><th>What</th><th>Result</th><th>Details</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -72,7 +72,7 @@ export function renderReport(r: UpdateRecord, generatedAt = new Date().toISOStri
 <style>
 body{font:14px/1.5 system-ui,sans-serif;margin:2em;color:#111}h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.6em}
 table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #bbb;padding:.35em .5em;text-align:left;vertical-align:top}
-td.n{text-align:right}tr.fail td:nth-child(2){color:#b00;font-weight:bold}tr.warn td:nth-child(2){color:#a60}tr.pass td:nth-child(2){color:#070}
+td.n{text-align:right}tr.fail td:nth-child(2),tr.event-fail td:nth-child(3){color:#b00;font-weight:bold}tr.event-pass td:nth-child(3){color:#070}tr.warn td:nth-child(2){color:#a60}tr.pass td:nth-child(2){color:#070}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weight:bold}ul{list-style:none;padding:0}pre{white-space:pre-wrap;font:inherit}
 @media print{body{margin:0}}
 </style></head><body>
