@@ -25,7 +25,8 @@ export function formatDuration(seconds: number | null | undefined): string {
 
 export function formatTimeLeft(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return 'Estimating time left…';
-  if (seconds < 5) return 'Almost done';
+  // Not "Almost done": the estimate is for the current part, which may end at 36 % of the whole.
+  if (seconds < 5) return 'A few seconds left';
   return `About ${formatDuration(seconds)} left`;
 }
 

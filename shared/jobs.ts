@@ -6,16 +6,29 @@ export const JOB_KINDS = ['backup', 'verify', 'restore', 'consistency', 'bundle'
 export const JobKind = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof JobKind>;
 
+// 'problems': the job ran to its end and found something wrong (a storage check with missing files, a
+// verification that found damage, checks after an update that found a loss). It is neither "all good"
+// ('succeeded') nor "could not run" ('failed'), and every place that shows an outcome says so.
 // A job starts running at once or not at all (another job holding one of its locks: BUSY, said
 // plainly); there is no waiting queue, so there is no 'queued' status.
-export const JOB_STATUSES = ['running', 'canceling', 'canceled', 'succeeded', 'failed'] as const;
+export const JOB_STATUSES = ['running', 'canceling', 'canceled', 'succeeded', 'problems', 'failed'] as const;
 export const JobStatus = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof JobStatus>;
 
-export const FINAL_STATUSES: readonly JobStatus[] = ['canceled', 'succeeded', 'failed'];
+export const FINAL_STATUSES: readonly JobStatus[] = ['canceled', 'succeeded', 'problems', 'failed'];
 export function isFinal(status: JobStatus): boolean {
   return FINAL_STATUSES.includes(status);
 }
+
+/** A job's outcome in the user's words, the same in the app, the CLI and the notifications. */
+export const STATUS_WORDS: Record<JobStatus, string> = {
+  running: 'Running',
+  canceling: 'Stopping',
+  canceled: 'Cancelled',
+  succeeded: 'Succeeded',
+  problems: 'Found problems',
+  failed: 'Failed',
+};
 
 export const JobProgress = z.object({
   phase: z.string(),

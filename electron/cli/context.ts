@@ -6,6 +6,8 @@ import type { Engine } from '../core/engine';
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** The job ran fine and found problems (job status 'problems'): not "all good", not "could not run". */
+export const EXIT_PROBLEMS = 3;
 
 export interface GlobalOptions {
   home?: string;

@@ -1,11 +1,12 @@
-// The `pci-maint` command (DESIGN §1): cron-able, JSON output, exit codes 0 ok / 1 failed / 2 usage.
+// The `pci-maint` command (DESIGN §1): cron-able, JSON output, exit codes 0 ok / 1 failed / 2 usage /
+// 3 found problems (a check or verification ran to its end and found something wrong).
 import { Command, CommanderError, Help, Option } from 'commander';
 import { resolveHome } from '../core/paths';
 import { appVersion } from '../core/app-root';
 import { COMMAND_MODULES, moduleOf } from './commands';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, printError, type CliContext, type CliIo, type GlobalOptions } from './context';
 
-export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, printError, type CliContext, type CliIo, type GlobalOptions } from './context';
+export { EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, printError, type CliContext, type CliIo, type GlobalOptions } from './context';
 
 /**
  * The program for `argv`: the module of the command it names is loaded and registered for real; every

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { NodeLogger } from 'electron-log';
 import type { AppEvent, AppInfo } from '../../shared/contract';
+import { isFinal } from '../../shared/jobs';
 import { dataPaths, ensureDataFolders, type DataPaths } from './paths';
 import { createAppLogger, type AppLogger, SecretRegistry } from './log';
 import { openHistoryDb } from './history/db';
@@ -78,7 +79,7 @@ export function createServices(options: ServiceOptions): Services {
   const jobs = new JobManager({ history, log: log.scope('jobs'), throttleMs: options.throttleMs, redact: (t) => secrets.redact(t) });
   jobs.onUpdate((job) => {
     events.emit('event', { type: 'job.updated', job } satisfies AppEvent);
-    if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'canceled') events.emit('event', { type: 'history.changed' } satisfies AppEvent);
+    if (isFinal(job.status)) events.emit('event', { type: 'history.changed' } satisfies AppEvent);
   });
 
   const flags = runtimeFlags({ isPackaged: options.packaged ?? false, env });

@@ -99,7 +99,7 @@ async function start(): Promise<void> {
 function followJobsOnDesktop(e: Engine): void {
   const active = new Map<string, Job>();
   e.jobs.onUpdate((job) => {
-    const ended = job.status === 'succeeded' || job.status === 'failed' || job.status === 'canceled';
+    const ended = isFinal(job.status);
     if (ended) active.delete(job.id);
     else active.set(job.id, job);
     win?.setProgressBar(taskbarProgress(active.values()));

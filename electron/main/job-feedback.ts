@@ -39,10 +39,11 @@ export interface Notice {
  * (with the user's channel settings), so they are not announced twice.
  */
 export function finishNotice(job: Job, windowFocused: boolean, failuresReportedElsewhere: readonly Job['kind'][] = []): Notice | null {
-  if (windowFocused || (job.status !== 'succeeded' && job.status !== 'failed')) return null;
-  if (job.status === 'failed' && failuresReportedElsewhere.includes(job.kind)) return null;
+  if (windowFocused || (job.status !== 'succeeded' && job.status !== 'failed' && job.status !== 'problems')) return null;
+  if (job.status !== 'succeeded' && failuresReportedElsewhere.includes(job.kind)) return null;
   const route = `/runs/${encodeURIComponent(job.id)}`;
   if (job.status === 'succeeded') return { title: `${job.title}: done`, body: job.profile ? `Finished for "${job.profile}".` : 'Finished.', critical: false, route };
+  if (job.status === 'problems') return { title: `${job.title}: found problems`, body: job.error ? `${job.error.message} ${job.error.hint}` : 'Open PCI Maintenance to see what it found.', critical: false, route };
   return { title: `${job.title}: failed`, body: job.error ? `${job.error.message} ${job.error.hint}` : 'Open PCI Maintenance to see what happened.', critical: true, route };
 }
 

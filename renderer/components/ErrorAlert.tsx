@@ -4,10 +4,11 @@ import { useState } from 'react';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { UserErrorData } from '../../shared/errors';
 
-export function ErrorAlert({ error, title }: { error: UserErrorData; title?: string }) {
+/** `color` orange: what a job that ran fine found (status "problems"), not a failure to run. */
+export function ErrorAlert({ error, title, color = 'red' }: { error: UserErrorData; title?: string; color?: 'red' | 'orange' }) {
   const [open, setOpen] = useState(false);
   return (
-    <Alert color="red" variant="light" title={title ?? error.title} icon={<IconAlertTriangle />} role="alert">
+    <Alert color={color} variant="light" title={title ?? error.title} icon={<IconAlertTriangle />} role="alert">
       <Text>{error.message}</Text>
       <Text fw={600} mt="xs">
         {error.hint}

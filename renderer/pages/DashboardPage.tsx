@@ -1,6 +1,6 @@
 // The dashboard: the health of the connected PCI File Manager (or the way to connect one), what is
 // running now and what happened last.
-import { Badge, Button, Card, Group, Loader, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Loader, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconPlugConnected } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -14,6 +14,7 @@ import { useApp } from '../stores/app';
 import { useProfiles } from '../stores/profiles';
 import { JobProgressView } from '../components/JobProgressView';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { StatusBadge } from '../components/StatusBadge';
 import { HealthCards, RecommendedActions } from './dashboard/HealthCards';
 import { BackupChart } from './dashboard/BackupChart';
 
@@ -41,6 +42,7 @@ function Health({ profile }: { profile: string }) {
   const jobs = useJobs((s) => s.jobs);
   const [report, setReport] = useState<HealthReport | null>(null);
   const [error, setError] = useState<UserErrorData | null>(null);
+  const [again, setAgain] = useState(0);
   const countStarted = useRef<string | null>(null);
 
   useEffect(() => {
@@ -52,15 +54,19 @@ function Health({ profile }: { profile: string }) {
     return () => {
       live = false;
     };
-  }, [profile, version]);
+  }, [profile, version, again]);
 
   const count = () => {
     countStarted.current = profile;
     api.health.countBucket({ profile }).then((job) => useJobs.getState().upsert(job), (err: unknown) => setError(errorData(err)));
   };
-  // The file numbers of the bucket come from a count (a job): the first visit starts one.
+  // The file numbers of the bucket come from a count (a job): the first visit starts one, and so does
+  // a visit when the count is older than 15 minutes or than the last backup (an old number hides damage).
   useEffect(() => {
-    if (report && report.profile === profile && report.r2.reachable && !report.r2.countedAt && !report.r2.countJobId && countStarted.current !== profile) count();
+    if (!report || report.profile !== profile || !report.r2.reachable || report.r2.countJobId || countStarted.current === profile) return;
+    const at = report.r2.countedAt ? Date.parse(report.r2.countedAt) : null;
+    const stale = at === null || Date.now() - at > 15 * 60_000 || (report.lastBackup.at !== null && Date.parse(report.lastBackup.at) > at);
+    if (stale) count();
   });
 
   const countJob = Object.values(jobs).find((j) => j.kind === 'health' && j.profile === profile && !isFinal(j.status)) ?? null;
@@ -75,7 +81,7 @@ function Health({ profile }: { profile: string }) {
   }
   return (
     <Stack gap="lg" data-testid="health">
-      <RecommendedActions report={report} />
+      <RecommendedActions report={report} onChanged={() => setAgain((n) => n + 1)} />
       <HealthCards report={report} countJob={countJob} onCount={count} />
       <BackupChart points={report.backups} />
     </Stack>
@@ -125,7 +131,8 @@ export function DashboardPage() {
                 {last.title}
               </Text>
               <Text>{formatDateTime(last.startedAt)}</Text>
-              <Badge color={last.status === 'succeeded' ? 'green' : last.status === 'failed' ? 'red' : 'gray'}>{last.status}</Badge>
+              <StatusBadge status={last.status} w="fit-content" />
+              {last.status === 'problems' && last.error ? <Text c="orange.9">{last.error.message}</Text> : null}
             </Stack>
           ) : null}
         </Card>

@@ -1,18 +1,17 @@
 // History: every operation the app ran, newest first, from the history database.
-import { Anchor, Badge, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import { useEffect, useState } from 'react';
 import type { HistoryPage as Page } from '../../shared/contract';
-import { JOB_KINDS, JOB_STATUSES, type JobStatus } from '../../shared/jobs';
+import { JOB_KINDS, JOB_STATUSES, STATUS_WORDS } from '../../shared/jobs';
 import type { UserErrorData } from '../../shared/errors';
 import { formatDateTime, formatDuration } from '../../shared/format';
 import { api, errorData } from '../api';
 import { useJobs } from '../stores/jobs';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { StatusBadge } from '../components/StatusBadge';
 
 const PAGE_SIZE = 25;
-const STATUS_COLOR: Record<JobStatus, string> = { running: 'blue', canceling: 'orange', canceled: 'gray', succeeded: 'green', failed: 'red' };
-const STATUS_WORD: Record<JobStatus, string> = { running: 'Running', canceling: 'Stopping', canceled: 'Cancelled', succeeded: 'Succeeded', failed: 'Failed' };
 
 export function HistoryPage() {
   const [page, setPage] = useState<Page | null>(null);
@@ -39,7 +38,7 @@ export function HistoryPage() {
       <Text size="lg">Everything PCI Maintenance did: backups, checks, restores and maintenance, newest first.</Text>
       <Group>
         <Select label="Kind" placeholder="All kinds" data={JOB_KINDS.map((k) => ({ value: k, label: k }))} value={kind} onChange={(v) => (setKind(v), setOffset(0))} clearable />
-        <Select label="Result" placeholder="All results" data={JOB_STATUSES.map((s) => ({ value: s, label: STATUS_WORD[s] }))} value={status} onChange={(v) => (setStatus(v), setOffset(0))} clearable />
+        <Select label="Result" placeholder="All results" data={JOB_STATUSES.map((s) => ({ value: s, label: STATUS_WORDS[s] }))} value={status} onChange={(v) => (setStatus(v), setOffset(0))} clearable />
       </Group>
       {error ? <ErrorAlert error={error} /> : null}
       {page && page.items.length === 0 ? (
@@ -65,10 +64,10 @@ export function HistoryPage() {
                   <Anchor component={Link} to={`/runs/${item.id}`} fw={500}>
                     {item.title}
                   </Anchor>
-                  {item.error ? <Text c="red">{item.error.message}</Text> : null}
+                  {item.error ? <Text c={item.status === 'problems' ? 'orange.9' : 'red'}>{item.error.message}</Text> : null}
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={STATUS_COLOR[item.status]}>{STATUS_WORD[item.status]}</Badge>
+                  <StatusBadge status={item.status} />
                 </Table.Td>
                 <Table.Td>{item.durationMs === null ? '—' : formatDuration(item.durationMs / 1000)}</Table.Td>
               </Table.Tr>

@@ -1,6 +1,6 @@
 // One past run, opened from a notification or the maintenance page: what it was, how it ended, what
 // to do, and its log.
-import { Badge, Button, Card, Code, Group, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Code, Group, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import type { HistoryDetail } from '../../shared/contract';
@@ -8,8 +8,8 @@ import type { UserErrorData } from '../../shared/errors';
 import { formatDateTime, formatDuration } from '../../shared/format';
 import { api, errorData } from '../api';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { StatusBadge } from '../components/StatusBadge';
 
-const STATUS = { queued: ['Waiting', 'gray'], running: ['Running', 'blue'], canceling: ['Stopping', 'orange'], canceled: ['Cancelled', 'gray'], succeeded: ['Succeeded', 'green'], failed: ['Failed', 'red'] } as const;
 
 export function RunDetailsPage() {
   const { id } = useParams();
@@ -27,16 +27,14 @@ export function RunDetailsPage() {
       {run ? (
         <>
           <Group gap="md">
-            <Badge size="lg" color={STATUS[run.status][1]}>
-              {STATUS[run.status][0]}
-            </Badge>
+            <StatusBadge size="lg" status={run.status} />
             <Text>
               {formatDateTime(run.startedAt)}
               {run.durationMs !== null ? `, took ${formatDuration(run.durationMs / 1000)}` : ''}
               {run.profile ? ` · ${run.profile}` : ''}
             </Text>
           </Group>
-          {run.error ? <ErrorAlert error={run.error} /> : null}
+          {run.error ? <ErrorAlert error={run.error} {...(run.status === 'problems' ? { color: 'orange', title: 'What it found' } : {})} /> : null}
           <Card withBorder p="md" component="section" aria-label="Log">
             <Title order={2} size="h4" mb="xs">
               Log

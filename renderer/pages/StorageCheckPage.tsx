@@ -92,7 +92,7 @@ export function StorageCheckPage() {
       {running ? <JobProgressView job={running} onCancel={() => void api.jobs.cancel({ id: running.id })} /> : null}
       {!running && last && last.status === 'failed' && last.error ? <ErrorAlert error={last.error} title="The last check could not finish" /> : null}
       {!running && last && last.status === 'canceled' ? <Text c="dimmed">The last check was cancelled before it finished.</Text> : null}
-      {!running && result?.success ? <Findings result={result.data} jobId={last!.id} at={last!.finishedAt} /> : null}
+      {!running && result?.success ? <Findings result={result.data} jobId={last!.id} at={last!.finishedAt} profile={profile.name} /> : null}
       {!running && last === null && profile.fileRecords ? <Text c="dimmed">No check has run yet.</Text> : null}
     </Stack>
   );

@@ -107,6 +107,8 @@ export const BackupSummary = z.object({
         downloaded: z.number().optional(),
         reused: z.number().optional(),
         vanished: z.number().optional(),
+        /** mongo: documents per collection as backed up. */
+        collections: z.array(z.object({ name: z.string(), documents: z.number() })).optional(),
       }),
     ),
   }),

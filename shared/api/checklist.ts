@@ -75,6 +75,20 @@ export const ConfirmationId = z.enum(CONFIRMATIONS.map((c) => c.id) as [Confirma
 export const UpdateStatus = z.enum(['preparing', 'updating', 'finished', 'abandoned']);
 export type UpdateStatus = z.infer<typeof UpdateStatus>;
 
+/** What happened after the update, in order: each run of the after-checks and each rollback. */
+export const UpdateEvent = z.object({
+  at: z.string(),
+  kind: z.enum(['after-checks', 'rollback']),
+  ok: z.boolean(),
+  /** One plain sentence ("Problems found: Files in R2.", "Rolled back to the restore point of …"). */
+  message: z.string(),
+  /** The history entry (the restore job of a rollback); null when not known. */
+  opId: z.string().nullable(),
+  /** after-checks: the version PCI File Manager reported then. */
+  version: z.string().nullable().optional(),
+});
+export type UpdateEvent = z.infer<typeof UpdateEvent>;
+
 export const UpdateRecord = z.object({
   id: RecordId,
   profile: z.string(),
@@ -93,8 +107,9 @@ export const UpdateRecord = z.object({
   /** Warnings a person accepted, by check id, with the message they saw (a changed warning asks again). */
   acknowledged: z.record(z.string(), z.string()),
   notes: z.string(),
-  /** After the after-checks: ok, or problems found. */
-  outcome: z.enum(['ok', 'problems']).nullable(),
+  /** After the after-checks: ok, problems found, or (checks passed after a rollback) rolled back. */
+  outcome: z.enum(['ok', 'problems', 'rolled-back']).nullable(),
+  events: z.array(UpdateEvent),
 });
 export type UpdateRecord = z.infer<typeof UpdateRecord>;
 

@@ -39,7 +39,8 @@ export const HistoryQuery = z.object({
   limit: z.number().int().min(1).max(200).default(50),
   offset: z.number().int().min(0).default(0),
   kind: JobKind.optional(),
-  status: JobStatus.optional(),
+  /** One status, or several (e.g. ['succeeded', 'problems']: every run that went to its end). */
+  status: z.union([JobStatus, z.array(JobStatus).min(1).max(JobStatus.options.length)]).optional(),
   profile: z.string().max(200).optional(),
 });
 export type HistoryQuery = z.input<typeof HistoryQuery>;

@@ -5,6 +5,8 @@ import { UserErrorData } from '../errors';
 import { Job, JobStatus } from '../jobs';
 import { ProfileName } from '../profile';
 import { method } from './method';
+import { PassphraseState } from './profiles';
+import { ScheduleKind } from './schedule';
 
 /** ok: nothing to do; warn: do something soon; error: something is broken; none: never happened. */
 export const HealthState = z.enum(['ok', 'warn', 'error', 'none']);
@@ -22,6 +24,20 @@ export const LastRun = z.object({
 });
 export type LastRun = z.infer<typeof LastRun>;
 
+/** Today's numbers against an earlier moment (the last good backup, the pre-update baseline). */
+export const CountComparison = z.object({
+  against: z.enum(['backup', 'baseline']),
+  /** When the earlier numbers were taken. */
+  at: z.string(),
+  /** One sentence: "At the last backup: 1,740 documents; now 1,665 (75 fewer (−4 %))." */
+  summary: z.string(),
+  /** What went down or away, one sentence each ("“files”: 832 fewer documents …"). */
+  changes: z.array(z.string()),
+  /** A collection gone, or clearly fewer documents or files: the card says "Needs attention". */
+  loss: z.boolean(),
+});
+export type CountComparison = z.infer<typeof CountComparison>;
+
 export const MongoHealth = z.object({
   state: HealthState,
   database: z.string(),
@@ -29,6 +45,7 @@ export const MongoHealth = z.object({
   sizeBytes: z.number().nullable(),
   collections: z.number().nullable(),
   documents: z.number().nullable(),
+  comparisons: z.array(CountComparison),
   error: UserErrorData.nullable(),
 });
 export type MongoHealth = z.infer<typeof MongoHealth>;
@@ -43,6 +60,7 @@ export const R2Health = z.object({
   countedAt: z.string().nullable(),
   /** The id of a count that is running now. */
   countJobId: z.string().nullable(),
+  comparisons: z.array(CountComparison),
   error: UserErrorData.nullable(),
 });
 export type R2Health = z.infer<typeof R2Health>;
@@ -53,6 +71,11 @@ export const DestinationHealth = z.object({
   freeBytes: z.number().nullable(),
   totalBytes: z.number().nullable(),
   estimatedNextBackupBytes: z.number().nullable(),
+  /**
+   * true: the estimate is the most the next backup could add, not what it usually adds (after only
+   * the first backup nothing says how much changes; a second backup stores only what changed).
+   */
+  estimateIsUpperBound: z.boolean().default(false),
   message: z.string(),
   error: UserErrorData.nullable(),
 });
@@ -77,6 +100,10 @@ export const BackupPoint = z.object({
 });
 export type BackupPoint = z.infer<typeof BackupPoint>;
 
+/** Whether scheduled runs can open the backups (see profiles.passphraseState), and which are blocked. */
+export const PassphraseHealth = PassphraseState.extend({ blockedSchedules: z.array(ScheduleKind), blockedMessage: z.string() });
+export type PassphraseHealth = z.infer<typeof PassphraseHealth>;
+
 export const HealthReport = z.object({
   profile: z.string(),
   generatedAt: z.string(),
@@ -87,6 +114,7 @@ export const HealthReport = z.object({
   mongo: MongoHealth,
   r2: R2Health,
   destination: DestinationHealth,
+  passphrase: PassphraseHealth,
   actions: z.array(HealthAction),
   backups: z.array(BackupPoint),
 });

@@ -95,6 +95,18 @@ export const MappingProposal = z.object({
 });
 export type MappingProposal = z.infer<typeof MappingProposal>;
 
+/**
+ * Whether runs nobody types for (schedules) can open a connection's backups:
+ * - not-protected: the backups have no passphrase; remembered: the saved (or environment) one opens them;
+ * - missing: they are protected and no passphrase is known here; wrong: the remembered one does not open them;
+ * - not-set-up: no backup yet (the first backup decides); unknown: the location cannot be read now.
+ */
+export const PassphraseState = z.object({
+  state: z.enum(['not-protected', 'remembered', 'missing', 'wrong', 'not-set-up', 'unknown']),
+  message: z.string(),
+});
+export type PassphraseState = z.infer<typeof PassphraseState>;
+
 const Name = z.object({ name: ProfileName }).strict();
 /** Where a test takes its settings: typed in now, or (for blanks) the saved profile `profile`. */
 const MongoTestInput = z.object({ uri: Secret.optional(), database: z.string().max(63).optional(), profile: ProfileName.optional() }).strict();
@@ -107,6 +119,12 @@ export const profileMethods = {
     z.object({ profile: Profile.omit({ createdAt: true, updatedAt: true }), previousName: ProfileName.optional(), secrets: SecretsInput.default({}) }).strict(),
     ProfileView,
     'Create or change a connection; secrets go to the secret store, never to the settings file.',
+  ),
+  'profiles.passphraseState': method(Name, PassphraseState, 'Whether scheduled runs can open the backups of a connection (its passphrase remembered or not needed).'),
+  'profiles.rememberPassphrase': method(
+    z.object({ name: ProfileName, passphrase: z.string().min(1).max(1024) }).strict(),
+    ProfileView,
+    'Check that the passphrase opens the backups, then remember it in the secret store (the keychain in the desktop app).',
   ),
   'profiles.remove': method(Name, z.object({ removed: z.string() }), 'Forget a connection and its saved secrets (backups are not touched).'),
   'profiles.test': method(Name, CheckReport, 'Run every connection check of a saved connection.'),

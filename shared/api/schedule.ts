@@ -86,6 +86,8 @@ export const ScheduleView = z.object({
   schedulerRunning: z.boolean(),
   /** Desktop app only. */
   desktop: DesktopOptions.nullable(),
+  /** Scheduled kinds that cannot run (their passphrase is not remembered), and why; empty when all can. */
+  blocked: z.object({ kinds: z.array(ScheduleKind), message: z.string() }),
 });
 export type ScheduleView = z.infer<typeof ScheduleView>;
 

@@ -209,11 +209,25 @@ const Profile = z.object({ profile: ProfileName }).strict();
 const ProfileLocation = z.object({ profile: ProfileName, passphrase: Passphrase.optional() }).strict();
 const PathText = z.string().min(1).max(4096);
 
+/** For files found missing: the restore points that hold them, newest first, and those none holds. */
+export const FilesInBackups = z.object({
+  /** Restore points looked into. */
+  checked: z.number().int().nonnegative(),
+  found: z.array(z.object({ snapshotId: z.string(), createdAt: z.string(), keys: z.array(z.string()) })),
+  notFound: z.array(z.string()),
+});
+export type FilesInBackups = z.infer<typeof FilesInBackups>;
+
 export const verifyMethods = {
   'verify.targets': method(ProfileLocation, VerifyTargets, 'Restore points of a profile that can be verified, newest first, with their last verification.'),
   'verify.start': method(VerifyRequest, Job, 'Verify restore points (quick, sampled or full, optionally with a test restore); returns the job.'),
   'verify.status': method(Profile, VerifyStatus, 'The latest verification of each restore point of a profile, and sampled coverage.'),
   'check.start': method(Profile, Job, 'Compare the file records in MongoDB with the objects in R2 (read-only); returns the job.'),
+  'check.inBackups': method(
+    z.object({ profile: ProfileName, keys: z.array(z.string().min(1).max(1024)).min(1).max(200), passphrase: Passphrase.optional() }).strict(),
+    FilesInBackups,
+    'Which restore points still hold files a storage check found missing (newest first, up to 10 looked into).',
+  ),
   'check.csv': method(z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ fileName: z.string(), csv: z.string() }), 'The full result of a storage check as CSV.'),
   'export.start': method(
     z.object({ profile: ProfileName, snapshot: z.union([SnapshotId, z.literal('latest')]), to: PathText, zip: z.boolean().default(false), passphrase: Passphrase.optional() }).strict(),

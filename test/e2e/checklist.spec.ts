@@ -118,4 +118,41 @@ test('prepares an update, then catches a bad one and links to the rollback', asy
   await expect(page).toHaveURL(new RegExp(`#/restore\\?snapshot=${snapshot}&profile=Office$`));
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await shot(page, '9-rollback');
+
+  // The rollback itself (the wizard's steps), then the checks again: the update's story keeps both.
+  const next = () => page.getByRole('button', { name: 'Next', exact: true }).click();
+  await next();
+  await next();
+  await expect(page.getByTestId('plan-database')).toBeVisible({ timeout: 30_000 });
+  await next();
+  await page.getByRole('button', { name: 'Save what exists now', exact: true }).click();
+  await expect(page.getByTestId('safety-saved')).toBeVisible({ timeout: 30_000 });
+  await next();
+  await page.getByLabel('Type RESTORE to confirm').fill('RESTORE');
+  await page.getByRole('button', { name: 'Roll back now' }).click();
+  await expect(page.getByTestId('result-ok')).toBeVisible({ timeout: 60_000 });
+  world.setVersion('2.3.0'); // the old version installed again
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Pre-update checklist' }).click();
+  const checkResult = page.getByRole('button', { name: 'Check the result' });
+  if (await checkResult.isVisible()) await checkResult.click();
+  await page.getByRole('button', { name: 'Run the checks again' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Rolled back: everything is as before the update' })).toBeVisible({ timeout: 30_000 });
+  await shot(page, '11-after-rollback');
+  const again = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export the report' }).click();
+  const story = fs.readFileSync(await (await again).path(), 'utf8');
+  expect(story).toContain('2.3.0 → 2.4.0'); // the update's target, not "2.3.0 → 2.3.0"
+  expect(story).toContain('Rolled back to before the update after the checks found problems. The checks after the rollback passed.');
+  expect(story).toMatch(/What happened after the update[\s\S]*Failed[\s\S]*Rollback[\s\S]*Done[\s\S]*Passed/);
+  const printed = await page.context().newPage();
+  await printed.setContent(story);
+  await printed.screenshot({ path: 'test-results/screens/checklist-12-report-rolled-back.png', fullPage: true });
+  await printed.close();
+
+  // History: the failed after-checks are "Found problems", not "Succeeded".
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History', exact: true }).click();
+  const afterRuns = page.getByRole('table', { name: 'Operations' }).getByRole('row').filter({ hasText: 'Checks after updating' });
+  await expect(afterRuns.first().locator('[data-status="succeeded"]')).toBeVisible(); // the last run, after the rollback
+  await expect(afterRuns.locator('[data-status="problems"]').first()).toHaveText('Found problems'); // the run before it
 });

@@ -98,7 +98,7 @@ test('rolls the dataset back after a bad upgrade, step by step, and proves it', 
   // 2. What to restore: everything (the default).
   await expect(step(page, 'Choose what to restore')).toBeVisible();
   await expect(page.getByRole('radio', { name: /Everything/ })).toBeChecked();
-  await expect(page.getByText(/collections, [\d,]+ documents\), [\d,]+ files in R2/)).toBeVisible();
+  await expect(page.getByText(/collections( and \d+ views?)?, [\d,]+ documents\), [\d,]+ files in R2/)).toBeVisible();
   await shot(page, '2-what');
   await next(page);
 

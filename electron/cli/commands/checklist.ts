@@ -1,6 +1,6 @@
 // `pci-maint checklist --profile NAME [--after]`: the automated checks of the pre-update checklist.
-// Before the update (default) exit 1 when not ready (a check failed; warnings are printed but do not
-// block a script); --after compares with the baseline of the open update and exit 1 on any problem.
+// Before the update (default) exit 3 (found problems) when not ready (a check failed; warnings are printed but do not
+// block a script); --after compares with the baseline of the open update and exit 3 on any problem.
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import type { ChecklistCheck, ChecklistJobSummary, UpdateRecord } from '../../../shared/api/checklist';
@@ -8,7 +8,7 @@ import { userError } from '../../../shared/errors';
 import type { Engine } from '../../core/engine';
 import { renderReport } from '../../core/checklist/report';
 import { finishUpdate, openUpdate, recordStore, startAfterJob, startBeforeJob, startPrepareBackupJob } from '../../core/checklist/service';
-import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
+import { EXIT_PROBLEMS, type CliContext, type GlobalOptions } from '../context';
 import { followJob, resultOf } from '../jobs';
 import { withEngine } from '../api';
 
@@ -70,7 +70,7 @@ async function after(engine: Engine, ctx: CliContext, o: Options, json: boolean)
 export function registerChecklist(program: Command, ctx: CliContext): void {
   program
     .command('checklist')
-    .description('run the automated checks before updating PCI File Manager (exit 1 when not ready), or after it with --after')
+    .description('run the automated checks before updating PCI File Manager (exit 3 when not ready), or after it with --after')
     .requiredOption('--profile <name>', 'the connection to check')
     .option('--after', 'compare with the baseline recorded before the update')
     .option('--from-version <version>', 'the version of PCI File Manager installed now (else read from its version file)')
@@ -83,7 +83,7 @@ export function registerChecklist(program: Command, ctx: CliContext): void {
       const json = Boolean(globals.json);
       await withEngine(ctx, globals, async (engine) => {
         const { summary, record } = o.after ? await after(engine, ctx, o, json) : await before(engine, ctx, o, json);
-        if (!summary.ok) ctx.exitCode = EXIT_FAILED;
+        if (!summary.ok) ctx.exitCode = EXIT_PROBLEMS;
         if (o.report) fs.writeFileSync(o.report, renderReport(record), { mode: 0o644 });
         if (json) {
           ctx.io.out(JSON.stringify({ ok: summary.ok, phase: summary.phase, checks: summary.checks, record }));

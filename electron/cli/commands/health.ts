@@ -25,7 +25,13 @@ function printReport(ctx: CliContext, r: HealthReport): void {
   const b = r.r2;
   const counted = b.countedAt ? `${n(b.objects)} files, ${formatBytes(b.totalBytes)} (counted ${formatDateTime(b.countedAt)})` : 'files not counted yet';
   line(ctx, 'R2', b.state, b.error ? b.error.message : `${b.bucket}: reachable; ${counted}`);
+  for (const c of [...(m.error ? [] : m.comparisons), ...(b.error ? [] : b.comparisons)]) {
+    ctx.io.out(`${' '.repeat(21)}${c.summary}`);
+    for (const change of c.changes.slice(0, 5)) ctx.io.out(`${' '.repeat(23)}${change}`);
+  }
   line(ctx, 'Backup location', r.destination.state, `${r.destination.describe}: ${r.destination.message}`);
+  const p = r.passphrase;
+  if (p.state === 'remembered' || p.state === 'missing' || p.state === 'wrong') line(ctx, 'Passphrase', p.blockedSchedules.length > 0 ? 'error' : p.state === 'remembered' ? 'ok' : 'warn', p.message);
   if (r.actions.length > 0) {
     ctx.io.out('\nWhat to do:');
     for (const a of r.actions) ctx.io.out(`  ${a.severity === 'error' ? '✗' : a.severity === 'warn' ? '!' : '·'} ${a.text}`);

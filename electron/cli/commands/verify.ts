@@ -1,6 +1,6 @@
 // `pci-maint verify` and `pci-maint check`: prove a backup is complete and readable, and compare the
-// file records in MongoDB with the files in R2. Exit 0 when all is well, 1 when problems were found
-// (or the check could not run), 2 for wrong usage; --json prints the result for scripts.
+// file records in MongoDB with the files in R2. Exit 0 when all is well, 3 when problems were found,
+// 1 when the check could not run, 2 for wrong usage; --json prints the result for scripts.
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -8,7 +8,7 @@ import { VerifyRequest, type ConsistencyResult, type VerifyResult } from '../../
 import { userError } from '../../../shared/errors';
 import { formatBytes, formatDateTime, formatDuration } from '../../../shared/format';
 import { adviceFor } from '../../../shared/verify-words';
-import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
+import { EXIT_PROBLEMS, type CliContext, type GlobalOptions } from '../context';
 import { followJob, resultOf } from '../jobs';
 import { withEngine } from '../api';
 import { snapshotArg } from '../input';
@@ -80,7 +80,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
       await withEngine(ctx, globals, async (engine, api) => {
         const job = await followJob(engine, await api.verify.start(parsed.data), !globals.json);
         const result = resultOf<VerifyResult>(job, 'verification');
-        if (!result.ok) ctx.exitCode = EXIT_FAILED;
+        if (job.status === 'problems') ctx.exitCode = EXIT_PROBLEMS;
         if (globals.json) ctx.io.out(JSON.stringify(result));
         else printVerify(ctx, result);
       });
@@ -100,8 +100,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
           fs.copyFileSync(result.csvFile, opts.csv);
           result.csvFile = opts.csv;
         }
-        // Missing files mean lost data: exit 1 so a scheduler notices. Leftovers alone only waste space.
-        if (!result.ok) ctx.exitCode = EXIT_FAILED;
+        // Any finding (missing files, or leftovers that only waste space) is "found problems": exit 3.
+        if (job.status === 'problems') ctx.exitCode = EXIT_PROBLEMS;
         if (globals.json) ctx.io.out(JSON.stringify(result));
         else printCheck(ctx, result);
       });

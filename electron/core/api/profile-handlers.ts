@@ -1,6 +1,7 @@
 // Handlers for connection profiles and "Test connection".
 import type { profileMethods } from '../../../shared/api/profiles';
 import type { HandlerDeps } from './types';
+import { passphraseState, rememberPassphrase } from '../profiles/passphrase';
 import { profileView, removeProfile, saveProfile } from '../profiles/service';
 import { detectMappingSettings, testDestinationSettings, testMongoSettings, testProfile, testR2Settings } from '../profiles/test';
 import type { HandlersFor } from './types';
@@ -16,6 +17,8 @@ export function profileHandlers(engine: HandlerDeps): HandlersFor<typeof profile
     }),
     'profiles.get': async ({ name }) => profileView(engine, engine.profiles.get(name)),
     'profiles.save': async ({ profile, previousName, secrets }) => saveProfile(engine, profile, secrets, previousName),
+    'profiles.passphraseState': async ({ name }) => passphraseState(engine, name),
+    'profiles.rememberPassphrase': async ({ name, passphrase }) => rememberPassphrase(engine, name, passphrase),
     'profiles.remove': async ({ name }) => {
       await removeProfile(engine, name);
       return { removed: name };

@@ -5,6 +5,7 @@ import { checkCsv, startCheckJob } from '../consistency/profile-jobs';
 import { startExportJob, startImportJob } from '../export/profile-jobs';
 import { startVerifyJob, verifyTargets } from '../verify/profile-jobs';
 import { VerifyStateStore } from '../verify/state';
+import { findInBackups } from '../consistency/in-backups';
 import type { HandlersFor } from './types';
 
 export function verifyHandlers(engine: HandlerDeps): HandlersFor<typeof verifyMethods> {
@@ -14,6 +15,7 @@ export function verifyHandlers(engine: HandlerDeps): HandlersFor<typeof verifyMe
     'verify.status': async ({ profile }) => new VerifyStateStore(engine.historyDb).status(engine.profiles.get(profile).name),
     'check.start': async ({ profile }) => startCheckJob(engine, profile),
     'check.csv': async ({ id }) => checkCsv(engine, id),
+    'check.inBackups': async ({ profile, keys, passphrase }) => findInBackups(engine, profile, keys, passphrase),
     'export.start': async (input) => startExportJob(engine, input),
     'export.importMongodump': async (input) => startImportJob(engine, input),
   };

@@ -71,7 +71,7 @@ export function toBackupSummary(r: BackupResult, location: string): BackupSummar
       storedBytes: r.stats.storedBytes,
       newBlobs: r.stats.newBlobs,
       durationMs: r.durationMs,
-      sources: r.sources.map(({ kind, name, entries, bytes, newBytes, downloaded, reused, vanished }) => ({ kind, name, entries, bytes, newBytes, downloaded, reused, vanished })),
+      sources: r.sources.map(({ kind, name, entries, bytes, newBytes, downloaded, reused, vanished, collections }) => ({ kind, name, entries, bytes, newBytes, downloaded, reused, vanished, collections })),
     },
   };
 }

@@ -11,7 +11,7 @@ import { compareBucket, readBucketFacts, type BucketFacts } from './bucket';
 import { AFTER_LABELS, failFrom, isOk, skipped, sortChecks } from './check';
 import { consistencyStep } from './consistency-step';
 import { compareDatabase, readDatabaseFacts } from './database';
-import { requireOpen, type UpdateRecordStore } from './records';
+import { requireOpen, rolledBack, type UpdateRecordStore } from './records';
 
 export async function runAfter(engine: Services, store: UpdateRecordStore, recordId: string, input: { toVersion?: string }, ctx: OperationContext): Promise<ChecklistJobSummary> {
   const record = requireOpen(store.get(recordId));
@@ -26,7 +26,9 @@ export async function runAfter(engine: Services, store: UpdateRecordStore, recor
 
   next('Asking PCI File Manager');
   checks.push(await appCheck(profile, { phase: 'after', stopped: false, signal: ctx.signal }));
-  const version = await versionCheck(profile, { phase: 'after', typed: input.toVersion ?? record.toVersion, previous: record.fromVersion });
+  // After a rollback the version installed now is read again (the old one, most likely), not the update's target.
+  const back = rolledBack(record);
+  const version = await versionCheck(profile, { phase: 'after', typed: input.toVersion ?? (back ? null : record.toVersion), previous: back ? null : record.fromVersion });
   checks.push(version.check);
 
   next('Comparing the database with before the update');
@@ -64,7 +66,16 @@ export async function runAfter(engine: Services, store: UpdateRecordStore, recor
 
   const sorted = sortChecks(checks);
   const ok = isOk(sorted);
-  store.patch(record.id, { after: { ranAt: new Date().toISOString(), checks: sorted }, outcome: ok ? 'ok' : 'problems', toVersion: version.version ?? record.toVersion });
+  const ranAt = new Date().toISOString();
+  const failed = sorted.filter((c) => c.status === 'fail').map((c) => c.label);
+  const event = { at: ranAt, kind: 'after-checks' as const, ok, message: ok ? 'Everything was as before the update.' : `Problems found: ${failed.join(', ')}.`, opId: null, version: version.version };
+  store.patch(record.id, {
+    after: { ranAt, checks: sorted },
+    outcome: ok ? (back ? 'rolled-back' : 'ok') : 'problems',
+    // After a rollback the version file shows the old version again: the update's target stays recorded.
+    toVersion: back ? record.toVersion : (version.version ?? record.toVersion),
+    events: [...store.get(record.id).events, event],
+  });
   ctx.log(ok ? 'info' : 'warn', ok ? 'After the update: everything is as before.' : 'After the update: problems found.');
   return { recordId: record.id, phase: 'after', ok, checks: sorted };
 }

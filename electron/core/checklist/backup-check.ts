@@ -21,7 +21,10 @@ export async function backupCheck(engine: Services, profile: string, passphrase:
     if (err instanceof UserError && err.code === 'REPO_NOT_FOUND') {
       return { snapshotId: null, check: fail('backup', LABELS.backup, 'There is no backup yet.', 'Press “Back up and verify now”: it backs up the database and the files and checks the backup.', 'backup') };
     }
-    return { snapshotId: null, check: failFrom('backup', LABELS.backup, err, 'backup', 'The backups cannot be read: ') };
+    // Without the passphrase a new backup fails too: no "Back up and verify now", the passphrase first
+    // (the app asks for it in place; the check's code tells it to).
+    const passphrase = err instanceof UserError && (err.code === 'PASSPHRASE_REQUIRED' || err.code === 'WRONG_PASSPHRASE');
+    return { snapshotId: null, check: failFrom('backup', LABELS.backup, err, passphrase ? null : 'backup', 'The backups cannot be read: ') };
   }
   const verified = new VerifyStateStore(engine.historyDb).latestByProfile(profile);
   const recent = list.restorePoints.filter((p) => p.profile === profile && ageHours(p.finishedAt, now) <= BACKUP_MAX_AGE_HOURS);

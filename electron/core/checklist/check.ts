@@ -48,7 +48,7 @@ export const LABELS = {
   space: 'Room for another backup',
   mongo: 'MongoDB reachable, baseline recorded',
   r2: 'R2 reachable, baseline recorded',
-  consistency: 'No new missing files',
+  consistency: 'Missing files (compared with the last storage check)',
   disks: 'Free space on this computer',
   quiet: 'Nothing writes to the database',
 } as const;
@@ -57,5 +57,5 @@ export const LABELS = {
 export const AFTER_LABELS = {
   mongo: 'Database as before the update',
   r2: 'Files in R2 as before the update',
-  consistency: 'No files went missing',
+  consistency: 'Missing files (compared with before the update)',
 } as const;

@@ -25,7 +25,7 @@ function factsOf(r: ConsistencyResult, opId: string | null): ConsistencyFacts {
 
 /** The last storage check of this profile that ran to its end, before the one about to start. */
 export function lastCheck(engine: Services, profile: string): ConsistencyFacts | null {
-  for (const item of engine.history.list({ kind: 'consistency', profile, status: 'succeeded', limit: 5 }).items) {
+  for (const item of engine.history.list({ kind: 'consistency', profile, status: ['succeeded', 'problems'], limit: 5 }).items) {
     const parsed = ConsistencyResult.safeParse(item.summary);
     if (parsed.success) return factsOf(parsed.data, item.id);
   }

@@ -23,9 +23,9 @@ export async function followNested(engine: Services, job: Job, ctx: OperationCon
   }
 }
 
-/** The nested job's summary, or its failure as a UserError. */
+/** The nested job's summary (also when it found problems: those are its result), or its failure as a UserError. */
 export function summaryOf<T>(job: Job, what: string): T {
-  if (job.status === 'succeeded' && job.summary !== null) return job.summary as T;
+  if ((job.status === 'succeeded' || job.status === 'problems') && job.summary !== null) return job.summary as T;
   if (job.status === 'canceled') throw userError('CANCELED', 'Cancelled', `The ${what} was cancelled.`, 'Start it again when you are ready.');
   throw job.error ? UserError.fromData(job.error) : userError('INTERNAL', 'Failed', `The ${what} failed.`, 'Look at the History page for what happened.');
 }

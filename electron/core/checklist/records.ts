@@ -3,7 +3,8 @@
 // written by another version still opens, with what cannot be read left empty.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { Baseline, ChecklistRun, UpdateRecord, type UpdateStatus } from '../../../shared/api/checklist';
+import { z } from 'zod';
+import { Baseline, ChecklistRun, UpdateEvent, UpdateRecord, type UpdateStatus } from '../../../shared/api/checklist';
 import { userError } from '../../../shared/errors';
 
 interface Row {
@@ -23,6 +24,7 @@ interface Row {
   acknowledged_json: string;
   notes: string;
   outcome: string | null;
+  events_json: string;
 }
 
 function json<T>(text: string | null, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | null {
@@ -52,7 +54,8 @@ function toRecord(row: Row): UpdateRecord {
     confirmations: json(row.confirmations_json, UpdateRecord.shape.confirmations) ?? {},
     acknowledged: json(row.acknowledged_json, UpdateRecord.shape.acknowledged) ?? {},
     notes: row.notes,
-    outcome: row.outcome === 'ok' || row.outcome === 'problems' ? row.outcome : null,
+    outcome: row.outcome === 'ok' || row.outcome === 'problems' || row.outcome === 'rolled-back' ? row.outcome : null,
+    events: json(row.events_json, z.array(UpdateEvent)) ?? [],
   });
 }
 
@@ -74,8 +77,9 @@ const COLUMNS: Record<keyof RecordPatch, string> = {
   acknowledged: 'acknowledged_json',
   notes: 'notes',
   outcome: 'outcome',
+  events: 'events_json',
 };
-const JSON_FIELDS = new Set<keyof RecordPatch>(['before', 'baseline', 'after', 'confirmations', 'acknowledged']);
+const JSON_FIELDS = new Set<keyof RecordPatch>(['before', 'baseline', 'after', 'confirmations', 'acknowledged', 'events']);
 
 export class UpdateRecordStore {
   constructor(private readonly db: Database.Database) {}
@@ -121,6 +125,11 @@ export class UpdateRecordStore {
     }
     return this.get(id);
   }
+}
+
+/** A successful rollback of this update, if there was one. */
+export function rolledBack(record: UpdateRecord): boolean {
+  return record.events.some((e) => e.kind === 'rollback' && e.ok);
 }
 
 /** Refuse changes to a closed record (finished or abandoned): it is history now. */

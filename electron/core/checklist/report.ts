@@ -44,21 +44,41 @@ export function reportFileName(r: UpdateRecord): string {
   return `update-${safe}-${r.createdAt.slice(0, 10)}.html`;
 }
 
+/** Every run of the after-checks and every rollback, in order (a later good run does not hide a bad one). */
+function eventsSection(r: UpdateRecord): string {
+  if (r.events.length === 0) return '';
+  const rows = r.events
+    .map((e) => `<tr class="event-${e.ok ? 'pass' : 'fail'}"><td>${when(e.at)}</td><td>${e.kind === 'rollback' ? 'Rollback' : 'Checks after the update'}</td><td>${e.ok ? (e.kind === 'rollback' ? 'Done' : 'Passed') : e.kind === 'rollback' ? 'Not done' : 'Failed'}</td><td>${esc(e.message)}${e.version ? ` (version ${esc(e.version)})` : ''}</td></tr>`)
+    .join('\n');
+  return `<h2>What happened after the update</h2><table><colgroup><col style="width:18%"><col style="width:22%"><col style="width:10%"><col></colgroup><thead><tr><th>When</th><th>What</th><th>Result</th><th>Details</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+/** The update's result in one sentence, rollback and earlier failed checks included. */
+export function outcomeText(r: UpdateRecord): string {
+  const rollback = [...r.events].reverse().find((e) => e.kind === 'rollback');
+  const failedBefore = r.events.some((e) => e.kind === 'after-checks' && !e.ok);
+  if (rollback?.ok) return `Rolled back to before the update${failedBefore ? ' after the checks found problems' : ''}.${r.outcome === 'rolled-back' ? ' The checks after the rollback passed.' : r.outcome === 'problems' ? ' The checks after the rollback still found problems.' : ''}`;
+  if (r.outcome === 'ok') return failedBefore ? 'Everything was as before the update (an earlier run of the checks found problems).' : 'Everything was as before the update.';
+  if (r.outcome === 'problems') return `The checks after the update found problems.${rollback ? ' The rollback did not finish.' : ''}`;
+  return 'The checks after the update have not been run.';
+}
+
 export function renderReport(r: UpdateRecord, generatedAt = new Date().toISOString()): string {
   const confirmations = CONFIRMATIONS.map((c) => `<li>${r.confirmations[c.id] ? '☑' : '☐'} ${esc(c.label)}</li>`).join('');
-  const outcome = r.outcome === 'ok' ? 'Everything was as before the update.' : r.outcome === 'problems' ? 'The checks after the update found problems.' : 'The checks after the update have not been run.';
+  const outcome = outcomeText(r);
+  const status = r.status === 'finished' && r.events.some((e) => e.kind === 'rollback' && e.ok) ? 'Finished (rolled back)' : STATUS[r.status];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Update of ${esc(r.profile)}</title>
 <style>
 body{font:14px/1.5 system-ui,sans-serif;margin:2em;color:#111}h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.6em}
 table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #bbb;padding:.35em .5em;text-align:left;vertical-align:top}
-td.n{text-align:right}tr.fail td:nth-child(2){color:#b00;font-weight:bold}tr.warn td:nth-child(2){color:#a60}tr.pass td:nth-child(2){color:#070}
+td.n{text-align:right}tr.fail td:nth-child(2),tr.event-fail td:nth-child(3){color:#b00;font-weight:bold}tr.event-pass td:nth-child(3){color:#070}tr.warn td:nth-child(2){color:#a60}tr.pass td:nth-child(2){color:#070}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weight:bold}ul{list-style:none;padding:0}pre{white-space:pre-wrap;font:inherit}
 @media print{body{margin:0}}
 </style></head><body>
 <h1>Update of PCI File Manager “${esc(r.profile)}”</h1>
 <dl>
-<dt>Status</dt><dd>${esc(STATUS[r.status])}</dd>
+<dt>Status</dt><dd>${esc(status)}</dd>
 <dt>Version</dt><dd>${esc(r.fromVersion ?? '?')} → ${esc(r.toVersion ?? '?')}</dd>
 <dt>Started</dt><dd>${when(r.createdAt)}</dd>
 <dt>Ready to update</dt><dd>${when(r.readyAt)}</dd>
@@ -69,7 +89,8 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weigh
 ${checksTable('Checks before the update', r.before, r.acknowledged)}
 <h2>Confirmed by the administrator</h2><ul>${confirmations}</ul>
 ${baselineSection(r)}
-${checksTable('Checks after the update', r.after)}
+${checksTable(r.events.filter((e) => e.kind === 'after-checks').length > 1 ? 'Checks after the update (the last run)' : 'Checks after the update', r.after)}
+${eventsSection(r)}
 <h2>Notes</h2><pre>${esc(r.notes || '—')}</pre>
 <p><small>Written by PCI Maintenance on ${when(generatedAt)}. Update record ${esc(r.id)}.</small></p>
 </body></html>

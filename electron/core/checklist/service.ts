@@ -1,7 +1,7 @@
 // The pre-update checklist for the API and the CLI: open an update record, run its checks as jobs,
 // save what a person confirms, declare it ready, close it. Both hosts behave the same through here.
 import { readiness, type ChecklistJobSummary, type UpdateRecord } from '../../../shared/api/checklist';
-import { userError } from '../../../shared/errors';
+import { userError, type UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Services } from '../services';
 import { openProfile, registerSecret } from '../profiles/open';
@@ -19,7 +19,21 @@ export function recordStore(engine: Services): UpdateRecordStore {
 const lockOf = (profile: string) => `checklist:${profile}`;
 
 function start(engine: Services, record: UpdateRecord, title: string, run: (ctx: OperationContext) => Promise<ChecklistJobSummary>): Job {
-  return engine.jobs.start({ kind: 'checklist', title, profile: record.profile, locks: [lockOf(record.profile)], run });
+  return engine.jobs.start({ kind: 'checklist', title, profile: record.profile, locks: [lockOf(record.profile)], run, findings: checklistFindings });
+}
+
+/** Checks that ran to their end but did not all pass end as "found problems", naming the first one. */
+export function checklistFindings(s: ChecklistJobSummary): UserError | null {
+  if (s.ok) return null;
+  const bad = s.checks.filter((c) => c.status === 'fail');
+  const first = bad[0] ?? s.checks.find((c) => c.status === 'warn');
+  const what = s.phase === 'after' ? 'After the update' : s.phase === 'before' ? 'Before the update' : 'The check';
+  return userError(
+    'PROBLEMS_FOUND',
+    'Problems found',
+    `${what}: ${bad.length > 1 ? `${bad.length} checks found problems` : 'a check found a problem'}${first ? ` (${first.label}: ${first.message})` : ''}.`,
+    first?.hint || (s.phase === 'after' ? 'Open the checklist: it shows what changed and offers to roll back.' : 'Open the checklist and follow what each check says.'),
+  );
 }
 
 export function openUpdate(engine: Services, profile: string): UpdateRecord {

@@ -36,7 +36,8 @@ export async function spaceCheck(profile: Profile, estimate: number | null): Pro
   const free = `${formatBytes(space.freeBytes)} free`;
   if (estimate === null) return warn('space', LABELS.space, `${free} in ${dest.path}. How big the next backup will be is not known yet.`, 'Make sure the drive has at least as much room as the database and the files together.');
   const margin = Math.max(estimate * MARGIN_SHARE, MARGIN_MIN_BYTES);
-  const need = `the next backup needs about ${formatBytes(estimate)}`;
+  // "needs about 0 bytes" reads like a mistake: recent backups that added almost nothing say so.
+  const need = estimate < 1e6 ? 'the next backup adds very little (recent backups added less than 1 MB)' : `the next backup needs about ${formatBytes(estimate)}`;
   if (space.freeBytes < estimate) return fail('space', LABELS.space, `Not enough room: ${free} in ${dest.path}, and ${need}.`, `Free at least ${formatBytes(estimate + margin - space.freeBytes)} on the backup drive, or choose a bigger one.`, 'settings');
   if (space.freeBytes < estimate + margin) return warn('space', LABELS.space, `Only just enough room: ${free} in ${dest.path}, and ${need}.`, `Free ${formatBytes(estimate + margin - space.freeBytes)} more to be safe.`);
   return pass('space', LABELS.space, `${free} in ${dest.path}; ${need}.`);

@@ -100,7 +100,7 @@ async function checkFolder(dir: string, requiredBytes: number | null): Promise<C
   const list = new CheckList();
   const facts: DestinationFacts = { describe: dir, freeBytes: null, totalBytes: null };
   if (!path.isAbsolute(dir)) {
-    list.fail('dest.exists', 'Backup folder found', userError('INVALID_INPUT', 'Not a full path', `"${dir}" is not a full folder path.`, 'Enter the whole path, e.g. /media/backup/pci or D:\\Backups\\PCI.'));
+    list.fail('dest.exists', 'Backup folder', userError('INVALID_INPUT', 'Not a full path', `"${dir}" is not a full folder path.`, 'Enter the whole path, e.g. /media/backup/pci or D:\\Backups\\PCI.'));
     return report(list.checks, { destination: facts });
   }
   let probeDir = dir;
@@ -110,15 +110,15 @@ async function checkFolder(dir: string, requiredBytes: number | null): Promise<C
     const plan = st.code === 'ENOENT' || st.code === 'ENOTDIR' ? await planFolder(dir) : null;
     if (plan?.kind !== 'create') {
       const err = plan?.kind === 'drive-missing' ? driveMissingError(dir, plan) : userError('DEST_NOT_FOUND', 'Folder not found', `The folder ${dir} cannot be opened.`, 'Check that the drive is connected and the path is right, or choose another folder.', `${st.code ?? ''} ${st.message}`);
-      list.fail('dest.exists', 'Backup folder found', err);
+      list.fail('dest.exists', 'Backup folder', err);
       return report(list.checks, { destination: facts });
     }
-    list.warn('dest.exists', 'Backup folder found', `The folder ${dir} does not exist yet; the first backup will create it in ${plan.existing}.`, 'Nothing to do if this is the folder you want.');
+    list.warn('dest.exists', 'Backup folder', `The folder ${dir} does not exist yet; the first backup will create it in ${plan.existing}.`, 'Nothing to do if this is the folder you want.');
     probeDir = plan.existing;
   } else if (!st.isDirectory()) {
-    list.fail('dest.exists', 'Backup folder found', userError('DEST_NOT_WRITABLE', 'Not a folder', `${dir} is a file, not a folder.`, 'Choose a folder for the backups.'));
+    list.fail('dest.exists', 'Backup folder', userError('DEST_NOT_WRITABLE', 'Not a folder', `${dir} is a file, not a folder.`, 'Choose a folder for the backups.'));
     return report(list.checks, { destination: facts });
-  } else list.pass('dest.exists', 'Backup folder found', `The folder ${dir} exists.`);
+  } else list.pass('dest.exists', 'Backup folder', `The folder ${dir} exists.`);
 
   const probeError = await writeProbe(probeDir);
   if (probeError) {

@@ -52,7 +52,8 @@ const QUERIES = {
 type ListName = keyof typeof QUERIES;
 /** What a list's `bytes` adds up: the size records claim for missing objects, the space leftovers take. */
 const BYTES_OF: Record<ListName, string> = { missing: 'recordSize', orphans: 'size', sizeMismatches: '0', deletedWithObject: 'size' };
-const CSV_PROBLEM: Record<ListName, string> = { missing: 'record without object', orphans: 'object without record', sizeMismatches: 'size differs', deletedWithObject: 'deleted record, object still there' };
+// The words of the storage check page, so the list and the page never use two names for one thing.
+const CSV_PROBLEM: Record<ListName, string> = { missing: 'missing file', orphans: 'file without a record', sizeMismatches: 'size differs', deletedWithObject: 'leftover of a deleted file' };
 
 export async function checkConsistency(ports: ConsistencyPorts, ctx: OperationContext, options: ConsistencyOptions = {}): Promise<ConsistencyResult> {
   const started = Date.now();
@@ -177,7 +178,7 @@ function writeCsv(db: Database.Database, file: string, ctx: OperationContext): v
     }
   };
   try {
-    write(csvLine(['problem', 'key', 'record_id', 'record_size', 'object_size']));
+    write(csvLine(['problem', 'file key', 'record', 'size in the record', 'size in R2']));
     for (const name of Object.keys(QUERIES) as ListName[]) {
       for (const row of db.prepare(QUERIES[name]).iterate() as IterableIterator<{ key: string; recordId?: string; recordSize?: number | null; size?: number; objectSize?: number }>) {
         const objectSize = name === 'orphans' || name === 'deletedWithObject' ? row.size : row.objectSize;
@@ -185,7 +186,7 @@ function writeCsv(db: Database.Database, file: string, ctx: OperationContext): v
       }
     }
     for (const row of db.prepare('SELECT id FROM records WHERE key IS NULL ORDER BY id').iterate() as IterableIterator<{ id: string }>) {
-      write(csvLine(['record without a key', '', row.id, null, null]));
+      write(csvLine(['record without a file key', '', row.id, null, null]));
     }
     fs.writeSync(fd, buffer);
     fs.fsyncSync(fd);

@@ -39,6 +39,31 @@ export async function runCheck(engine: Services, name: string, ctx: OperationCon
   }
 }
 
+/**
+ * A check that ran to its end and found anything ends as "found problems": missing files or files of
+ * another size are lost data, leftovers only waste space, and the message says which it is.
+ */
+export function consistencyFindings(r: ConsistencyResult): UserError | null {
+  if (r.problems === 0) return null;
+  const lost = r.missing.count + r.sizeMismatches.count;
+  const leftovers = r.orphans.count + r.deletedWithObject.count;
+  const parts = [
+    r.missing.count ? plural(r.missing.count, 'file record points to a missing file', 'file records point to missing files') : '',
+    r.sizeMismatches.count ? plural(r.sizeMismatches.count, 'file has another size than its record', 'files have another size than their records') : '',
+    leftovers ? plural(leftovers, 'file is left over (no record, or a deleted record)', 'files are left over (no record, or deleted records)') : '',
+  ].filter(Boolean);
+  return userError(
+    'PROBLEMS_FOUND',
+    'Problems found',
+    `The storage check found ${plural(r.problems, 'problem', 'problems')}: ${parts.join('; ')}.`,
+    lost ? 'Open the storage check to see which files, and restore them from a backup.' : 'Nothing is lost: the leftovers only take space. Open the storage check to see them.',
+  );
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
 function noMapping(name: string): UserError {
   return userError(
     'INVALID_INPUT',
@@ -60,6 +85,7 @@ export function checkJob(engine: Services, name: string): JobSpec<ConsistencyRes
     profile: profile.name,
     // Findings are the check's result, not a failure of the job: the job fails only when it cannot run.
     run: (ctx) => runCheck(engine, profile.name, ctx, csvFile),
+    findings: consistencyFindings,
   };
 }
 

@@ -11,6 +11,9 @@ import { endpointLabel, requireR2Endpoint } from '../connections/r2';
 import { folderSpace } from '../connections/destination';
 import { profileSecret, withProfile } from '../profiles/open';
 import { readBucketCount, runningCount } from './bucket-count';
+import { blockedSchedules } from '../schedule/blocked';
+import { readDatabaseFacts } from '../checklist/database';
+import { compareCollections, compareObjects, referencePoints } from './compare';
 import { backupPoints, formatAge, lastBackup, lastConsistency, lastVerify, ageHours } from './past-runs';
 
 export interface HealthOptions {
@@ -19,16 +22,23 @@ export interface HealthOptions {
 }
 
 async function mongoHealth(engine: Services, profile: Profile, timeoutMs: number): Promise<MongoHealth> {
-  const base = { database: profile.mongo.database, version: null, sizeBytes: null, collections: null, documents: null };
+  const base = { database: profile.mongo.database, version: null, sizeBytes: null, collections: null, documents: null, comparisons: [] };
   let uri: string | undefined;
   try {
     uri = await profileSecret(engine, profile, 'mongoUri');
     return await withProfile(engine, profile, { mongo: true, timeoutMs }, async ({ mongo: { client } }) => {
       const db = client.db(profile.mongo.database);
-      const [stats, build] = await Promise.all([db.command({ dbStats: 1 }), client.db('admin').command({ buildInfo: 1 }).catch(() => null)]);
+      const [stats, build, facts] = await Promise.all([
+        db.command({ dbStats: 1 }),
+        client.db('admin').command({ buildInfo: 1 }).catch(() => null),
+        // Counted now, per collection, to compare with the last backup and the baseline.
+        readDatabaseFacts(client, profile.mongo.database).catch(() => null),
+      ]);
+      const comparisons = facts ? referencePoints(engine, profile.name).map((then) => compareCollections(then, facts.collections)).filter((c) => c !== null) : [];
       return {
         ...base,
-        state: 'ok',
+        comparisons,
+        state: comparisons.some((c) => c.loss) ? 'warn' : 'ok',
         version: typeof build?.version === 'string' ? build.version : null,
         sizeBytes: Number(stats.dataSize ?? 0),
         collections: Number(stats.collections ?? 0),
@@ -49,6 +59,7 @@ async function r2Health(engine: Services, profile: Profile, timeoutMs: number): 
     totalBytes: count?.totalBytes ?? null,
     countedAt: count?.countedAt ?? null,
     countJobId: runningCount(engine, profile.name),
+    comparisons: count ? referencePoints(engine, profile.name).map((then) => compareObjects(then, count)).filter((c) => c !== null) : [],
   };
   let endpoint = '';
   try {
@@ -56,15 +67,16 @@ async function r2Health(engine: Services, profile: Profile, timeoutMs: number): 
     // A one-key listing, not HeadBucket: HEAD answers carry no error code, so a wrong secret and
     // a missing permission would look the same.
     await withProfile(engine, profile, { r2: true, maxAttempts: 2, timeoutMs }, ({ r2 }) => r2.client.send(new ListObjectsV2Command({ Bucket: r2.bucket, MaxKeys: 1 })));
-    return { ...base, state: 'ok', reachable: true, error: null };
+    return { ...base, state: base.comparisons.some((c) => c.loss) ? 'warn' : 'ok', reachable: true, error: null };
   } catch (err) {
     return { ...base, state: 'error', reachable: false, error: toUserErrorData(mapS3Error(err, { bucket: profile.r2.bucket, endpoint: endpoint ? endpointLabel(endpoint) : undefined })) };
   }
 }
 
-async function destinationHealth(profile: Profile, estimate: number | null): Promise<DestinationHealth> {
+async function destinationHealth(profile: Profile, next: { bytes: number | null; upperBound: boolean }): Promise<DestinationHealth> {
   const dest = profile.destination;
-  const base = { estimatedNextBackupBytes: estimate, error: null };
+  const estimate = next.bytes;
+  const base = { estimatedNextBackupBytes: estimate, estimateIsUpperBound: next.upperBound, error: null };
   if (dest.kind === 's3') {
     return { ...base, state: 'ok', describe: `s3://${dest.bucket}${dest.prefix ? `/${dest.prefix}` : ''}`, freeBytes: null, totalBytes: null, message: 'A bucket has no fixed size.' };
   }
@@ -73,6 +85,9 @@ async function destinationHealth(profile: Profile, estimate: number | null): Pro
     return { ...base, state: 'error', describe: dest.path, freeBytes: null, totalBytes: null, message: 'The backup folder cannot be found. Is the drive connected?' };
   }
   const free = `${formatBytes(space.freeBytes)} free of ${formatBytes(space.totalBytes)}`;
+  if (estimate !== null && space.freeBytes < estimate && next.upperBound) {
+    return { ...base, ...space, state: 'warn', describe: dest.path, message: `${free}: perhaps not enough if much changed (the next backup adds at most ${formatBytes(estimate)}).` };
+  }
   if (estimate !== null && space.freeBytes < estimate) {
     return { ...base, ...space, state: 'error', describe: dest.path, message: `${free}: not enough for the next backup (about ${formatBytes(estimate)}).` };
   }
@@ -86,13 +101,14 @@ async function destinationHealth(profile: Profile, estimate: number | null): Pro
  * The next backup stores what changed: about as much as the recent backups added. Before the first
  * backup, everything is new: the database plus the bucket (when it has been counted).
  */
-function estimateNextBackup(points: ReturnType<typeof backupPoints>, mongo: MongoHealth, r2: R2Health): number | null {
+function estimateNextBackup(points: ReturnType<typeof backupPoints>, mongo: MongoHealth, r2: R2Health): { bytes: number | null; upperBound: boolean } {
   const done = points.filter((p) => p.status === 'succeeded' && p.newBytes !== null);
   // The first backup stored everything; later ones only what changed, which is what comes next.
-  const recent = (done.length > 1 ? done.slice(1) : done).slice(-5);
-  if (recent.length > 0) return Math.max(...recent.map((p) => p.newBytes!));
-  if (mongo.sizeBytes === null || r2.totalBytes === null) return null;
-  return mongo.sizeBytes + r2.totalBytes;
+  if (done.length > 1) return { bytes: Math.max(...done.slice(1).slice(-5).map((p) => p.newBytes!)), upperBound: false };
+  // After only the first one, nothing says how much changes: everything is the most it could add.
+  if (done.length === 1) return { bytes: done[0].bytes ?? done[0].newBytes, upperBound: true };
+  if (mongo.sizeBytes === null || r2.totalBytes === null) return { bytes: null, upperBound: false };
+  return { bytes: mongo.sizeBytes + r2.totalBytes, upperBound: false };
 }
 
 export async function healthReport(engine: Services, name: string, options: HealthOptions = {}): Promise<HealthReport> {
@@ -105,6 +121,7 @@ export async function healthReport(engine: Services, name: string, options: Heal
   const backup = lastBackup(engine, profile.name, profile.backupMaxAgeHours, now);
   const verify = lastVerify(engine, profile.name, backup.status === 'succeeded' ? backup.at : null, now);
   const consistency = lastConsistency(engine, profile.name, now);
+  const blocked = await blockedSchedules(engine, profile.name);
   const report: HealthReport = {
     profile: profile.name,
     generatedAt: new Date(now).toISOString(),
@@ -115,6 +132,7 @@ export async function healthReport(engine: Services, name: string, options: Heal
     mongo,
     r2,
     destination,
+    passphrase: { ...blocked.passphrase, blockedSchedules: blocked.kinds, blockedMessage: blocked.message },
     actions: [],
     backups,
   };
@@ -129,6 +147,13 @@ export function recommendedActions(r: HealthReport, now = Date.now()): HealthAct
   if (r.mongo.error) add('fix-mongo', 'error', `MongoDB: ${r.mongo.error.message} ${r.mongo.error.hint}`, '/settings');
   if (r.r2.error) add('fix-r2', 'error', `R2: ${r.r2.error.message} ${r.r2.error.hint}`, '/settings');
   if (r.destination.state === 'error') add('fix-destination', 'error', `Backup location: ${r.destination.message} Free some space or choose another location.`, '/settings');
+  // Before the night, not in a failure notification after it.
+  if (r.passphrase.blockedSchedules.length > 0) add('remember-passphrase', 'error', r.passphrase.blockedMessage, null);
+  const lost = [...r.mongo.comparisons, ...r.r2.comparisons].filter((c) => c.loss);
+  if (lost.length > 0) {
+    const first = lost[0].changes[0] ?? lost[0].summary;
+    add('data-lost', 'warn', `Data went missing since ${lost[0].against === 'backup' ? 'the last backup' : 'before the update'}: ${first} If nobody meant to delete it, restore it from a restore point.`, '/restore');
+  }
   if (r.lastBackup.state === 'none') add('first-backup', 'warn', 'Make your first backup.', '/backup');
   if (r.lastBackup.state === 'error') add('backup-failed', 'error', `The last backup failed${r.lastBackup.error ? `: ${r.lastBackup.error.message}` : '.'} Fix the problem and back up again.`, '/backup');
   if (r.lastBackup.state === 'warn') add('backup-old', 'warn', `Make a backup: the last one is more than ${r.backupMaxAgeHours} hours old.`, '/backup');

@@ -72,7 +72,11 @@ export function lastVerify(engine: Services, profile: string, backupAt: string |
   if (!last) return { state: 'none', message: 'No backup has been verified yet.', at: null, status: null, ageHours: null, error: null };
   const at = last.finishedAt ?? last.startedAt;
   const age = ageHours(at, now);
-  if (last.status === 'failed') return { state: 'error', message: `The last verification failed ${formatAge(age)}.`, at, status: last.status, ageHours: age, error: last.error };
+  if (last.status === 'failed') return { state: 'error', message: `The last verification could not finish (${formatAge(age)}).`, at, status: last.status, ageHours: age, error: last.error };
+  if (last.status === 'problems') {
+    const n = field(last.summary, 'problemCount');
+    return { state: 'error', message: `The last verification (${formatAge(age)}) found ${n === null ? 'problems' : `${n} problem${n === 1 ? '' : 's'}`} in the backup.`, at, status: last.status, ageHours: age, error: last.error };
+  }
   // A verification that looked at no restore point proved nothing about this connection's backups.
   if (field(last.summary, 'checked.snapshots') === 0) return { state: 'warn', message: `The last verification (${formatAge(age)}) found no restore point of this connection to check.`, at, status: last.status, ageHours: age, error: null };
   const stale = backupAt !== null && Date.parse(backupAt) > Date.parse(at);
@@ -93,7 +97,10 @@ export function lastConsistency(engine: Services, profile: string, now = Date.no
   const age = ageHours(at, now);
   if (last.status === 'failed') return { state: 'error', message: `The last check could not finish (${formatAge(age)}).`, at, status: last.status, ageHours: age, error: last.error };
   const problems = consistencyProblems(last.summary);
-  if (problems) return { state: 'warn', message: `${problems} problem${problems === 1 ? '' : 's'} found ${formatAge(age)}.`, at, status: last.status, ageHours: age, error: null };
+  if (problems || last.status === 'problems') {
+    const n = problems ?? 0;
+    return { state: 'warn', message: `${n ? `${n} problem${n === 1 ? '' : 's'}` : 'Problems'} found ${formatAge(age)}.`, at, status: last.status, ageHours: age, error: last.error };
+  }
   return { state: 'ok', message: `No problems found ${formatAge(age)}.`, at, status: last.status, ageHours: age, error: null };
 }
 

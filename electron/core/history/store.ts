@@ -109,8 +109,9 @@ export class HistoryStore {
     const params: string[] = [];
     for (const [column, value] of [['kind', q.kind], ['status', q.status], ['profile', q.profile]] as const) {
       if (value === undefined) continue;
-      where.push(`${column} = ?`);
-      params.push(value);
+      const values = Array.isArray(value) ? value : [value];
+      where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM operations ${clause}`).get(...params) as { n: number }).n;

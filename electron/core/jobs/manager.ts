@@ -24,6 +24,12 @@ export interface JobSpec<T> {
    * error to record the job as failed, with its summary kept so the details can be shown.
    */
   verdict?: (result: T) => UserError | null;
+  /**
+   * A job that ran fine can have found problems (a storage check with missing files, damage found by a
+   * verification): return what was found to record the job as 'problems', with the finding as its
+   * error so every view can say what it was. A verdict (could not do its work) wins over findings.
+   */
+  findings?: (result: T) => UserError | null;
   /** What was done so far, kept as the summary when the job fails or is cancelled part-way (e.g. a restore). */
   partialSummary?: () => unknown;
 }
@@ -184,10 +190,12 @@ export class JobManager {
       const result = await spec.run(ctx);
       job.summary = spec.summarize ? spec.summarize(result) : (result ?? null);
       const verdict = spec.verdict?.(result) ?? null;
-      job.status = verdict ? 'failed' : 'succeeded';
-      if (verdict) {
-        job.error = verdict.toJSON();
-        this.appendLog(running, 'warn', `${verdict.message} ${verdict.details ?? ''}`.trim());
+      const found = verdict ? null : (spec.findings?.(result) ?? null);
+      job.status = verdict ? 'failed' : found ? 'problems' : 'succeeded';
+      const bad = verdict ?? found;
+      if (bad) {
+        job.error = bad.toJSON();
+        this.appendLog(running, 'warn', `${bad.message} ${bad.details ?? ''}`.trim());
       }
     } catch (err) {
       job.summary = spec.partialSummary?.() ?? null;

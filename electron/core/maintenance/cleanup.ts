@@ -130,7 +130,7 @@ export function pruneHistory(engine: Services, days: number, now = Date.now()): 
   const deleted = db.transaction(() => {
     // operation_logs rows go with their operation (ON DELETE CASCADE).
     const info = db
-      .prepare(`DELETE FROM operations WHERE status IN ('succeeded', 'failed', 'canceled') AND COALESCE(finished_at, started_at) < ?`)
+      .prepare(`DELETE FROM operations WHERE status IN ('succeeded', 'problems', 'failed', 'canceled') AND COALESCE(finished_at, started_at) < ?`)
       .run(cutoff);
     db.prepare(`DELETE FROM maintenance_runs WHERE at < ?`).run(cutoff);
     return info.changes;

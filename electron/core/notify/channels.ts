@@ -22,7 +22,7 @@ export function webhookPayload(format: WebhookFormat, m: NotifyMessage): unknown
         '@type': 'MessageCard',
         '@context': 'https://schema.org/extensions',
         summary: m.headline,
-        themeColor: m.event === 'failed' || m.event === 'overdue' ? 'D13438' : '2EB886',
+        themeColor: m.event === 'failed' || m.event === 'overdue' ? 'D13438' : m.event === 'problems' ? 'F2A900' : '2EB886',
         title: m.headline,
         text: lines.join('\n\n'),
       };

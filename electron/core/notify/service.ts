@@ -1,4 +1,5 @@
-// Notifications: when a backup, verification, storage check, prune or maintenance job fails (and,
+// Notifications: when a backup, verification, storage check, prune or maintenance job fails or finds
+// problems (and,
 // if asked, when it succeeds), and when no backup succeeded for N hours. Every engine listens, so a
 // backup started by cron fails loudly too; `flush` lets a command wait for the messages before it exits.
 import path from 'node:path';
@@ -11,7 +12,7 @@ import type { ScopedLog } from '../log';
 import { SettingsFile } from '../schedule/settings-file';
 import { postWebhook, sendEmail } from './channels';
 import { maskUrl, NotifySecretStore, type SecretCipher } from './secrets';
-import { jobMessage, overdueHoursFor, overdueMessage, testMessage, type NotifyMessage } from './wording';
+import { isBadNews, jobMessage, overdueHoursFor, overdueMessage, testMessage, type NotifyMessage } from './wording';
 import { NotifyState } from './state';
 
 /** A desktop notification; clicking it opens `route` in the app. */
@@ -149,7 +150,7 @@ export class NotificationService {
   }
 
   private async deliver(m: NotifyMessage, settings: NotifySettings): Promise<void> {
-    const bad = m.event === 'failed' || m.event === 'overdue';
+    const bad = isBadNews(m.event);
     const wanted: Channel[] = [];
     if (bad ? settings.desktop.onFailure : settings.desktop.onSuccess) wanted.push('desktop');
     if (settings.webhook.enabled && (bad || settings.webhook.onSuccess)) wanted.push('webhook');

@@ -5,7 +5,13 @@ import type { Job, JobKind } from '../../../shared/jobs';
 import type { Services } from '../services';
 import { lastBackup } from '../health/past-runs';
 
-export type NotifyEvent = 'failed' | 'succeeded' | 'overdue' | 'test';
+/** 'problems': the job ran to its end and found something wrong (delivered like a failure, worded apart). */
+export type NotifyEvent = 'failed' | 'problems' | 'succeeded' | 'overdue' | 'test';
+
+/** Events that reach the channels set for bad news ("on failure"). */
+export function isBadNews(event: NotifyEvent): boolean {
+  return event === 'failed' || event === 'problems' || event === 'overdue';
+}
 
 export interface NotifyMessage {
   event: NotifyEvent;
@@ -38,7 +44,7 @@ function statusAfter(engine: Services, job: Job, hours: number, now: number): st
 
 /** A finished job, as a notification (null for a cancelled one: cancel is a choice, not news). */
 export function jobMessage(engine: Services, job: Job, hours: number, now = Date.now()): NotifyMessage | null {
-  if (job.status !== 'failed' && job.status !== 'succeeded') return null;
+  if (job.status !== 'failed' && job.status !== 'succeeded' && job.status !== 'problems') return null;
   const base = { profile: job.profile, kind: job.kind, at: job.finishedAt ?? new Date(now).toISOString(), jobId: job.id, route: `/runs/${job.id}`, host: os.hostname() };
   if (job.status === 'failed') {
     return {
@@ -46,6 +52,16 @@ export function jobMessage(engine: Services, job: Job, hours: number, now = Date
       event: 'failed',
       headline: `${job.title} failed`,
       message: job.error?.message ?? 'It stopped because of a problem.',
+      status: statusAfter(engine, job, hours, now),
+      hint: job.error?.hint ?? 'Open PCI Maintenance and look at the details in History.',
+    };
+  }
+  if (job.status === 'problems') {
+    return {
+      ...base,
+      event: 'problems',
+      headline: `${job.title} found problems`,
+      message: job.error?.message ?? 'It ran to its end and found problems.',
       status: statusAfter(engine, job, hours, now),
       hint: job.error?.hint ?? 'Open PCI Maintenance and look at the details in History.',
     };

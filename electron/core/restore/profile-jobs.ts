@@ -18,6 +18,7 @@ import { resolveLatest, type KnownBackup, type LatestInput } from './latest';
 import { buildPlan, planView } from './plan';
 import { emptySummary, restoreVerdict, runRestore, safetyImpossible, type RestoreOptions } from './restore';
 import { describeContents, indexSnapshot } from './snapshot-index';
+import { noteRollback } from '../checklist/rollback';
 
 /** The profile's backup location (opened as a repository), and MongoDB / R2 when asked for. */
 async function openForRestore(engine: Services, name: string, passphrase: string | undefined, need: { mongo: boolean; r2: boolean }) {
@@ -164,7 +165,17 @@ export function restoreJob(engine: Services, input: StartInput, testOptions: Par
 }
 
 export function startRestoreJob(engine: Services, input: StartInput, testOptions: Partial<RestoreOptions> = {}): Job {
-  return engine.jobs.start(restoreJob(engine, input, testOptions));
+  const { plan } = input;
+  const job = engine.jobs.start(restoreJob(engine, input, testOptions));
+  // A rollback to the restore point taken before an update is recorded on that update.
+  void engine.jobs.wait(job.id).then((final) => {
+    try {
+      noteRollback(engine, plan.profile, plan.snapshot, final);
+    } catch (err) {
+      engine.log.scope('checklist').warn(`could not record the rollback on the update: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+  return job;
 }
 
 /**

@@ -143,7 +143,8 @@ export class Automation {
     return out;
   }
 
-  view(profile: string): ScheduleView {
+  /** The schedules as shown (without `blocked`, which reads the backup location: schedule-handlers add it). */
+  view(profile: string): Omit<ScheduleView, 'blocked'> {
     this.engine.profiles.get(profile);
     const s = this.schedules.get(profile);
     return {
@@ -165,7 +166,7 @@ export class Automation {
     };
   }
 
-  async setSchedules(profile: string, schedules: ProfileSchedules): Promise<ScheduleView> {
+  async setSchedules(profile: string, schedules: ProfileSchedules): Promise<Omit<ScheduleView, 'blocked'>> {
     this.engine.profiles.get(profile);
     const before = this.schedules.get(profile);
     // Who runs a kind changes only through install / remove, never by saving the editor.

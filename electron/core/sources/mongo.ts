@@ -50,7 +50,7 @@ export async function backupMongo(port: MongoSourcePort, sink: BackupSink, ctx: 
   const db = port.client.db(port.database);
   const mapError = port.mapError ?? ((err: unknown) => mongoReadError(err, `database ${port.database}`));
   const progress = new PhaseProgress(ctx, MONGO_PHASE, 'documents', null, null);
-  const report: SourceReport = { kind: 'mongo', name: port.database, entries: 0, bytes: 0, newBytes: 0 };
+  const report: SourceReport = { kind: 'mongo', name: port.database, entries: 0, bytes: 0, newBytes: 0, collections: [] };
 
   let catalog: CatalogEntry[];
   let replicated: boolean;
@@ -96,6 +96,7 @@ export async function backupMongo(port: MongoSourcePort, sink: BackupSink, ctx: 
         await sink.add(collection);
         report.entries += 1;
         report.bytes += collection.size;
+        report.collections!.push({ name: entry.name, documents: collection.docs });
       } else if (entry.type === 'timeseries') {
         ctx.log('warn', `${entry.name} is a time-series collection: only its definition is backed up.`);
       }

@@ -40,6 +40,8 @@ export interface SourceReport {
   reused?: number;
   /** Items that vanished between listing and reading (deleted meanwhile), skipped. */
   vanished?: number;
+  /** mongo: the documents of each collection as backed up (the dashboard compares today's with them). */
+  collections?: Array<{ name: string; documents: number }>;
 }
 
 /** Progress of one phase: counts and bytes with totals where known; the job manager adds the ETA. */

@@ -24,8 +24,8 @@ export function verifyTitle(input: Pick<VerifyInput, 'profile' | 'snapshot' | 'd
   return `${DEPTH_WORD[input.depth]}${input.testRestore ? ' with test restore' : ''} of ${which} of "${input.profile}"`;
 }
 
-/** A finished verification that found problems is a failed job, with its list of problems kept. */
-export function verifyVerdict(result: VerifyResult): UserError | null {
+/** A verification that ran to its end and found damage ends as "found problems", with its list kept. */
+export function verifyFindings(result: VerifyResult): UserError | null {
   if (result.ok) return null;
   const first = result.problems[0];
   return new UserError({
@@ -90,7 +90,7 @@ export function verifyJob(engine: Services, input: VerifyInput): JobSpec<VerifyR
     // Only the test restore writes (to its scratch collections); reading a location needs no job lock.
     locks: input.testRestore ? [`verify-scratch:${profile.name}`] : [],
     run: (ctx) => runVerify(engine, { ...input, profile: profile.name }, ctx),
-    verdict: verifyVerdict,
+    findings: verifyFindings,
   };
 }
 

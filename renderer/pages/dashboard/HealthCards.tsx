@@ -3,9 +3,10 @@ import { Badge, Button, Card, Group, Progress, SimpleGrid, Stack, Text, ThemeIco
 import { IconAlertTriangle, IconCircleCheck, IconInfoCircle, IconX } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
-import type { HealthReport, HealthState, LastRun } from '../../../shared/contract';
+import type { CountComparison, HealthReport, HealthState, LastRun } from '../../../shared/contract';
 import type { Job } from '../../../shared/jobs';
 import { formatBytes, formatDateTime } from '../../../shared/format';
+import { RememberPassphraseButton } from '../../components/PassphraseAsk';
 
 const BADGE: Record<HealthState, { color: string; text: string }> = {
   ok: { color: 'green', text: 'OK' },
@@ -50,12 +51,37 @@ function RunCard({ title, run, testId }: { title: string; run: LastRun; testId: 
     <HealthCard title={title} state={run.state} testId={testId}>
       <Text size="lg">{run.message}</Text>
       {run.at ? <Text c="dimmed">{formatDateTime(run.at)}</Text> : null}
-      {run.error ? <Text c="red">{run.error.hint}</Text> : null}
+      {run.error ? <Text c={run.status === 'problems' ? 'orange.9' : 'red'}>{run.error.hint}</Text> : null}
     </HealthCard>
   );
 }
 
 const n = (v: number | null) => (v === null ? '—' : v.toLocaleString());
+
+/** Today's numbers against the last backup and the pre-update baseline: what went down or away. */
+function Comparisons({ list, testId }: { list: CountComparison[]; testId: string }) {
+  if (list.length === 0) return null;
+  return (
+    <Stack gap={6} mt="xs">
+      {list.map((c) => (
+        <Stack key={c.against} gap={2} data-testid={`${testId}-${c.against}`} data-loss={c.loss}>
+          <Text size="sm" fw={c.loss ? 600 : undefined} c={c.loss ? 'orange.9' : undefined}>
+            {c.summary}
+          </Text>
+          <Text size="sm" c="dimmed">
+            {c.against === 'backup' ? 'Last backup' : 'Baseline'}: {formatDateTime(c.at)}
+          </Text>
+          {c.changes.slice(0, 5).map((line) => (
+            <Text key={line} size="sm" c={c.loss ? 'orange.9' : undefined} style={{ overflowWrap: 'anywhere' }}>
+              {line}
+            </Text>
+          ))}
+          {c.changes.length > 5 ? <Text size="sm">… and {c.changes.length - 5} more.</Text> : null}
+        </Stack>
+      ))}
+    </Stack>
+  );
+}
 
 export function HealthCards({ report, countJob, onCount }: { report: HealthReport; countJob: Job | null; onCount: () => void }) {
   const { mongo, r2, destination: dest } = report;
@@ -78,6 +104,7 @@ export function HealthCards({ report, countJob, onCount }: { report: HealthRepor
             <Fact label="Size" value={formatBytes(mongo.sizeBytes)} />
             <Fact label="Collections" value={n(mongo.collections)} testId="mongo-collections" />
             <Fact label="Documents" value={n(mongo.documents)} testId="mongo-documents" />
+            <Comparisons list={mongo.comparisons} testId="mongo-compare" />
           </>
         )}
       </HealthCard>
@@ -93,6 +120,7 @@ export function HealthCards({ report, countJob, onCount }: { report: HealthRepor
             <Fact label="Files" value={countJob ? `Counting… ${n(countJob.progress.done)}` : r2.countedAt ? n(r2.objects) : 'Not counted yet'} testId="r2-objects" />
             <Fact label="Total size" value={countJob ? formatBytes(countJob.progress.bytesDone) : formatBytes(r2.totalBytes)} testId="r2-bytes" />
             {r2.countedAt ? <Text c="dimmed">Counted {formatDateTime(r2.countedAt)}</Text> : null}
+            {!countJob ? <Comparisons list={r2.comparisons} testId="r2-compare" /> : null}
             {!countJob ? (
               <Button variant="subtle" size="compact-sm" w="fit-content" onClick={onCount}>
                 {r2.countedAt ? 'Count again' : 'Count the files'}
@@ -105,13 +133,17 @@ export function HealthCards({ report, countJob, onCount }: { report: HealthRepor
         <Text style={{ overflowWrap: 'anywhere' }}>{dest.describe}</Text>
         <Text size="lg">{dest.message}</Text>
         {used !== null ? <Progress value={used} color={dest.state === 'ok' ? 'blue' : dest.state === 'warn' ? 'orange' : 'red'} aria-label={`Backup drive ${Math.round(used)} % used`} /> : null}
-        {dest.estimatedNextBackupBytes !== null ? <Text c="dimmed">Next backup: about {formatBytes(dest.estimatedNextBackupBytes)}</Text> : null}
+        {dest.estimatedNextBackupBytes !== null ? (
+          <Text c="dimmed">
+            Next backup: {dest.estimateIsUpperBound ? `at most ${formatBytes(dest.estimatedNextBackupBytes)} (only what changed is added)` : `about ${formatBytes(dest.estimatedNextBackupBytes)}`}
+          </Text>
+        ) : null}
       </HealthCard>
     </SimpleGrid>
   );
 }
 
-const ROUTE_LABEL: Record<string, string> = { '/backup': 'Back up', '/verify': 'Verify', '/check': 'Check', '/settings': 'Settings', '/history': 'History' };
+const ROUTE_LABEL: Record<string, string> = { '/backup': 'Back up', '/verify': 'Verify', '/check': 'Check', '/settings': 'Settings', '/history': 'History', '/restore': 'Restore' };
 
 const ACTION_ICON = {
   error: { color: 'red', icon: <IconX size={16} /> },
@@ -119,7 +151,7 @@ const ACTION_ICON = {
   info: { color: 'blue', icon: <IconInfoCircle size={16} /> },
 } as const;
 
-export function RecommendedActions({ report }: { report: HealthReport }) {
+export function RecommendedActions({ report, onChanged }: { report: HealthReport; onChanged?: () => void }) {
   const navigate = useNavigate();
   return (
     <Card withBorder radius="md" p="lg" aria-label="Recommended actions" data-testid="card-actions">
@@ -147,6 +179,7 @@ export function RecommendedActions({ report }: { report: HealthReport }) {
                     {ROUTE_LABEL[a.route] ?? 'Open'}
                   </Button>
                 ) : null}
+                {a.id === 'remember-passphrase' ? <RememberPassphraseButton profile={report.profile} onDone={() => onChanged?.()} /> : null}
               </Group>
             </li>
           ))}

@@ -1,10 +1,12 @@
 // Schedules of one connection: when it runs by itself, how to run it without the app, who is told.
-import { Card, Stack, Switch, Text, Title } from '@mantine/core';
+import { Alert, Card, Stack, Switch, Text, Title } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
 import type { ScheduleView } from '../../../shared/contract';
 import type { UserErrorData } from '../../../shared/errors';
 import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { RememberPassphraseButton } from '../../components/PassphraseAsk';
 import { useJobs } from '../../stores/jobs';
 import { ScheduleEditor } from './ScheduleEditor';
 import { RunWithoutApp } from './RunWithoutApp';
@@ -30,6 +32,14 @@ export function SchedulesSection({ profile }: { profile: string }) {
         </Text>
       </Stack>
       {error ? <ErrorAlert error={error} /> : null}
+      {view && view.blocked.kinds.length > 0 ? (
+        <Alert color="red" variant="light" icon={<IconAlertTriangle />} title="A schedule cannot run" role="alert" data-testid="schedules-blocked">
+          <Stack gap="xs" align="flex-start">
+            <Text>{view.blocked.message}</Text>
+            <RememberPassphraseButton profile={profile} size="sm" onDone={load} />
+          </Stack>
+        </Alert>
+      ) : null}
       {view ? <ScheduleEditor view={view} onSaved={setView} /> : null}
       {view?.desktop ? <DesktopOptionsCard view={view} onChange={load} /> : null}
       {view ? <RunWithoutApp profile={profile} revision={JSON.stringify(view.schedules)} onChanged={load} /> : null}

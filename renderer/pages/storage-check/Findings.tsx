@@ -1,12 +1,14 @@
 // The result of a storage check: a summary in plain words, the four lists, and the CSV download.
-import { Alert, Button, Card, Group, SimpleGrid, Table, Tabs, Text } from '@mantine/core';
-import { IconAlertTriangle, IconCircleCheck, IconDownload } from '@tabler/icons-react';
-import { useState } from 'react';
-import type { ConsistencyResult } from '../../../shared/contract';
+import { Alert, Button, Card, Group, SimpleGrid, Stack, Table, Tabs, Text } from '@mantine/core';
+import { IconAlertTriangle, IconCircleCheck, IconDownload, IconRestore } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import { useNavigate } from 'react-router';
+import type { ConsistencyResult, FilesInBackups } from '../../../shared/contract';
 import type { UserErrorData } from '../../../shared/errors';
 import { formatBytes, formatDateTime } from '../../../shared/format';
 import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { PassphraseAsk } from '../../components/PassphraseAsk';
 
 type Column<T> = { title: string; value: (item: T) => string };
 const size = (n: number | null) => (n === null ? '—' : formatBytes(n));
@@ -26,7 +28,8 @@ function ListTable<T>({ label, items, columns, total }: { label: string; items: 
           {items.map((item, i) => (
             <Table.Tr key={i}>
               {columns.map((c) => (
-                <Table.Td key={c.title} style={{ wordBreak: 'break-all' }}>
+                // Long keys wrap at their slashes and dashes where they can, mid-word only when they must.
+                <Table.Td key={c.title} style={{ overflowWrap: 'anywhere' }}>
                   {c.value(item)}
                 </Table.Td>
               ))}
@@ -51,6 +54,62 @@ function Stat({ label, count, extra, bad }: { label: string; count: number; extr
   );
 }
 
+/** Advice under each list: what it means and what to do (nothing was changed by the check). */
+const ADVICE: Record<string, string> = {
+  missing: 'PCI File Manager lists these files, but R2 does not have them. Put them back from a restore point that holds them (see above).',
+  size: 'R2 has these files, but not with the size PCI File Manager recorded: they may be damaged or replaced. Compare them with a restore point, or ask whoever runs PCI File Manager.',
+  orphans: 'Files in R2 that no record points to: nobody can open them in PCI File Manager. Usually left by interrupted uploads; they only take space. Ask whoever runs PCI File Manager before deleting any.',
+  deleted: 'Files of records marked as deleted that are still in R2: PCI File Manager did not remove them. They only take space; they can be removed when nobody needs to undelete them.',
+};
+
+/** Which restore points still hold the missing files, with a button that puts exactly those back. */
+function MissingInBackups({ profile, keys, total }: { profile: string; keys: string[]; total: number }) {
+  const navigate = useNavigate();
+  const [result, setResult] = useState<FilesInBackups | null>(null);
+  const [error, setError] = useState<UserErrorData | null>(null);
+  const [passphrase, setPassphrase] = useState<string | undefined>(undefined);
+  const wanted = keys.slice(0, 200);
+  const key = wanted.join('\n');
+  useEffect(() => {
+    let live = true;
+    api.check.inBackups({ profile, keys: wanted, passphrase }).then(
+      (r) => live && (setResult(r), setError(null)),
+      (err: unknown) => live && setError(errorData(err)),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the keys' text stands for the list
+  }, [profile, key, passphrase]);
+  if (error && (error.code === 'PASSPHRASE_REQUIRED' || error.code === 'WRONG_PASSPHRASE')) {
+    return <PassphraseAsk profile={profile} wrong={error.code === 'WRONG_PASSPHRASE'} intro="To see which restore points hold the missing files, enter the passphrase of the backups." submitLabel="Look in the backups" onPassphrase={setPassphrase} />;
+  }
+  if (error) return <ErrorAlert error={error} title="The backups could not be searched" />;
+  if (!result) return <Text c="dimmed">Looking for the missing files in the restore points…</Text>;
+  const newest = result.found[0];
+  return (
+    <Stack gap="xs" data-testid="missing-in-backups">
+      {result.found.map((f) => (
+        <Group key={f.snapshotId} gap="sm">
+          <Text>
+            {f.keys.length === wanted.length ? (wanted.length === 1 ? 'The missing file is' : `All ${wanted.length.toLocaleString()} missing files are`) : `${f.keys.length.toLocaleString()} of the missing files are`} in the restore point of {formatDateTime(f.createdAt)}.
+          </Text>
+          <Button size="compact-sm" leftSection={<IconRestore size={16} />} onClick={() => void navigate(`/restore?snapshot=${f.snapshotId}&profile=${encodeURIComponent(profile)}&files=${encodeURIComponent(f.keys.join('\n'))}`)}>
+            {f === newest && result.found.length === 1 ? 'Restore these files…' : `Restore these ${f.keys.length.toLocaleString()}…`}
+          </Button>
+        </Group>
+      ))}
+      {result.checked === 0 ? <Text c="orange.9">There is no backup of this connection yet, so the missing files cannot be put back from one. Ask whoever runs PCI File Manager.</Text> : null}
+      {result.notFound.length > 0 && result.checked > 0 ? (
+        <Text c="orange.9">
+          {result.notFound.length.toLocaleString()} {result.notFound.length === 1 ? 'is' : 'are'} in none of the {result.checked} newest restore points: {result.notFound.length === 1 ? 'it was' : 'they were'} probably lost before those backups. Ask whoever runs PCI File Manager.
+        </Text>
+      ) : null}
+      {total > wanted.length ? <Text c="dimmed">Only the first {wanted.length} missing files were looked for; the CSV file lists all.</Text> : null}
+    </Stack>
+  );
+}
+
 async function download(jobId: string): Promise<void> {
   const { fileName, csv } = await api.check.csv({ id: jobId });
   const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
@@ -59,7 +118,7 @@ async function download(jobId: string): Promise<void> {
   URL.revokeObjectURL(url);
 }
 
-export function Findings({ result, jobId, at }: { result: ConsistencyResult; jobId: string; at: string | null }) {
+export function Findings({ result, jobId, at, profile }: { result: ConsistencyResult; jobId: string; at: string | null; profile: string }) {
   const [error, setError] = useState<UserErrorData | null>(null);
   const lists = [
     { id: 'missing', label: 'Missing files', list: result.missing, columns: [{ title: 'File key', value: (i: ConsistencyResult['missing']['items'][number]) => i.key }, { title: 'Record', value: (i: ConsistencyResult['missing']['items'][number]) => i.recordId }, { title: 'Size in the record', value: (i: ConsistencyResult['missing']['items'][number]) => size(i.recordSize) }] },
@@ -76,9 +135,10 @@ export function Findings({ result, jobId, at }: { result: ConsistencyResult; job
         </Alert>
       ) : (
         <Alert color="red" variant="light" icon={<IconAlertTriangle />} title={`${(result.missing.count + result.sizeMismatches.count).toLocaleString()} files are missing or incomplete in R2`} role="alert" data-testid="check-problems">
-          PCI File Manager lists these files, but R2 does not have them (or has a different size). Restore them from a backup, or ask whoever runs PCI File Manager. Nothing was changed or deleted by this check.
+          PCI File Manager lists these files, but R2 does not have them (or has a different size). Nothing was changed or deleted by this check.
         </Alert>
       )}
+      {result.missing.count > 0 ? <MissingInBackups profile={profile} keys={result.missing.items.map((i) => i.key)} total={result.missing.count} /> : null}
       <Text c="dimmed">
         {`Checked ${formatDateTime(at)}: ${result.records.toLocaleString()} file records in ${result.database}.${result.collection} and ${result.objects.toLocaleString()} files (${formatBytes(result.objectBytes)}) in ${result.bucket}.`}
         {result.recordsWithoutKey ? ` ${result.recordsWithoutKey} records have no file key.` : ''}
@@ -98,6 +158,7 @@ export function Findings({ result, jobId, at }: { result: ConsistencyResult; job
           </Tabs.List>
           {lists.map((l) => (
             <Tabs.Panel key={l.id} value={l.id}>
+              <Text mt="sm">{ADVICE[l.id]}</Text>
               <ListTable label={l.label} items={l.list.items as never[]} columns={l.columns as Column<never>[]} total={l.list.count} />
             </Tabs.Panel>
           ))}

@@ -41,7 +41,8 @@ function Saved({ summary, profile }: { summary: BackupSummary; profile: string }
       <SimpleGrid cols={{ base: 2, md: 4 }}>
         <Fact label="Everything in this restore point" value={formatBytes(stats.bytes)} testId="done-size" />
         <Fact label="New data stored" value={formatBytes(stats.newBytes)} testId="done-new" />
-        <Fact label="Already in the location (reused)" value={formatBytes(stats.reusedBytes)} testId="done-reused" />
+        {/* A first backup reuses nothing from earlier ones: what it did not store twice were repeats inside it. */}
+        <Fact label={summary.parent === null ? 'Repeated data, stored once' : 'Already in the location (reused)'} value={formatBytes(stats.reusedBytes)} testId="done-reused" />
         <Fact label="Took" value={formatDuration(summary.durationMs / 1000)} testId="done-duration" />
       </SimpleGrid>
       <Table aria-label="What was saved" striped>
@@ -63,7 +64,7 @@ function Saved({ summary, profile }: { summary: BackupSummary; profile: string }
                   {s.kind === 'r2' && s.downloaded !== undefined ? ` · ${plural(s.downloaded, 'file')} copied, ${n(s.reused ?? 0)} unchanged` : ''}
                 </Text>
               </Table.Td>
-              <Table.Td ta="right">{n(s.entries)}</Table.Td>
+              <Table.Td ta="right">{s.kind === 'mongo' && s.collections ? `${plural(s.collections.length, 'collection')}, ${plural(s.collections.reduce((a, c) => a + c.documents, 0), 'document')}` : n(s.entries)}</Table.Td>
               <Table.Td ta="right">{formatBytes(s.bytes)}</Table.Td>
               <Table.Td ta="right">{formatBytes(s.newBytes)}</Table.Td>
             </Table.Tr>

@@ -35,12 +35,19 @@ function RememberBox() {
   const store = useProfiles((s) => s.secretStore);
   const where = store?.kind === 'safeStorage' ? 'encrypted by this computer’s keychain' : 'in a file only your user account can read';
   return (
-    <Checkbox
-      label="Remember the passphrase on this computer"
-      description={`Saved ${where}, so scheduled backups and checks can run without you. Leave this off if others use this computer.`}
-      checked={remember}
-      onChange={(e) => set({ remember: e.currentTarget.checked })}
-    />
+    <Stack gap={4}>
+      <Checkbox
+        label="Remember the passphrase on this computer"
+        description={`Saved ${where}, so scheduled backups and checks can run without you. Leave this off if others use this computer.`}
+        checked={remember}
+        onChange={(e) => set({ remember: e.currentTarget.checked })}
+      />
+      {!remember ? (
+        <Text size="sm" c="orange.9" data-testid="remember-off-note">
+          Without it, the scheduled backups and verifications of this connection cannot run: they have nobody to type the passphrase. The dashboard reminds you.
+        </Text>
+      ) : null}
+    </Stack>
   );
 }
 

@@ -35,7 +35,14 @@ export function ReviewStep() {
     ],
     ['Where', s.health?.destination.describe ?? s.location?.list?.location ?? '—'],
     ['Protection', protectionWords(s.location?.protection, s.protect, s.remember)],
-    ['About how much it adds', s.health?.destination.estimatedNextBackupBytes != null ? formatBytes(s.health.destination.estimatedNextBackupBytes) : 'Not known yet: measured during the backup'],
+    [
+      'About how much it adds',
+      s.health?.destination.estimatedNextBackupBytes != null
+        ? s.health.destination.estimateIsUpperBound
+          ? `At most ${formatBytes(s.health.destination.estimatedNextBackupBytes)}: only what changed since the last backup is added`
+          : formatBytes(s.health.destination.estimatedNextBackupBytes)
+        : 'Not known yet: measured during the backup',
+    ],
     ['Marked as', 'Made by hand'],
   ];
   return (

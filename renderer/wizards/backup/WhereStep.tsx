@@ -31,7 +31,7 @@ export function WhereStep() {
       'Restore points there',
       !location ? '…' : first ? 'None yet: this backup sets the location up' : list ? `${plural(list.restorePoints.length, 'restore point')}${list.restorePoints[0] ? `, the newest from ${formatDateTime(list.restorePoints[0].createdAt)}` : ''}` : 'Protected by a passphrase: counted after the next step',
     ],
-    ['This backup adds about', estimate !== null ? formatBytes(estimate) : countJobId ? 'Working it out: the files in R2 are being counted…' : 'Not known yet (the files in R2 have not been counted)'],
+    ['This backup adds about', estimate !== null ? (dest?.estimateIsUpperBound ? `At most ${formatBytes(estimate)}: only what changed since the last backup is added` : formatBytes(estimate)) : countJobId ? 'Working it out: the files in R2 are being counted…' : 'Not known yet (the files in R2 have not been counted)'],
   ];
   return (
     <Stack gap="md">

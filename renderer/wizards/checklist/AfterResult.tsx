@@ -33,7 +33,11 @@ export function AfterResult({ job }: { job: Job | null }) {
       {failedToRun ? <ErrorAlert error={job.error!} title="The checks could not run" /> : null}
       {running ? <JobProgressView job={running} onCancel={() => void api.jobs.cancel({ id: running.id })} /> : null}
       {after && !running ? (
-        record.outcome === 'ok' ? (
+        record.outcome === 'rolled-back' ? (
+          <Alert color="green" title="Rolled back: everything is as before the update" role="status">
+            PCI File Manager’s data was put back to the restore point taken before the update, and the checks found nothing missing. The report keeps what went wrong and the rollback.
+          </Alert>
+        ) : record.outcome === 'ok' ? (
           <Alert color="green" title="Everything is as before the update" role="status">
             PCI File Manager answers, and the database and the files are all still there.
           </Alert>

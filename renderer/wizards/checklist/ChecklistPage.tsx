@@ -21,6 +21,13 @@ const STATUS: Record<UpdateRecord['status'], { word: string; color: string }> = 
   abandoned: { word: 'Given up', color: 'gray' },
 };
 
+/** A past update's state: a rollback or problems found say more than "Finished". */
+function stateOf(r: UpdateRecord): { word: string; color: string } {
+  if (r.events.some((e) => e.kind === 'rollback' && e.ok)) return { word: 'Rolled back', color: 'orange' };
+  if (r.outcome === 'problems') return { word: 'Problems found', color: 'red' };
+  return STATUS[r.status];
+}
+
 function PastUpdates({ profile }: { profile: string }) {
   const [records, setRecords] = useState<UpdateRecord[] | null>(null);
   const set = useChecklist((s) => s.set);
@@ -50,8 +57,8 @@ function PastUpdates({ profile }: { profile: string }) {
                 {r.fromVersion ?? '?'} → {r.toVersion ?? '?'}
               </Table.Td>
               <Table.Td>
-                <Badge color={r.outcome === 'problems' ? 'red' : STATUS[r.status].color} variant="light">
-                  {r.outcome === 'problems' ? 'Problems found' : STATUS[r.status].word}
+                <Badge color={stateOf(r).color} variant="light">
+                  {stateOf(r).word}
                 </Badge>
               </Table.Td>
               <Table.Td>

@@ -1,13 +1,14 @@
 // Step 2 before the update: the automated checks. They run by themselves the first time; each shows
 // what it found and, where possible, a button that fixes it ("Back up and verify now" runs inline and
 // the checks run again after it). Warnings are accepted one by one.
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Modal, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { isFinal } from '../../../shared/jobs';
 import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { JobProgressView } from '../../components/JobProgressView';
+import { PassphraseAsk } from '../../components/PassphraseAsk';
 import { AppSettingsForm } from './AppSettingsForm';
 import { ChecksList } from './ChecksList';
 import { useChecklist, useChecklistJob } from './state';
@@ -17,8 +18,10 @@ export function runBeforeChecks(): void {
   const s = useChecklist.getState();
   if (!s.record) return;
   const id = s.record.id;
-  void s.startJob('before', () => api.checklist.runBefore({ id, fromVersion: s.fromVersion.trim() || undefined }));
+  void s.startJob('before', () => api.checklist.runBefore({ id, fromVersion: s.fromVersion.trim() || undefined, passphrase: s.passphrase }));
 }
+
+const PASSPHRASE_CODES = ['PASSPHRASE_REQUIRED', 'WRONG_PASSPHRASE'];
 
 export function ChecksStep({ profile }: { profile: string }) {
   const { record, refresh, setRecord, startJob, set } = useChecklist();
@@ -39,6 +42,11 @@ export function ChecksStep({ profile }: { profile: string }) {
 
   if (!record) return null;
   const checks = record.before?.checks ?? [];
+  // The backups are protected and no passphrase opened them (none known, or a wrong one): ask here.
+  const backupCheck = checks.find((c) => c.id === 'backup');
+  const backupFailedOnPassphrase = backupJob?.status === 'failed' && PASSPHRASE_CODES.includes(backupJob.error?.code ?? '');
+  const needsPassphrase = !running && ((backupCheck?.status === 'fail' && PASSPHRASE_CODES.includes(backupCheck.code ?? '')) || backupFailedOnPassphrase);
+  const wrongPassphrase = backupCheck?.code === 'WRONG_PASSPHRASE' || backupJob?.error?.code === 'WRONG_PASSPHRASE';
   const failed = checks.filter((c) => c.status === 'fail').length;
   const open = checks.filter((c) => c.status === 'warn' && record.acknowledged[c.id] !== c.message).length;
 
@@ -59,9 +67,28 @@ export function ChecksStep({ profile }: { profile: string }) {
           <JobProgressView job={backupJob} onCancel={() => void api.jobs.cancel({ id: backupJob.id })} />
         </Stack>
       ) : null}
-      {backupJob?.status === 'failed' && backupJob.error ? <ErrorAlert error={backupJob.error} title="The backup for the update did not work" /> : null}
+      {backupJob?.status === 'failed' && backupJob.error && !backupFailedOnPassphrase ? <ErrorAlert error={backupJob.error} title="The backup for the update did not work" /> : null}
+      {needsPassphrase ? (
+        <Paper withBorder p="md" radius="md" data-testid="checklist-passphrase">
+          <Stack gap="xs">
+            <Title order={3} size="h4">
+              The backups are protected by a passphrase
+            </Title>
+            <PassphraseAsk
+              profile={profile}
+              wrong={Boolean(wrongPassphrase && useChecklist.getState().passphrase)}
+              intro="Enter it here to check the backups and to make the backup for the update. It is kept only while this screen is open, unless you ask to remember it."
+              submitLabel="Use this passphrase"
+              onPassphrase={(passphrase) => {
+                set({ passphrase });
+                runBeforeChecks();
+              }}
+            />
+          </Stack>
+        </Paper>
+      ) : null}
       {record.before && !running ? (
-        <Alert color={failed ? 'red' : open ? 'orange' : 'green'} role="status" title={failed ? `${failed} ${failed === 1 ? 'check needs' : 'checks need'} your attention` : open ? 'Read the warnings' : 'Every check passed'}>
+        <Alert color={failed ? 'red' : open ? 'orange' : 'green'} role="status" title={failed ? `${failed} ${failed === 1 ? 'check needs' : 'checks need'} your attention${open ? `, and ${open} ${open === 1 ? 'warning' : 'warnings'} to read` : ''}` : open ? 'Read the warnings' : 'Every check passed'}>
           {failed ? 'Fix what is marked in red (use the buttons where there are some), then run the checks again.' : open ? 'Read each warning and tick the box under it if you want to go on anyway.' : 'Continue with the confirmations.'}
         </Alert>
       ) : null}
@@ -73,7 +100,7 @@ export function ChecksStep({ profile }: { profile: string }) {
           onAcknowledge={(checkId) => void acknowledge(checkId)}
           busy={{ backup: Boolean(backupJob && !isFinal(backupJob.status)) }}
           onAction={(action) => {
-            if (action === 'backup') void startJob('backup', () => api.checklist.prepareBackup({ id: record.id }));
+            if (action === 'backup') void startJob('backup', () => api.checklist.prepareBackup({ id: record.id, passphrase: useChecklist.getState().passphrase }));
             if (action === 'settings') setSettingsOpen(true);
           }}
         />

@@ -24,10 +24,12 @@ interface ChecklistState {
   fromVersion: string;
   toVersion: string;
   notes: string;
+  /** The backup passphrase typed on this screen (not remembered): kept in memory only, for this update's checks and backup. */
+  passphrase: string | undefined;
   load(profile: string): Promise<void>;
   setStage(stage: 'before' | 'after'): void;
   setRecord(record: UpdateRecord | null): void;
-  set(patch: Partial<Pick<ChecklistState, 'fromVersion' | 'toVersion' | 'notes' | 'error'>>): void;
+  set(patch: Partial<Pick<ChecklistState, 'fromVersion' | 'toVersion' | 'notes' | 'error' | 'passphrase'>>): void;
   /** Start a job (the caller's API call) and remember it; errors land in `error`. */
   startJob(kind: ChecklistJob, start: () => Promise<Job>): Promise<void>;
   refresh(): Promise<void>;
@@ -42,8 +44,9 @@ export const useChecklist = create<ChecklistState>((set, get) => ({
   fromVersion: '',
   toVersion: '',
   notes: '',
+  passphrase: undefined,
   load: async (profile) => {
-    if (get().profile !== profile) set({ profile, record: undefined, jobs: {}, error: null });
+    if (get().profile !== profile) set({ profile, record: undefined, jobs: {}, error: null, passphrase: undefined });
     try {
       get().setRecord(await api.checklist.current({ profile }));
     } catch (err) {

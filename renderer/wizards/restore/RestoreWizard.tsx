@@ -67,6 +67,8 @@ export function RestoreWizard() {
   const [busy, setBusy] = useState(false);
   const linkedSnapshot = params.get('snapshot');
   const linkedProfile = params.get('profile');
+  // From the storage check: put back only these files (one key a line), nothing else.
+  const linkedFiles = params.get('files');
 
   useEffect(() => {
     void load();
@@ -74,8 +76,8 @@ export function RestoreWizard() {
   // A new link (e.g. "Undo this rollback") starts the wizard over with that restore point.
   useEffect(() => {
     useRestore.getState().reset();
-    useRestore.getState().set({ snapshotId: linkedSnapshot });
-  }, [linkedSnapshot, linkedProfile]);
+    useRestore.getState().set({ snapshotId: linkedSnapshot, ...(linkedFiles ? { scopeKind: 'custom', collections: [], bucket: true, prefixes: linkedFiles, folders: false } : {}) });
+  }, [linkedSnapshot, linkedProfile, linkedFiles]);
   useEffect(() => {
     if (!s.profile && profiles && profiles.length > 0) {
       const wanted = profiles.find((p) => p.profile.name === linkedProfile)?.profile.name;

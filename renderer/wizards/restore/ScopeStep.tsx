@@ -42,7 +42,7 @@ export function ScopeStep() {
     <Stack gap="md">
       <Radio.Group value={s.scopeKind} onChange={(v) => s.set({ scopeKind: v as ScopeKind })} label="What should be put back?" aria-label="What to restore">
         <Stack gap="sm" mt="xs">
-          {option('everything', 'Everything (recommended after a bad update)', `The database (${plural(c.collections.length, 'collection')}, ${plural(docs, 'document')}), ${plural(c.objects.count, 'file')} in R2 (${formatBytes(c.objects.bytes)})${c.folders.length ? ` and ${plural(c.folders.length, 'settings folder')}` : ''}.`)}
+          {option('everything', 'Everything (recommended after a bad update)', `The database (${plural(c.collections.filter((x) => x.kind !== 'view').length, 'collection')}${c.collections.some((x) => x.kind === 'view') ? ` and ${plural(c.collections.filter((x) => x.kind === 'view').length, 'view')}` : ''}, ${plural(docs, 'document')}), ${plural(c.objects.count, 'file')} in R2 (${formatBytes(c.objects.bytes)})${c.folders.length ? ` and ${plural(c.folders.length, 'settings folder')}` : ''}.`)}
           {option('database', 'Only the database', 'File records, users and settings in MongoDB. The files in R2 stay as they are.', c.collections.length === 0)}
           {option('bucket', 'Only the files in R2', 'Files that are missing or changed are put back. The database stays as it is.', c.objects.count === 0)}
           {option('folders', 'Only the settings folders', `${plural(folderFiles, 'file')} in ${plural(c.folders.length, 'folder')}.`, c.folders.length === 0)}

@@ -32,9 +32,12 @@ afterAll(async () => {
 
 async function finished(job: Job): Promise<ChecklistJobSummary> {
   const done = await engine.jobs.wait(job.id);
-  expect(done.error, JSON.stringify(done.error)).toBeNull();
-  expect(done.status).toBe('succeeded');
-  return done.summary as ChecklistJobSummary;
+  const summary = done.summary as ChecklistJobSummary;
+  // Checks that ran to their end: "all good", or "found problems" (never "failed", never a green job with a failed check).
+  expect(done.status, JSON.stringify(done.error)).toBe(summary?.ok ? 'succeeded' : 'problems');
+  if (summary.ok) expect(done.error).toBeNull();
+  else expect(done.error).toMatchObject({ code: 'PROBLEMS_FOUND' });
+  return summary;
 }
 
 const statuses = (s: ChecklistJobSummary) => Object.fromEntries(s.checks.map((c) => [c.id, c.status]));
@@ -103,22 +106,43 @@ describe('pre-update checklist', () => {
     expect(html).toContain(snapshotId);
     expect(html).toMatch(/Checks after the update[\s\S]*Failed/);
 
-    // The CLI sees the same: exit 1, JSON for scripts, the record stays open for a rollback.
+    // The CLI sees the same: exit 3 (found problems), JSON for scripts, the record stays open for a rollback.
     const report = path.join(world.dir, 'report.html');
     const r = await cli(['--json', 'checklist', '--profile', PROFILE, '--after', '--report', report]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     const json = JSON.parse(r.out) as { ok: boolean; checks: { id: string; status: string }[]; record: { snapshotId: string; status: string } };
     expect(json.ok).toBe(false);
     expect(json.record).toMatchObject({ snapshotId, status: 'updating' });
     expect(fs.readFileSync(report, 'utf8')).toContain('Checks after the update');
+    // History and notifications word it the same way: found problems, not succeeded.
+    expect(engine.history.list({ kind: 'checklist', profile: PROFILE, limit: 1 }).items[0]).toMatchObject({ status: 'problems', error: { code: 'PROBLEMS_FOUND' } });
   });
 
-  it('the CLI before-checks exit 1 when not ready, with the reason in words', async () => {
+  it('a rollback to the pre-update restore point is part of the update: checks pass again, and the report keeps the failed run and the rollback', async () => {
+    const restore = await cli(['--json', 'restore', '--profile', PROFILE, '--snapshot', snapshotId, '--yes', '--no-safety-snapshot']);
+    expect(restore.code, restore.out).toBe(0);
+    world.setVersion('2.3.0'); // the old version installed again
+    let record = recordStore(engine).get(recordId);
+    expect(record.events.map((e) => [e.kind, e.ok])).toEqual([['after-checks', false], ['after-checks', false], ['rollback', true]]);
+
+    const again = await finished(startAfterJob(engine, recordId, {}));
+    expect(again.ok).toBe(true);
+    record = recordStore(engine).get(recordId);
+    // The update's target stays 2.4.0 (the version file says 2.3.0 again), and the outcome says rolled back.
+    expect(record).toMatchObject({ outcome: 'rolled-back', fromVersion: '2.3.0', toVersion: '2.4.0' });
+    expect(record.events.at(-1)).toMatchObject({ kind: 'after-checks', ok: true, version: '2.3.0' });
+    const html = renderReport(record);
+    expect(html).toContain('Rolled back to before the update after the checks found problems. The checks after the rollback passed.');
+    expect(html).toMatch(/What happened after the update[\s\S]*Failed[\s\S]*Problems found: [\s\S]*Rollback[\s\S]*Done[\s\S]*Passed/);
+    expect(html).toContain('2.3.0 → 2.4.0');
+  });
+
+  it('the CLI before-checks exit 3 (found problems) when not ready, with the reason in words', async () => {
     recordStore(engine).patch(recordId, { status: 'abandoned' });
     world.app.up = false;
     const r = await cli(['checklist', '--profile', PROFILE]);
     world.app.up = true;
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.out).toContain('✗ PCI File Manager answers');
     expect(r.out).toContain('answered with HTTP 503');
     expect(r.out).toContain('Not ready to update');

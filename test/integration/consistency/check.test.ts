@@ -53,7 +53,7 @@ describe('storage consistency check', () => {
       expect(r).toMatchObject({ ok: true, records: 12, recordsWithoutKey: 3, objects: keys.length });
       expect([r.missing.count, r.orphans.count, r.sizeMismatches.count, r.deletedWithObject.count]).toEqual([0, 0, 0, 0]);
       const csv = await fs.readFile(csvFile, 'utf8');
-      expect(csv.split('\r\n').filter((l) => l.startsWith('record without a key'))).toHaveLength(3);
+      expect(csv.split('\r\n').filter((l) => l.startsWith('record without a file key'))).toHaveLength(3);
     } finally {
       await s3.close();
     }
@@ -66,13 +66,14 @@ describe('storage consistency check', () => {
     expect(r.orphans.items).toHaveLength(1);
     expect(r.orphans.count).toBe(summary.anomalies.orphanObjects.length);
     const lines = (await fs.readFile(csvFile, 'utf8')).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('problem,key,record_id,record_size,object_size');
+    // The page's words: "Missing files", "Size differs", "Files without a record", "Leftovers of deleted files".
+    expect(lines[0]).toBe('problem,file key,record,size in the record,size in R2');
     const count = (problem: string) => lines.filter((l) => l.startsWith(`${problem},`)).length;
-    expect(count('object without record')).toBe(summary.anomalies.orphanObjects.length);
-    expect(count('record without object')).toBe(summary.anomalies.missingObjects.length + 1);
+    expect(count('file without a record')).toBe(summary.anomalies.orphanObjects.length);
+    expect(count('missing file')).toBe(summary.anomalies.missingObjects.length + 1);
     expect(count('size differs')).toBe(summary.anomalies.sizeMismatches.length);
-    expect(count('"deleted record, object still there"')).toBe(summary.anomalies.softDeletedWithObject.length);
-    expect(lines.find((l) => l.includes('HYPERLINK'))).toMatch(/^record without object,"'=HYPERLINK\(""http:\/\/evil""\)",/);
+    expect(count('leftover of a deleted file')).toBe(summary.anomalies.softDeletedWithObject.length);
+    expect(lines.find((l) => l.includes('HYPERLINK'))).toMatch(/^missing file,"'=HYPERLINK\(""http:\/\/evil""\)",/);
     await expect(fs.readdir(ports.tmpDir)).resolves.toEqual([]); // the comparison file is gone
   });
 });

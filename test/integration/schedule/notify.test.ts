@@ -26,7 +26,8 @@ const qp = (s: string) => Buffer.from(s.replace(/=\r?\n/g, '').replace(/=([0-9A-
 /** Just enough MIME for these messages: the RFC 2047 subject and a quoted-printable text body. */
 function decode(raw: string): { subject: string; text: string } {
   const [head, ...body] = raw.split(/\r?\n\r?\n/);
-  const unfolded = head.replace(/\?=\r?\n[ \t]+=\?/g, '?==?').replace(/\r?\n[ \t]+/g, ' ');
+  // Space between two encoded words (folded or not) is not part of the text (RFC 2047 §6.2).
+  const unfolded = head.replace(/\?=(\r?\n)?[ \t]+=\?/g, '?==?').replace(/\r?\n[ \t]+/g, ' ');
   const subject = (/^Subject: (.*)$/m.exec(unfolded)?.[1] ?? '').replace(/=\?UTF-8\?Q\?(.*?)\?=/gi, (_m, w: string) => qp(w.replace(/_/g, ' ')));
   return { subject, text: /quoted-printable/i.test(head) ? qp(body.join('\n\n')) : body.join('\n\n') };
 }
@@ -83,6 +84,7 @@ const email = (port: number): NotifySettings['email'] => ({
   onSuccess: false,
 });
 
+/** A verification that ran to its end and found damage: "found problems", reported like a failure. */
 function failedJob(): Job {
   const at = new Date().toISOString();
   return {
@@ -90,7 +92,7 @@ function failedJob(): Job {
     kind: 'verify',
     title: 'Scheduled full check of all backups of "Office"',
     profile: 'Office',
-    status: 'failed',
+    status: 'problems',
     progress: { phase: 'Done', done: 0, total: null, unit: 'items', bytesDone: 0, bytesTotal: null, etaSeconds: null, message: '' },
     startedAt: at,
     finishedAt: at,
@@ -119,7 +121,7 @@ describe('notifications', () => {
     engine.automation.notify.jobFinished(failedJob());
     await engine.automation.notify.flush();
     expect(mails).toHaveLength(2);
-    expect(mails[1].subject).toBe('PCI Maintenance: Scheduled full check of all backups of "Office" failed');
+    expect(mails[1].subject).toBe('PCI Maintenance: Scheduled full check of all backups of "Office" found problems');
     expect(mails[1].text.split(/\r?\n/).slice(0, 3)).toEqual(['Verification found 1 problem in the backup.', 'Make a new backup now.', 'Connection: Office']);
   });
 

@@ -78,7 +78,7 @@ describe('pci-maint verify / check / export / import-mongodump', () => {
     fs.writeFileSync(file, Buffer.concat([original.subarray(0, 100), Buffer.from([original[100] ^ 1]), original.subarray(101)]));
     try {
       const bad = await cli('--json', 'verify', '--profile', 'Office', '--full');
-      expect(bad.code).toBe(1);
+      expect(bad.code).toBe(3); // ran fine, found damage
       expect((bad.json() as VerifyResult).problems).toEqual([expect.objectContaining({ snapshotId: latest.id, path: object.path, blob, code: expect.stringMatching(/hash-mismatch|cannot-decompress/) })]);
       const text = await cli('verify', '--profile', 'Office', '--full');
       expect(text.out).toContain(object.path);
@@ -86,7 +86,7 @@ describe('pci-maint verify / check / export / import-mongodump', () => {
       const status = await engine.handlers['verify.status']({ profile: 'Office' });
       expect(status.snapshots[latest.id]).toMatchObject({ depth: 'full', ok: false, problems: 1 });
       const last = engine.history.list({ kind: 'verify', limit: 1 }).items[0];
-      expect(last).toMatchObject({ status: 'failed', error: { code: 'BACKUP_DAMAGED' }, summary: { ok: false, problemCount: 1 } });
+      expect(last).toMatchObject({ status: 'problems', error: { code: 'BACKUP_DAMAGED' }, summary: { ok: false, problemCount: 1 } });
     } finally {
       fs.writeFileSync(file, original);
     }
@@ -95,14 +95,18 @@ describe('pci-maint verify / check / export / import-mongodump', () => {
   it('checks storage consistency, finds the planted anomalies and writes CSV', async () => {
     const csv = path.join(tempDir(), 'check.csv');
     const res = await cli('--json', 'check', '--profile', 'Office', '--csv', csv);
-    expect(res.code).toBe(1); // records whose file is missing: lost data
+    expect(res.code).toBe(3); // found problems (records whose file is missing: lost data)
     const r = res.json() as ConsistencyResult;
     expect(r.missing.items.map((i) => i.key).sort()).toEqual(data.anomalies.missingObjects);
+    // History keeps the same outcome: the check ran fine and found problems (not "Succeeded").
+    const item = engine.history.list({ kind: 'consistency', limit: 1 }).items[0];
+    expect(item).toMatchObject({ status: 'problems', error: { code: 'PROBLEMS_FOUND' } });
+    expect(item.error?.message).toContain(`${r.missing.count.toLocaleString('en-US')} file record`);
     expect(r.orphans.items.map((i) => i.key).sort()).toEqual(data.anomalies.orphanObjects);
     expect(r.problems).toBe(Object.values(data.anomalies).reduce((n, list) => n + list.length, 0));
-    expect(fs.readFileSync(csv, 'utf8').split('\r\n')[0]).toBe('problem,key,record_id,record_size,object_size');
+    expect(fs.readFileSync(csv, 'utf8').split('\r\n')[0]).toBe('problem,file key,record,size in the record,size in R2');
     const job = engine.history.list({ kind: 'consistency', limit: 1 }).items[0];
-    expect(job.status).toBe('succeeded');
+    expect(job.status).toBe('problems');
     expect((await engine.handlers['check.csv']({ id: job.id })).csv).toBe(fs.readFileSync(csv, 'utf8'));
   });
 

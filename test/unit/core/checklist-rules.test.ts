@@ -34,7 +34,7 @@ describe('update report', () => {
     const record: UpdateRecord = {
       id: 'r1', profile: 'Office', status: 'finished', fromVersion: '2.3.0', toVersion: '<b>2.4</b>', snapshotId: null,
       createdAt: '2026-01-02T10:00:00Z', readyAt: null, finishedAt: null, before: null, baseline: null, after: null,
-      confirmations: {}, acknowledged: {}, notes: '<script>alert(1)</script> & more', outcome: null,
+      confirmations: {}, acknowledged: {}, events: [], notes: '<script>alert(1)</script> & more', outcome: null,
     };
     const html = renderReport(record);
     expect(html).not.toContain('<script>alert');

@@ -58,14 +58,18 @@ describe('health from the history', () => {
       lastBackup: lastBackup(engine, 'Office', 26),
       lastVerify: lastVerify(engine, 'Office', null),
       consistency: lastConsistency(engine, 'Office'),
-      mongo: { error: null },
-      r2: { error: null, countedAt: null },
+      mongo: { error: null, comparisons: [] },
+      r2: { error: null, countedAt: null, comparisons: [] },
       destination: { state: 'warn', message: '' },
+      passphrase: { state: 'not-protected', message: '', blockedSchedules: [], blockedMessage: '' },
     } as unknown as HealthReport;
     expect(recommendedActions(report).map((a) => [a.id, a.severity])).toEqual([
       ['backup-failed', 'error'],
       ['space-low', 'warn'],
       ['consistency-problems', 'warn'],
     ]);
+    // A schedule that cannot open the backups comes first, with its reason, before the night.
+    const blocked = { ...report, passphrase: { state: 'missing', message: '', blockedSchedules: ['backup'], blockedMessage: 'The scheduled backup (every day at 02:00) cannot run.' } } as HealthReport;
+    expect(recommendedActions(blocked)[0]).toMatchObject({ id: 'remember-passphrase', severity: 'error', text: 'The scheduled backup (every day at 02:00) cannot run.' });
   });
 });

@@ -72,6 +72,37 @@ describe('history database', () => {
     expect(() => store.get('nope')).toThrowError(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 
+  it('filters by several statuses at once (every run that went to its end)', () => {
+    const store = new HistoryStore(openHistoryDb(dbFile()));
+    for (const [i, status] of (['succeeded', 'problems', 'failed', 'canceled'] as const).entries()) {
+      const j = job(`s${i}`, 'consistency', status, new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString());
+      store.recordStart(j);
+      store.recordFinish(j, [], 0);
+    }
+    expect(store.list({ status: ['succeeded', 'problems'] }).items.map((i) => i.status)).toEqual(['problems', 'succeeded']);
+    expect(store.list({ status: 'problems' }).total).toBe(1);
+  });
+
+  it('migration 5 gives runs that found problems their own outcome, and leaves the others alone', () => {
+    const db = openDatabase(dbFile());
+    migrate(db, MIGRATIONS.slice(0, 4));
+    const add = db.prepare(`INSERT INTO operations (id, kind, title, status, started_at, summary_json, error_json) VALUES (?, ?, 't', ?, '2026-01-01T00:00:00Z', ?, ?)`);
+    const damaged = JSON.stringify({ code: 'BACKUP_DAMAGED', title: 'Problems found', message: 'Verification found 1 problem in the backup.', hint: 'Make a new backup now.' });
+    add.run('c-found', 'consistency', 'succeeded', JSON.stringify({ ok: false, problems: 9 }), null);
+    add.run('c-clean', 'consistency', 'succeeded', JSON.stringify({ ok: true, problems: 0 }), null);
+    add.run('l-found', 'checklist', 'succeeded', JSON.stringify({ ok: false, phase: 'after', checks: [] }), null);
+    add.run('v-found', 'verify', 'failed', JSON.stringify({ ok: false, problemCount: 1 }), damaged);
+    add.run('v-could-not', 'verify', 'failed', null, JSON.stringify({ code: 'WRONG_PASSPHRASE', title: 'x', message: 'x', hint: 'x' }));
+    add.run('b-ok', 'backup', 'succeeded', JSON.stringify({ ok: false }), null);
+    migrate(db);
+    const store = new HistoryStore(db);
+    const status = (id: string) => store.get(id).status;
+    expect(['c-found', 'c-clean', 'l-found', 'v-found', 'v-could-not', 'b-ok'].map(status)).toEqual(['problems', 'succeeded', 'problems', 'problems', 'failed', 'succeeded']);
+    expect(store.get('c-found').error).toMatchObject({ code: 'PROBLEMS_FOUND' });
+    expect(store.get('v-found').error).toMatchObject({ code: 'BACKUP_DAMAGED' }); // its finding kept
+    db.close();
+  });
+
   it('marks operations left running by a killed process as interrupted', () => {
     const file = dbFile();
     const store = new HistoryStore(openHistoryDb(file));

@@ -41,6 +41,12 @@ describe('notification at the end of a job', () => {
     expect(finishNotice(failed, false)).toMatchObject({ title: 'Restore: failed', body: 'The backup drive is full. Free 3 GB.', critical: true });
     expect(finishNotice({ ...failed, kind: 'backup' }, false, ['backup'])).toBeNull();
   });
+
+  it('a job that ran fine but found problems says so, not "done" and not "failed"', () => {
+    const found = job({ kind: 'consistency', title: 'Storage check of "Office"', status: 'problems', error: { code: 'PROBLEMS_FOUND', title: 'Problems found', message: 'The storage check found 9 problems.', hint: 'Open the storage check.' } });
+    expect(finishNotice(found, false)).toEqual({ title: 'Storage check of "Office": found problems', body: 'The storage check found 9 problems. Open the storage check.', critical: false, route: '/runs/j1' });
+    expect(finishNotice(found, false, ['consistency'])).toBeNull(); // the notification service reports it
+  });
 });
 
 describe('tray menu', () => {

@@ -7,7 +7,7 @@ import { JobManager } from '../../../electron/core/jobs/manager';
 import { HistoryStore } from '../../../electron/core/history/store';
 import { ID_SPACE, sliceLength } from '../../../electron/core/verify/sample';
 import { VerifyStateStore } from '../../../electron/core/verify/state';
-import { verifyVerdict } from '../../../electron/core/verify/profile-jobs';
+import { verifyFindings } from '../../../electron/core/verify/profile-jobs';
 import type { VerifyResult } from '../../../shared/api/verify';
 import { tempDir } from '../../support/engine';
 import fs from 'node:fs';
@@ -58,14 +58,15 @@ describe('verification state', () => {
 });
 
 describe('a verification that found problems', () => {
-  it('is a failed job with its error and its full summary in history', async () => {
+  it('ends as "found problems" (not failed) with its finding and its full summary in history', async () => {
     const database = db();
     const history = new HistoryStore(database);
     const jobs = new JobManager({ history, throttleMs: 0 });
     for (const ok of [true, false]) {
-      const job = jobs.start({ kind: 'verify', title: 'Check', run: async () => result(ok), verdict: verifyVerdict });
+      const job = jobs.start({ kind: 'verify', title: 'Check', run: async () => result(ok), findings: verifyFindings });
       const done = await jobs.wait(job.id);
-      expect(done.status).toBe(ok ? 'succeeded' : 'failed');
+      expect(done.status).toBe(ok ? 'succeeded' : 'problems');
+      expect(history.get(job.id).status).toBe(ok ? 'succeeded' : 'problems');
       const item = history.get(job.id);
       expect(item.summary).toMatchObject({ ok });
       if (!ok) expect(item.error).toMatchObject({ code: 'BACKUP_DAMAGED', message: 'Verification found 1 problem in the backup.' });

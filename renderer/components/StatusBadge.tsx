@@ -1,0 +1,16 @@
+// A job's outcome as a badge, the same on every page: green "Succeeded", amber "Found problems" (ran
+// fine, found something wrong), red "Failed" (could not run), grey for cancelled or waiting.
+import { Badge, type BadgeProps } from '@mantine/core';
+import { STATUS_WORDS, type JobStatus } from '../../shared/jobs';
+
+export const STATUS_COLOR: Record<JobStatus, string> = { running: 'blue', canceling: 'orange', canceled: 'gray', succeeded: 'green', problems: 'yellow', failed: 'red' };
+
+export function StatusBadge({ status, ...props }: { status: JobStatus } & Omit<BadgeProps, 'color' | 'children'>) {
+  return (
+    // autoContrast: dark text on the amber badge (white on yellow is unreadable).
+    // The words never shrink to "FOUND P…" in a narrow table column.
+    <Badge color={STATUS_COLOR[status]} autoContrast data-status={status} styles={{ root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } }} {...props}>
+      {STATUS_WORDS[status]}
+    </Badge>
+  );
+}
