@@ -232,12 +232,12 @@ describe('"latest" and a restore point whose date was edited', () => {
 
       // verify "latest" reports it as the finding, rather than checking the edited one (or an older one) in its place.
       const verify = await run(['--json', 'verify', '--profile', 'Office', '--snapshot', 'latest']);
-      expect(verify.code).toBe(1);
+      expect(verify.code).toBe(3); // ran, and found a problem
       const result = JSON.parse(verify.out) as VerifyResult;
       expect(result).toMatchObject({ ok: false, snapshots: [] });
       expect(result.problems).toEqual([expect.objectContaining({ code: 'snapshot-damaged', message: expect.stringContaining(`now says it was made 2030-01-01 00:00 UTC, but the history recorded`) })]);
       const text = await run(['verify', '--profile', 'Office']);
-      expect(text.code).toBe(1);
+      expect(text.code).toBe(3);
       expect(text.out).toContain('changed after the backup');
       expect(text.out).not.toContain('Everything is there');
 
