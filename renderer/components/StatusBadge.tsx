@@ -3,6 +3,9 @@
 import { Badge, type BadgeProps } from '@mantine/core';
 import { STATUS_WORDS, type JobStatus } from '../../shared/jobs';
 
+/** Text about findings (amber): dark enough on white for WCAG AA (5.5:1), light enough on the dark scheme. */
+export const PROBLEMS_TEXT = 'light-dark(#b34700, var(--mantine-color-orange-4))';
+
 export const STATUS_COLOR: Record<JobStatus, string> = { running: 'blue', canceling: 'orange', canceled: 'gray', succeeded: 'green', problems: 'yellow', failed: 'red' };
 
 export function StatusBadge({ status, ...props }: { status: JobStatus } & Omit<BadgeProps, 'color' | 'children'>) {

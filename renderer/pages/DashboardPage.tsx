@@ -14,7 +14,7 @@ import { useApp } from '../stores/app';
 import { useProfiles } from '../stores/profiles';
 import { JobProgressView } from '../components/JobProgressView';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { StatusBadge } from '../components/StatusBadge';
+import { PROBLEMS_TEXT, StatusBadge } from '../components/StatusBadge';
 import { HealthCards, RecommendedActions } from './dashboard/HealthCards';
 import { BackupChart } from './dashboard/BackupChart';
 
@@ -132,7 +132,7 @@ export function DashboardPage() {
               </Text>
               <Text>{formatDateTime(last.startedAt)}</Text>
               <StatusBadge status={last.status} w="fit-content" />
-              {last.status === 'problems' && last.error ? <Text c="orange.9">{last.error.message}</Text> : null}
+              {last.status === 'problems' && last.error ? <Text c={PROBLEMS_TEXT}>{last.error.message}</Text> : null}
             </Stack>
           ) : null}
         </Card>

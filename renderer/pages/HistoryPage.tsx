@@ -9,7 +9,7 @@ import { formatDateTime, formatDuration } from '../../shared/format';
 import { api, errorData } from '../api';
 import { useJobs } from '../stores/jobs';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { StatusBadge } from '../components/StatusBadge';
+import { PROBLEMS_TEXT, StatusBadge } from '../components/StatusBadge';
 
 const PAGE_SIZE = 25;
 
@@ -64,7 +64,7 @@ export function HistoryPage() {
                   <Anchor component={Link} to={`/runs/${item.id}`} fw={500}>
                     {item.title}
                   </Anchor>
-                  {item.error ? <Text c={item.status === 'problems' ? 'orange.9' : 'red'}>{item.error.message}</Text> : null}
+                  {item.error ? <Text c={item.status === 'problems' ? PROBLEMS_TEXT : 'red'}>{item.error.message}</Text> : null}
                 </Table.Td>
                 <Table.Td>
                   <StatusBadge status={item.status} />

@@ -150,6 +150,13 @@ test('prepares an update, then catches a bad one and links to the rollback', asy
   await printed.screenshot({ path: 'test-results/screens/checklist-12-report-rolled-back.png', fullPage: true });
   await printed.close();
 
+  // Closed, the update is "Rolled back" in the past updates, not "Finished".
+  await page.getByRole('button', { name: 'Done', exact: true }).click();
+  const past = page.getByRole('table', { name: 'Past updates' });
+  await expect(past.getByRole('row').nth(1)).toContainText('Rolled back', { timeout: 30_000 });
+  await expect(past.getByRole('row').nth(1)).toContainText('2.3.0 → 2.4.0');
+  await shot(page, '13-past-updates');
+
   // History: the failed after-checks are "Found problems", not "Succeeded".
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History', exact: true }).click();
   const afterRuns = page.getByRole('table', { name: 'Operations' }).getByRole('row').filter({ hasText: 'Checks after updating' });

@@ -82,6 +82,8 @@ test('a storage check that found problems says "Found problems" in history, deta
   const row = table.getByRole('row').filter({ hasText: 'Storage check of "Office"' });
   await expect(row.locator('[data-status="problems"]')).toHaveText('Found problems');
   await expect(row).toContainText(`${missing} file records point to missing files`);
+  // Amber words dark enough to read (WCAG AA on white), not the 4.3:1 of Mantine's orange.
+  await expect(row.getByText(/file records point to missing files/)).toHaveCSS('color', 'rgb(179, 71, 0)');
   await expect(table).not.toContainText('Succeeded');
   await shot(page, '1-history');
   await page.getByRole('combobox', { name: 'Result' }).click();

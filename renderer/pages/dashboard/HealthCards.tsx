@@ -7,6 +7,7 @@ import type { CountComparison, HealthReport, HealthState, LastRun } from '../../
 import type { Job } from '../../../shared/jobs';
 import { formatBytes, formatDateTime } from '../../../shared/format';
 import { RememberPassphraseButton } from '../../components/PassphraseAsk';
+import { PROBLEMS_TEXT } from '../../components/StatusBadge';
 
 const BADGE: Record<HealthState, { color: string; text: string }> = {
   ok: { color: 'green', text: 'OK' },
@@ -51,7 +52,7 @@ function RunCard({ title, run, testId }: { title: string; run: LastRun; testId: 
     <HealthCard title={title} state={run.state} testId={testId}>
       <Text size="lg">{run.message}</Text>
       {run.at ? <Text c="dimmed">{formatDateTime(run.at)}</Text> : null}
-      {run.error ? <Text c={run.status === 'problems' ? 'orange.9' : 'red'}>{run.error.hint}</Text> : null}
+      {run.error ? <Text c={run.status === 'problems' ? PROBLEMS_TEXT : 'red'}>{run.error.hint}</Text> : null}
     </HealthCard>
   );
 }
@@ -65,14 +66,14 @@ function Comparisons({ list, testId }: { list: CountComparison[]; testId: string
     <Stack gap={6} mt="xs">
       {list.map((c) => (
         <Stack key={c.against} gap={2} data-testid={`${testId}-${c.against}`} data-loss={c.loss}>
-          <Text size="sm" fw={c.loss ? 600 : undefined} c={c.loss ? 'orange.9' : undefined}>
+          <Text size="sm" fw={c.loss ? 600 : undefined} c={c.loss ? PROBLEMS_TEXT : undefined}>
             {c.summary}
           </Text>
           <Text size="sm" c="dimmed">
             {c.against === 'backup' ? 'Last backup' : 'Baseline'}: {formatDateTime(c.at)}
           </Text>
           {c.changes.slice(0, 5).map((line) => (
-            <Text key={line} size="sm" c={c.loss ? 'orange.9' : undefined} style={{ overflowWrap: 'anywhere' }}>
+            <Text key={line} size="sm" c={c.loss ? PROBLEMS_TEXT : undefined} style={{ overflowWrap: 'anywhere' }}>
               {line}
             </Text>
           ))}

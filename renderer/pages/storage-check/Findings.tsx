@@ -9,6 +9,7 @@ import { formatBytes, formatDateTime } from '../../../shared/format';
 import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PassphraseAsk } from '../../components/PassphraseAsk';
+import { PROBLEMS_TEXT } from '../../components/StatusBadge';
 
 type Column<T> = { title: string; value: (item: T) => string };
 const size = (n: number | null) => (n === null ? '—' : formatBytes(n));
@@ -99,9 +100,9 @@ function MissingInBackups({ profile, keys, total }: { profile: string; keys: str
           </Button>
         </Group>
       ))}
-      {result.checked === 0 ? <Text c="orange.9">There is no backup of this connection yet, so the missing files cannot be put back from one. Ask whoever runs PCI File Manager.</Text> : null}
+      {result.checked === 0 ? <Text c={PROBLEMS_TEXT}>There is no backup of this connection yet, so the missing files cannot be put back from one. Ask whoever runs PCI File Manager.</Text> : null}
       {result.notFound.length > 0 && result.checked > 0 ? (
-        <Text c="orange.9">
+        <Text c={PROBLEMS_TEXT}>
           {result.notFound.length.toLocaleString()} {result.notFound.length === 1 ? 'is' : 'are'} in none of the {result.checked} newest restore points: {result.notFound.length === 1 ? 'it was' : 'they were'} probably lost before those backups. Ask whoever runs PCI File Manager.
         </Text>
       ) : null}

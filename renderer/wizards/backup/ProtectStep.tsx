@@ -8,6 +8,7 @@ import { api, errorData } from '../../api';
 import { useProfiles } from '../../stores/profiles';
 import { useBackup } from './state';
 import { MIN_PASSPHRASE, passphraseStrength } from './words';
+import { PROBLEMS_TEXT } from '../../components/StatusBadge';
 
 /** Checks the step; for a protected location also that the typed passphrase opens it. */
 export async function protectProblem(): Promise<string | null> {
@@ -43,7 +44,7 @@ function RememberBox() {
         onChange={(e) => set({ remember: e.currentTarget.checked })}
       />
       {!remember ? (
-        <Text size="sm" c="orange.9" data-testid="remember-off-note">
+        <Text size="sm" c={PROBLEMS_TEXT} data-testid="remember-off-note">
           Without it, the scheduled backups and verifications of this connection cannot run: they have nobody to type the passphrase. The dashboard reminds you.
         </Text>
       ) : null}

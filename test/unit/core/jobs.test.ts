@@ -92,6 +92,20 @@ describe('JobManager', () => {
     expect(fb.error?.message).not.toContain('line 3');
   });
 
+  it('a job that ran fine but found problems is "problems": its finding kept, its summary too; a verdict wins', async () => {
+    const found = userError('PROBLEMS_FOUND', 'Problems found', 'The check found 2 problems.', 'Look at them.');
+    const cant = userError('RESTORE_INCOMPLETE', 'Not finished', 'One part could not be done.', 'Try again.');
+    const a = engine.jobs.start({ kind: 'consistency', title: 'Check', run: async () => ({ problems: 2 }), findings: (r) => (r.problems ? found : null) });
+    const b = engine.jobs.start({ kind: 'consistency', title: 'Clean', run: async () => ({ problems: 0 }), findings: (r) => (r.problems ? found : null) });
+    const c = engine.jobs.start({ kind: 'restore', title: 'Both', run: async () => ({ problems: 1 }), verdict: () => cant, findings: () => found });
+    const [fa, fb, fc] = [await engine.jobs.wait(a.id), await engine.jobs.wait(b.id), await engine.jobs.wait(c.id)];
+    expect(fa).toMatchObject({ status: 'problems', summary: { problems: 2 }, error: { code: 'PROBLEMS_FOUND', message: 'The check found 2 problems.' } });
+    expect(fb).toMatchObject({ status: 'succeeded', error: null });
+    expect(fc).toMatchObject({ status: 'failed', error: { code: 'RESTORE_INCOMPLETE' } });
+    expect(engine.history.get(a.id)).toMatchObject({ status: 'problems', error: { code: 'PROBLEMS_FOUND' } });
+    expect(engine.history.get(a.id).log.map((l) => l.message)).toContain('The check found 2 problems.');
+  });
+
   it('refuses a second job on the same resource with BUSY, and frees the lock afterwards', async () => {
     const hold = gate();
     const first = engine.jobs.start({ kind: 'backup', title: 'First', locks: ['repo:/x'], run: () => hold.opened });
