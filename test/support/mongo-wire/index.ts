@@ -21,6 +21,10 @@ export interface MongoTestServerOptions {
   auth?: { username: string; password: string } | 'reject-all';
   /** Default '7.0.0'. */
   serverVersion?: string;
+  /** minSnapshotHistoryWindowInSeconds (default 300, as mongod); also settable with setParameter. */
+  snapshotHistoryWindowSeconds?: number;
+  /** ttlMonitorSleepSecs (default 60, as mongod); also settable with setParameter. */
+  ttlMonitorSleepSecs?: number;
 }
 
 export interface MongoTestServer {
@@ -42,6 +46,10 @@ export async function startMongoTestServer(opts: MongoTestServerOptions = {}): P
   const faults = new FaultController(() => cursors.killAll());
   cursors.faults = faults;
   const state = new ServerState({ host, port: opts.port ?? 0, replSetName: opts.replSetName, serverVersion: opts.serverVersion ?? '7.0.0', auth: opts.auth }, storage, cursors, faults);
+  if (opts.snapshotHistoryWindowSeconds !== undefined) state.params.set('minSnapshotHistoryWindowInSeconds', opts.snapshotHistoryWindowSeconds);
+  if (opts.ttlMonitorSleepSecs !== undefined) state.params.set('ttlMonitorSleepSecs', opts.ttlMonitorSleepSecs);
+  // Only a replica set serves snapshot reads, so only there do collections keep versions.
+  if (opts.replSetName) storage.history = { clock: () => state.clusterTime(true), window: () => state.params.minSnapshotHistoryWindowInSeconds };
   if (opts.auth && opts.auth !== 'reject-all') state.scram = new ScramServer(opts.auth);
   const wire = new WireServer(state);
   const port = await wire.listen(host, opts.port ?? 0);

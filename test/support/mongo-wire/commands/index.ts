@@ -6,12 +6,13 @@ import { CommandError, DropConnection } from '../errors';
 import { buildDocument, elementsOf } from '../rawbson';
 import { FIDELITY } from '../storage';
 import { catalogCommands } from './catalog';
+import { parameterCommands } from './parameters';
 import { readCommands } from './read';
 import { serverCommands } from './server';
 import { writeCommands } from './write';
 
 // Keys are lower case: mongod accepts both isMaster/ismaster and buildInfo/buildinfo.
-const handlers: Record<string, Handler> = { ...serverCommands, ...catalogCommands, ...readCommands, ...writeCommands };
+const handlers: Record<string, Handler> = { ...serverCommands, ...catalogCommands, ...readCommands, ...writeCommands, ...parameterCommands };
 
 /** Commands mongod answers before authentication. */
 const PRE_AUTH = new Set(['hello', 'ismaster', 'ping', 'buildinfo', 'saslstart', 'saslcontinue', 'endsessions']);

@@ -81,6 +81,7 @@ const getParameter: Handler = ({ server, body }) => {
     featureCompatibilityVersion: { version: `${major}.${minor}` },
     authenticationMechanisms: ['SCRAM-SHA-256'],
   };
+  for (const name of ['minSnapshotHistoryWindowInSeconds', 'ttlMonitorEnabled', 'ttlMonitorSleepSecs']) known[name] = server.params.get(name);
   if (body.getParameter === '*') return known;
   const out: Document = {};
   for (const key of Object.keys(body)) {

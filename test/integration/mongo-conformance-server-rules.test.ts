@@ -1,0 +1,101 @@
+// Where real MongoDB servers are strict and the product must cope (issue: snapshot history window,
+// renames onto views, TTL deletes, index shapes, time-series, size limits). Every case runs through the
+// real `mongodb` driver only, against the test double by default and against a real mongod when
+// PCI_TEST_MONGODB_URI is set (a replica set for the snapshot cases), so nothing here may depend on
+// double-only features (DESIGN §8). The manual or server source each case relies on is cited.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { openReplSetTarget, type ReplSetTarget } from '../support/mongo-wire/target-replset';
+
+let target: ReplSetTarget;
+let client: MongoClient;
+let other: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  target = await openReplSetTarget();
+  client = new MongoClient(target.uri, { serverSelectionTimeoutMS: 5000 });
+  other = new MongoClient(target.uri, { serverSelectionTimeoutMS: 5000 });
+  await Promise.all([client.connect(), other.connect()]);
+  db = client.db(target.dbName);
+});
+
+afterAll(async () => {
+  await db?.dropDatabase().catch(() => undefined);
+  await other?.close();
+  await client?.close();
+  await target?.close();
+});
+
+async function failure(promise: Promise<unknown>): Promise<MongoServerError> {
+  const err = await promise.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(MongoServerError);
+  return err as MongoServerError;
+}
+
+/** Sets a server parameter for the duration of `run`, then puts the previous value back. */
+async function withParameter<T>(name: string, value: unknown, run: () => Promise<T>): Promise<T> {
+  const reply = await client.db('admin').command({ setParameter: 1, [name]: value });
+  try {
+    return await run();
+  } finally {
+    await client.db('admin').command({ setParameter: 1, [name]: reply.was });
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('snapshot reads and the history window', () => {
+  // Manual, Read Concern "snapshot": the read returns data "from a specific single point in time"
+  // and "can only be performed within the time period specified by minSnapshotHistoryWindowInSeconds";
+  // the parameter is runtime-settable (SERVER-47672) and setParameter answers with `was`.
+  it('reads every collection of a snapshot session at one cluster time: later writes are not seen', async () => {
+    if (!target.replicated) return;
+    const a = db.collection<{ _id: number; v: string }>('snap_a');
+    const b = db.collection<{ _id: number; v: string }>('snap_b');
+    await a.insertMany([{ _id: 1, v: 'a1' }]);
+    await b.insertMany([{ _id: 1, v: 'old' }, { _id: 2, v: 'gone later' }]);
+    const session = client.startSession({ snapshot: true });
+    try {
+      expect(await a.find({}, { session }).toArray()).toEqual([{ _id: 1, v: 'a1' }]);
+      const theirs = other.db(target.dbName).collection<{ _id: number; v: string }>('snap_b');
+      await theirs.updateOne({ _id: 1 }, { $set: { v: 'new' } });
+      await theirs.deleteOne({ _id: 2 });
+      await theirs.insertOne({ _id: 3, v: 'added later' });
+      expect(await b.find({}, { session, sort: { _id: 1 } }).toArray()).toEqual([{ _id: 1, v: 'old' }, { _id: 2, v: 'gone later' }]);
+      expect(await b.countDocuments({}, { session })).toBe(2);
+    } finally {
+      await session.endSession();
+    }
+    expect(await b.find({}, { sort: { _id: 1 } }).toArray()).toEqual([{ _id: 1, v: 'new' }, { _id: 3, v: 'added later' }]);
+  });
+
+  // WiredTigerRecoveryUnit: a read timestamp older than the oldest kept fails with SnapshotTooOld (239),
+  // "Read timestamp Timestamp(…) is older than the oldest available timestamp."
+  it('refuses a snapshot read older than minSnapshotHistoryWindowInSeconds with SnapshotTooOld (239)', async () => {
+    if (!target.replicated) return;
+    const c = db.collection<{ _id: number }>('snap_window');
+    await c.insertMany([{ _id: 1 }, { _id: 2 }]);
+    await withParameter('minSnapshotHistoryWindowInSeconds', 1, async () => {
+      const session = client.startSession({ snapshot: true });
+      try {
+        expect(await c.countDocuments({}, { session })).toBe(2);
+        await sleep(2500);
+        await other.db(target.dbName).collection<{ _id: number }>('snap_window').insertOne({ _id: 3 }); // lets the oldest timestamp move on
+        await sleep(500);
+        const err = await failure(c.find({}, { session }).toArray());
+        expect(err.code).toBe(239);
+        expect(err.codeName).toBe('SnapshotTooOld');
+        expect(err.message).toMatch(/is older than the oldest available timestamp/);
+      } finally {
+        await session.endSession();
+      }
+    });
+  });
+
+  it('reports the history window with getParameter', async () => {
+    const reply = await client.db('admin').command({ getParameter: 1, minSnapshotHistoryWindowInSeconds: 1 });
+    expect(typeof Number(reply.minSnapshotHistoryWindowInSeconds)).toBe('number');
+    expect(Number(reply.minSnapshotHistoryWindowInSeconds)).toBeGreaterThanOrEqual(0);
+  });
+});
