@@ -43,6 +43,9 @@ async function withParameter<T>(name: string, value: unknown, run: () => Promise
   }
 }
 
+/** A collection whose documents may have any `_id` (the driver's default typing assumes ObjectId). */
+const coll = (name: string) => db.collection<{ _id: unknown; [field: string]: unknown }>(name);
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('snapshot reads and the history window', () => {
@@ -97,5 +100,36 @@ describe('snapshot reads and the history window', () => {
     const reply = await client.db('admin').command({ getParameter: 1, minSnapshotHistoryWindowInSeconds: 1 });
     expect(typeof Number(reply.minSnapshotHistoryWindowInSeconds)).toBe('number');
     expect(Number(reply.minSnapshotHistoryWindowInSeconds)).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('renameCollection and views', () => {
+  // jstests/core/views/rename_collection_view.js: renaming a collection onto an existing view fails
+  // with NamespaceExists (48) even with dropTarget: true; renaming a view fails with CommandNotSupportedOnView (166).
+  it('refuses to rename a collection onto a view, even with dropTarget, and leaves both as they were', async () => {
+    await coll('rv_source').insertOne({ _id: 1 });
+    await coll('rv_base').insertOne({ _id: 2 });
+    await db.createCollection('rv_view', { viewOn: 'rv_base', pipeline: [] });
+    const admin = client.db('admin');
+    const plain = await failure(admin.command({ renameCollection: `${target.dbName}.rv_source`, to: `${target.dbName}.rv_view` }));
+    expect(plain.code).toBe(48);
+    const dropping = await failure(admin.command({ renameCollection: `${target.dbName}.rv_source`, to: `${target.dbName}.rv_view`, dropTarget: true }));
+    expect(dropping.code).toBe(48);
+    const kinds = Object.fromEntries((await db.listCollections({ name: { $in: ['rv_source', 'rv_view'] } }).toArray()).map((c) => [c.name, c.type]));
+    expect(kinds).toEqual({ rv_source: 'collection', rv_view: 'view' });
+    const fromView = await failure(admin.command({ renameCollection: `${target.dbName}.rv_view`, to: `${target.dbName}.rv_other` }));
+    expect(fromView.code).toBe(166);
+  });
+
+  it('replaces a collection with dropTarget, and a dropped view frees its name for a rename', async () => {
+    await coll('rv2_source').insertOne({ _id: 'new' });
+    await coll('rv2_target').insertOne({ _id: 'old' });
+    const admin = client.db('admin');
+    await admin.command({ renameCollection: `${target.dbName}.rv2_source`, to: `${target.dbName}.rv2_target`, dropTarget: true });
+    expect(await coll('rv2_target').find().toArray()).toEqual([{ _id: 'new' }]);
+    await db.createCollection('rv2_view', { viewOn: 'rv2_target', pipeline: [] });
+    await coll('rv2_view').drop();
+    await admin.command({ renameCollection: `${target.dbName}.rv2_target`, to: `${target.dbName}.rv2_view` });
+    expect(await coll('rv2_view').countDocuments()).toBe(1);
   });
 });

@@ -136,6 +136,20 @@ export async function stageCollection(
   }
 }
 
+/**
+ * Live views (or time-series collections) that have the name of a collection about to be switched in.
+ * A rename cannot replace them — MongoDB answers NamespaceExists even with dropTarget
+ * (jstests/core/views/rename_collection_view.js) — so they are removed first, before any collection
+ * is switched: a failure here leaves the database exactly as it was. The safety backup holds their definitions.
+ */
+export async function clearNamesInTheWay(db: Db, staged: StagedCollection[]): Promise<{ name: string; type: string }[]> {
+  const wanted = new Set(staged.map((s) => s.name));
+  const live = await db.listCollections({}, { nameOnly: true }).toArray();
+  const inTheWay = live.filter((c) => wanted.has(String(c.name)) && (c.type === 'view' || c.type === 'timeseries')).map((c) => ({ name: String(c.name), type: String(c.type) }));
+  for (const c of inTheWay) await db.collection(c.name).drop();
+  return inTheWay;
+}
+
 /** Swap a staged collection in: the old one (if any) is replaced in one atomic rename. */
 export async function swapIn(db: Db, staged: StagedCollection): Promise<void> {
   await db.renameCollection(staged.temp, staged.name, { dropTarget: true });

@@ -112,6 +112,10 @@ async function planDatabase(deps: PlanDeps, mongo: { db: Db; database: string },
     } else if (kind === 'collection' && !data) {
       action = 'skip';
       note = 'The restore point has no documents for it.';
+    } else if (kind === 'collection' && (live.get(name) === 'view' || live.get(name) === 'timeseries')) {
+      note = `This name is a ${live.get(name) === 'view' ? 'view' : 'time-series collection'} now; it is replaced by the restored collection (the safety backup keeps it).`;
+    } else if (kind === 'view' && live.get(name) === 'collection') {
+      note = `This name is a collection with ${docsNow ?? 0} documents now; it is replaced by the restored view (the safety backup keeps it).`;
     }
     if (action !== 'skip') {
       if (data) need(data.chunks);

@@ -18,7 +18,7 @@ import { errorText } from '../sources/retry';
 import { checkRestorePoint } from './check';
 import { cleanupLeftovers, dropTemps, RestoreRun } from './cleanup';
 import { restoreFolders, type FolderRestoreResult } from './folders-restore';
-import { DATABASE_PHASE, SWITCH_PHASE, recreateView, stageCollection, swapIn, viewOrder, writeLimits, type StagedCollection } from './mongo-restore';
+import { DATABASE_PHASE, SWITCH_PHASE, clearNamesInTheWay, recreateView, stageCollection, swapIn, viewOrder, writeLimits, type StagedCollection } from './mongo-restore';
 import { putObjects, removeObjects, type R2RestoreOptions } from './r2-restore';
 import type { LiveBucket } from './r2-live';
 import { indexSnapshot, readMetadata, type SnapshotIndex } from './snapshot-index';
@@ -231,6 +231,9 @@ async function switchAll(db: Db, plan: RestorePlan, index: SnapshotIndex, repo: 
   const views = plan.database!.collections.filter((c) => c.action === 'view');
   ctx.onProgress({ phase: SWITCH_PHASE, unit: 'collections', done: 0, total: staged.length + views.length, bytesDone: 0, bytesTotal: null, message: '' });
   let done = 0;
+  for (const c of await clearNamesInTheWay(db, staged)) {
+    ctx.log('info', `"${c.name}" was a ${c.type === 'view' ? 'view' : 'time-series collection'}; it was removed so that the restored collection can take its name (the safety backup keeps it).`);
+  }
   for (const s of staged) {
     await swapIn(db, s);
     temps.delete(s.temp);

@@ -143,7 +143,9 @@ const renameCollection: Handler = (ctx) => {
     throw new CommandError('NamespaceNotFound', `Source collection ${fromDb}.${fromName} does not exist`);
   }
   if (fromDb === toDb && fromName === toName) throw new CommandError('IllegalOperation', "Can't rename a collection to itself");
-  if (storage.collection(toDb, toName) || storage.view(toDb, toName)) {
+  // jstests/core/views/rename_collection_view.js: a view in the way is never dropped, even with dropTarget.
+  if (storage.view(toDb, toName)) throw new CommandError('NamespaceExists', `a view already exists with that name: ${toDb}.${toName}`);
+  if (storage.collection(toDb, toName)) {
     if (!ctx.body.dropTarget) throw new CommandError('NamespaceExists', 'target namespace exists');
     storage.drop(toDb, toName);
   }
