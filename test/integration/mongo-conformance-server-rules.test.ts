@@ -133,3 +133,32 @@ describe('renameCollection and views', () => {
     expect(await coll('rv2_view').countDocuments()).toBe(1);
   });
 });
+
+describe('TTL indexes', () => {
+  // Manual, "TTL Indexes": the monitor deletes documents whose indexed field is a date (or an array
+  // of dates: the earliest counts) older than expireAfterSeconds; other values never expire; a
+  // partial TTL index deletes only what its filter matches. ttlMonitorSleepSecs is runtime-settable
+  // on current servers (jstests/noPassthrough/ttl_monitor_sleep_secs.js).
+  it('deletes expired documents by itself, and only those', async () => {
+    const past = new Date(Date.now() - 3_600_000);
+    const future = new Date(Date.now() + 3_600_000);
+    const c = coll('ttl_sessions');
+    await c.createIndex({ at: 1 }, { expireAfterSeconds: 60 });
+    await c.insertMany([
+      { _id: 'expired', at: past },
+      { _id: 'future', at: future },
+      { _id: 'not-a-date', at: past.toISOString() },
+      { _id: 'no-field' },
+      { _id: 'array-earliest-past', at: [future, past] },
+    ]);
+    const p = coll('ttl_partial');
+    await p.createIndex({ at: 1 }, { expireAfterSeconds: 0, partialFilterExpression: { kind: 'temp' } });
+    await p.insertMany([{ _id: 'temp', kind: 'temp', at: past }, { _id: 'kept', kind: 'keep', at: past }]);
+    await withParameter('ttlMonitorSleepSecs', 1, async () => {
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && ((await c.countDocuments()) > 3 || (await p.countDocuments()) > 1)) await sleep(200);
+    });
+    expect((await c.find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(['future', 'no-field', 'not-a-date']);
+    expect((await p.find().toArray()).map((d) => d._id)).toEqual(['kept']);
+  });
+});

@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../electron/core/repository';
 import { restoreVerdict } from '../../electron/core/restore/restore';
+import { summaryText } from '../../electron/cli/commands/restore-text';
 import { DB, newRepo, removeTempDirs, startServers, testContext, type Servers } from '../support/backup';
 import { backupNow, collectionNames, planFor, restorePlan } from '../support/restore';
 
@@ -63,5 +64,61 @@ describe('a name that is a view now, or a collection now', () => {
     expect(await coll('activeFiles').find().toArray()).toEqual([{ _id: 1, active: true }]);
     expect(ctx.logs.some((l) => /"reports" was a view; it was removed/.test(l))).toBe(true);
     expect(await collectionNames(s)).toEqual(['activeFiles', 'files', 'reports']);
+  });
+});
+
+describe('TTL indexes delete restored documents by themselves', () => {
+  const admin = () => s.mongoClient.db('admin');
+
+  afterEach(async () => {
+    await admin().command({ setParameter: 1, ttlMonitorEnabled: true });
+    await admin().command({ setParameter: 1, ttlMonitorSleepSecs: 60 });
+  });
+
+  it('the preview says which documents are already past their time, and the check afterwards does not call the restore incomplete', async () => {
+    // The monitor had not run yet when the backup was taken (it runs once a minute).
+    await admin().command({ setParameter: 1, ttlMonitorEnabled: false });
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const later = new Date(Date.now() + 3_600_000);
+    await coll('sessions').createIndex({ lastSeen: 1 }, { expireAfterSeconds: 600, name: 'lastSeen_ttl' });
+    await coll('sessions').insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: i, lastSeen: i % 2 === 0 ? hourAgo : later })));
+    ({ repo } = await newRepo());
+    const { snapshotId } = await backupNow(repo, s);
+    await coll('sessions').deleteMany({});
+
+    const plan = await planFor(repo, s, snapshotId);
+    const sessions = plan.database!.collections.find((c) => c.name === 'sessions')!;
+    expect(sessions).toMatchObject({ action: 'replace', docsInSnapshot: 10 });
+    expect(sessions.note).toMatch(/^5 of its 10 documents are already past their expiry time .*"lastSeen".*MongoDB deletes them by itself/);
+
+    await admin().command({ setParameter: 1, ttlMonitorEnabled: true });
+    await admin().command({ setParameter: 1, ttlMonitorSleepSecs: 1 });
+    // The monitor runs while the restored collection is switched in.
+    const hook = async (point: string) => {
+      if (point === 'restore-mongo-staged') await new Promise((r) => setTimeout(r, 1500));
+    };
+    const summary = await restorePlan(repo, s, plan, { hook });
+    expect(await coll('sessions').countDocuments()).toBe(5);
+    expect(restoreVerdict(summary)).toBeNull();
+    expect(summary.verification!.ok).toBe(true);
+    expect(summary.verification!.collections.find((c) => c.name === 'sessions')).toMatchObject({ expected: 10, found: 5, pastTtl: 5, sampleOk: true, indexesOk: true });
+    expect(summaryText(summary).join('\n')).toMatch(/sessions: 5 of 10 documents: MongoDB deleted 5 that were already past their expiry time/);
+  });
+
+  it('a document missing for another reason is still reported', async () => {
+    await admin().command({ setParameter: 1, ttlMonitorEnabled: false });
+    await coll('sessions').createIndex({ lastSeen: 1 }, { expireAfterSeconds: 600 });
+    await coll('sessions').insertMany([{ _id: 1, lastSeen: new Date(Date.now() - 3_600_000) }, { _id: 2, lastSeen: new Date() }, { _id: 3, lastSeen: new Date() }]);
+    ({ repo } = await newRepo());
+    const { snapshotId } = await backupNow(repo, s);
+    const plan = await planFor(repo, s, snapshotId);
+    // Something other than the TTL monitor removes a fresh document right after the switch.
+    const hook = async (point: string) => {
+      if (point === 'restore-mongo-swapped') await coll('sessions').deleteOne({ _id: 3 } as never);
+    };
+    const summary = await restorePlan(repo, s, plan, { hook, safety: { mode: 'skip' } });
+    expect(summary.verification!.ok).toBe(false);
+    expect(summary.verification!.collections.find((c) => c.name === 'sessions')).toMatchObject({ expected: 3, found: 2 });
+    expect(restoreVerdict(summary)).not.toBeNull();
   });
 });

@@ -116,8 +116,7 @@ export async function stageCollection(
     }
     if (inexact.collections.length > 0) throw inexactError(inexact.collections);
     ctx.signal.throwIfAborted();
-    const specs = indexSpecs(meta);
-    if (specs.length > 0) await db.command({ createIndexes: temp, indexes: specs });
+    // Counted before the indexes exist: once a TTL index does, MongoDB deletes expired documents by itself.
     const count = await coll.countDocuments({});
     if (count !== entry.docs) {
       throw new UserError({
@@ -128,6 +127,8 @@ export async function stageCollection(
         details: `${temp}: ${count} of ${entry.docs}`,
       });
     }
+    const specs = indexSpecs(meta);
+    if (specs.length > 0) await db.command({ createIndexes: temp, indexes: specs });
     await hook?.('restore-mongo-staged');
     return { name: entry.collection, temp, docs: count };
   } catch (err) {

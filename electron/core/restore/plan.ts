@@ -18,6 +18,7 @@ import { inexactSentence } from './exact-bson';
 import { refusedEntries, relativeOf } from './folders-restore';
 import { headObject, listLive, readObject, sameMetadata, sameSecond, type LiveBucket } from './r2-live';
 import { collectionNames, contentOf, readMetadata, type SnapshotIndex } from './snapshot-index';
+import { countPastTtl, pastTtlNote, ttlRules } from './ttl';
 
 /** Objects up to this size whose ETag differs are downloaded and compared byte for byte (cheap). */
 const COMPARE_MAX_BYTES = 4 * 1024 * 1024;
@@ -116,6 +117,11 @@ async function planDatabase(deps: PlanDeps, mongo: { db: Db; database: string },
       note = `This name is a ${live.get(name) === 'view' ? 'view' : 'time-series collection'} now; it is replaced by the restored collection (the safety backup keeps it).`;
     } else if (kind === 'view' && live.get(name) === 'collection') {
       note = `This name is a collection with ${docsNow ?? 0} documents now; it is replaced by the restored view (the safety backup keeps it).`;
+    }
+    const rules = data && action !== 'skip' ? ttlRules(meta.indexes) : [];
+    if (data && rules.length > 0) {
+      const expired = await countPastTtl(repo, data, rules, Date.now());
+      if (expired > 0) note = note ? `${note} ${pastTtlNote(expired, data.docs, rules)}` : pastTtlNote(expired, data.docs, rules);
     }
     if (action !== 'skip') {
       if (data) need(data.chunks);

@@ -6,6 +6,7 @@ import { FaultController } from './faults';
 import { ScramServer } from './scram';
 import { WireServer } from './server';
 import { Storage } from './storage';
+import { TtlMonitor } from './ttl';
 
 export { FaultController } from './faults';
 export type { CommandFailure, DropOptions } from './faults';
@@ -51,6 +52,8 @@ export async function startMongoTestServer(opts: MongoTestServerOptions = {}): P
   // Only a replica set serves snapshot reads, so only there do collections keep versions.
   if (opts.replSetName) storage.history = { clock: () => state.clusterTime(true), window: () => state.params.minSnapshotHistoryWindowInSeconds };
   if (opts.auth && opts.auth !== 'reject-all') state.scram = new ScramServer(opts.auth);
+  const ttl = new TtlMonitor(storage, state.params);
+  ttl.start();
   const wire = new WireServer(state);
   const port = await wire.listen(host, opts.port ?? 0);
   state.config.port = port; // hello must name the real address (`me`, `hosts`) once the port is known
@@ -60,7 +63,10 @@ export async function startMongoTestServer(opts: MongoTestServerOptions = {}): P
     host,
     port,
     faults,
-    close: () => wire.close(),
+    close: () => {
+      ttl.stop();
+      return wire.close();
+    },
     reset: () => {
       storage.dbs.clear();
       cursors.killAll();
