@@ -162,3 +162,40 @@ describe('TTL indexes', () => {
     expect((await p.find().toArray()).map((d) => d._id)).toEqual(['kept']);
   });
 });
+
+describe('index specifications as current servers take and list them', () => {
+  const specsOf = async (name: string) => Object.fromEntries((await db.collection(name).listIndexes().toArray()).map((ix) => [ix.name as string, ix]));
+
+  // Manual "Text Indexes" / index_key_validate.cpp: a text index is kept as {_fts: 'text', _ftsx: 1}
+  // with weights, default_language, language_override and textIndexVersion 3.
+  it('lists a text index in its internal form, and takes that form back (as a dump holds it)', async () => {
+    await db.collection('ix_text').createIndex({ title: 'text', body: 'text' }, { name: 'search' });
+    const listed = (await specsOf('ix_text')).search;
+    expect(listed.key).toEqual({ _fts: 'text', _ftsx: 1 });
+    expect(listed.weights).toEqual({ title: 1, body: 1 });
+    expect(listed).toMatchObject({ default_language: 'english', language_override: 'language', textIndexVersion: 3 });
+    const { v: _v, ...again } = listed;
+    await db.command({ createIndexes: 'ix_text_copy', indexes: [again] });
+    const copy = (await specsOf('ix_text_copy')).search;
+    expect(copy.key).toEqual(listed.key);
+    expect(copy.weights).toEqual(listed.weights);
+  });
+
+  it('lists a 2dsphere index with its index version', async () => {
+    await db.collection('ix_geo').createIndex({ loc: '2dsphere' });
+    expect((await specsOf('ix_geo')).loc_2dsphere).toMatchObject({ key: { loc: '2dsphere' }, '2dsphereIndexVersion': 3 });
+  });
+
+  // index_key_validate.cpp: unknown fields → InvalidIndexSpecificationOption (197); v other than 1/2 → CannotCreateIndex (67).
+  it('refuses options of old dumps that current servers do not know, and index version 0', async () => {
+    const safe = await failure(db.command({ createIndexes: 'ix_old', indexes: [{ key: { a: 1 }, name: 'a_1', safe: null }] }));
+    expect(safe.code).toBe(197);
+    expect(safe.message).toMatch(/The field 'safe' is not valid for an index specification/);
+    const v0 = await failure(db.command({ createIndexes: 'ix_old', indexes: [{ key: { a: 1 }, name: 'a_1', v: 0 }] }));
+    expect(v0.code).toBe(67);
+    await db.command({ createIndexes: 'ix_old', indexes: [{ key: { b: 1 }, name: 'b_1', ns: `${target.dbName}.ix_old`, background: true }] });
+    const listed = (await specsOf('ix_old')).b_1;
+    expect(listed.ns).toBeUndefined();
+    expect(listed.key).toEqual({ b: 1 });
+  });
+});

@@ -1,11 +1,17 @@
 // Restores against what real MongoDB servers refuse or do by themselves: a name that changed between
 // a view and a collection since the backup (a rename cannot replace a view), TTL indexes deleting
 // restored documents, index options current servers reject. Servers are started once for the file.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { BSON } from 'bson';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { importMongodump } from '../../electron/core/export/import-mongodump';
+import type { FolderStore } from '../../electron/core/repository';
+import { verifyBackup } from '../../electron/core/verify/verify';
 import type { Repository } from '../../electron/core/repository';
 import { restoreVerdict } from '../../electron/core/restore/restore';
 import { summaryText } from '../../electron/cli/commands/restore-text';
-import { DB, newRepo, removeTempDirs, startServers, testContext, type Servers } from '../support/backup';
+import { DB, newRepo, removeTempDirs, startServers, tempDir, testContext, type Servers } from '../support/backup';
 import { backupNow, collectionNames, planFor, restorePlan } from '../support/restore';
 
 let s: Servers;
@@ -120,5 +126,49 @@ describe('TTL indexes delete restored documents by themselves', () => {
     expect(summary.verification!.ok).toBe(false);
     expect(summary.verification!.collections.find((c) => c.name === 'sessions')).toMatchObject({ expected: 3, found: 2 });
     expect(restoreVerdict(summary)).not.toBeNull();
+  });
+});
+
+describe('index options of an old mongodump that current servers refuse', () => {
+  async function oldDump(): Promise<string> {
+    const dir = path.join(await tempDir(), 'dump', DB);
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, 'legacy.bson'), Buffer.concat([1, 2, 3].map((i) => BSON.serialize({ _id: i, slug: `s${i}`, title: `page ${i}` }))));
+    // As mongodump of MongoDB 3.2 wrote it: v:1 specs with the namespace, and a driver's "safe" option.
+    const meta = {
+      options: {},
+      indexes: [
+        { v: 1, key: { _id: 1 }, name: '_id_', ns: `${DB}.legacy` },
+        { v: 1, key: { slug: 1 }, name: 'slug_1', ns: `${DB}.legacy`, background: true, safe: null },
+        { v: 1, key: { _fts: 'text', _ftsx: 1 }, name: 'search', ns: `${DB}.legacy`, weights: { title: 1 }, default_language: 'english', language_override: 'language', textIndexVersion: 3 },
+      ],
+      uuid: '0f8fad5bd9cb469fa16570867728950e',
+      collectionName: 'legacy',
+      type: 'collection',
+    };
+    await fs.writeFile(path.join(dir, 'legacy.metadata.json'), JSON.stringify(meta));
+    return path.dirname(dir);
+  }
+
+  it('import warns, restore and test restore leave the refused options out and say so', async () => {
+    ({ repo } = await newRepo());
+    const importCtx = testContext();
+    const imported = await importMongodump(repo, { from: await oldDump(), profile: 'Office', appVersion: 'test' }, importCtx);
+    expect(importCtx.logs).toContainEqual(expect.stringMatching(/^warn: The index "slug_1" of pcifiles\.legacy has options from an older MongoDB that current servers refuse \(safe\)/));
+
+    // The test restore does not blame the backup for what the server refuses.
+    const check = await verifyBackup({ store: repo.store as FolderStore, mongo: s.mongoClient }, { snapshot: imported.snapshotId, depth: 'quick', testRestore: true }, testContext());
+    expect(check.problems).toEqual([]);
+
+    const plan = await planFor(repo, s, imported.snapshotId);
+    const ctx = testContext();
+    const summary = await restorePlan(repo, s, plan, { safety: { mode: 'skip' } }, ctx);
+    expect(restoreVerdict(summary)).toBeNull();
+    expect(summary.notes).toContainEqual(expect.stringMatching(/The index "slug_1" of legacy .*\(safe\); it is restored without them/));
+    const live = Object.fromEntries((await coll('legacy').listIndexes().toArray()).map((ix) => [ix.name as string, ix]));
+    expect(Object.keys(live).sort()).toEqual(['_id_', 'search', 'slug_1']);
+    expect(live.slug_1.safe).toBeUndefined();
+    expect(live.search).toMatchObject({ key: { _fts: 'text', _ftsx: 1 }, weights: { title: 1 } });
+    expect(await coll('legacy').countDocuments()).toBe(3);
   });
 });

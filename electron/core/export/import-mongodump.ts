@@ -5,12 +5,14 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { EJSON, type Document } from 'bson';
 import type { ImportResult } from '../../../shared/api/verify';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import type { BsonChunkRef, Repository } from '../repository';
 import { acquire } from '../repository';
 import { metadataProblems } from '../verify/bson-check';
+import { leftOutSentence, restorableIndexes } from '../restore/index-specs';
 
 export interface ImportOptions {
   from: string;
@@ -168,6 +170,9 @@ export async function importMongodump(repo: Repository, options: ImportOptions, 
         const stored = await writer.putBlob(meta);
         await writer.add({ kind: 'mongo-metadata', path: `mongo/${c.db}/${c.name}.metadata.json`, db: c.db, collection: c.name, size: meta.length, chunks: [{ id: stored.id, size: meta.length }] });
         result.bytes += meta.length;
+        const indexes = (EJSON.parse(meta.toString('utf8'), { relaxed: false }) as { indexes?: unknown }).indexes;
+        // Stored as found; a restore leaves out what a current server refuses, and says so then too.
+        for (const line of leftOutSentence(`${c.db}.${c.name}`, restorableIndexes(Array.isArray(indexes) ? (indexes as Document[]) : []).leftOut)) ctx.log('warn', line);
       } else {
         ctx.log('warn', `${c.db}.${c.name} has no .metadata.json: its indexes and options are not known.`);
       }

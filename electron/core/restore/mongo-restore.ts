@@ -13,6 +13,7 @@ import type { MongoCollectionEntry, Repository } from '../repository';
 import { mapMongoError } from '../connections/errors';
 import { splitDocuments } from '../verify/bson-check';
 import { tempName } from './cleanup';
+import { leftOutSentence, restorableIndexes } from './index-specs';
 import { decodeExact, EXACT_INSERT, inexactError, InexactTally } from './exact-bson';
 import type { CollectionMetadata } from './snapshot-index';
 
@@ -30,6 +31,8 @@ export interface StagedCollection {
   name: string;
   temp: string;
   docs: number;
+  /** Plain sentences for the summary (e.g. index options left out). */
+  notes?: string[];
 }
 
 type Hook = ((point: string) => Promise<void>) | undefined;
@@ -41,10 +44,6 @@ export async function writeLimits(db: Db): Promise<WriteLimits> {
   return { maxBatchBytes: num(hello.maxBsonObjectSize, 16 * 1024 * 1024), maxBatchDocs: num(hello.maxWriteBatchSize, 100_000) };
 }
 
-/** Index definitions as `createIndexes` takes them: without the server-set `v` and `ns`, without `_id_` (always there). */
-export function indexSpecs(meta: CollectionMetadata): Document[] {
-  return meta.indexes.filter((ix) => ix.name !== '_id_').map(({ v: _v, ns: _ns, ...spec }) => spec);
-}
 
 function stagingError(name: string, err: unknown): Error {
   if (err instanceof UserError) return err;
@@ -127,10 +126,12 @@ export async function stageCollection(
         details: `${temp}: ${count} of ${entry.docs}`,
       });
     }
-    const specs = indexSpecs(meta);
+    const { specs, leftOut } = restorableIndexes(meta.indexes);
+    const notes = leftOutSentence(entry.collection, leftOut);
+    for (const line of notes) ctx.log('warn', line);
     if (specs.length > 0) await db.command({ createIndexes: temp, indexes: specs });
     await hook?.('restore-mongo-staged');
-    return { name: entry.collection, temp, docs: count };
+    return { name: entry.collection, temp, docs: count, ...(notes.length > 0 ? { notes } : {}) };
   } catch (err) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
     throw stagingError(entry.collection, err);

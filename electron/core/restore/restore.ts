@@ -238,6 +238,7 @@ async function switchAll(db: Db, plan: RestorePlan, index: SnapshotIndex, repo: 
     await swapIn(db, s);
     temps.delete(s.temp);
     summary.database.restored.push({ name: s.name, docs: s.docs });
+    if (s.notes) summary.notes = [...(summary.notes ?? []), ...s.notes];
     summary.database.notRestored = summary.database.notRestored.filter((n) => n !== s.name);
     ctx.log('info', `Switched to the restored ${s.name} (${s.docs} documents).`);
     ctx.onProgress({ done: ++done, message: s.name });

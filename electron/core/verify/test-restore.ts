@@ -8,6 +8,7 @@ import { EJSON, type Document } from 'bson';
 import type { MongoClient } from 'mongodb';
 import type { OperationContext } from '../../../shared/jobs';
 import type { MongoCollectionEntry, MongoMetadataEntry, Repository } from '../repository';
+import { restorableIndexes } from '../restore/index-specs';
 import { decodeExact, EXACT_INSERT, inexactSentence, InexactTally, KEEP_TYPES } from '../restore/exact-bson';
 import { splitDocuments } from './bson-check';
 import type { ProblemLog } from './problems';
@@ -115,7 +116,7 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
           count = await db.collection(entry.collection).countDocuments({});
           for await (const raw of db.collection(entry.collection).find({}, { raw: true, batchSize: 1000 })) restored.add(raw as unknown as Uint8Array);
         }
-        const specs = ((meta.indexes as Document[] | undefined) ?? []).filter((ix) => ix.name !== '_id_').map(({ v: _v, ns: _ns, ...spec }) => spec);
+        const { specs } = restorableIndexes((meta.indexes as Document[] | undefined) ?? []);
         if (specs.length > 0) await db.command({ createIndexes: entry.collection, indexes: specs });
       } catch (err) {
         if (ctx.signal.aborted) throw err;
@@ -132,7 +133,9 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
         else if (!restored.equals(backedUp)) report(entry, 'restore-content-mismatch', `The documents of ${entry.collection} differ after restoring from the backup's bytes: a restore would change data.`);
       }
       const actual = new Map(((await db.collection(entry.collection).listIndexes(KEEP_TYPES).toArray()) as Document[]).map((ix) => [String(ix.name), indexShape(ix)]));
-      for (const ix of (meta.indexes as Document[] | undefined) ?? []) {
+      // Compared with what a restore creates: options current servers refuse are left out there too.
+      const wanted = [...restorableIndexes((meta.indexes as Document[] | undefined) ?? []).specs, ...((meta.indexes as Document[] | undefined) ?? []).filter((ix) => ix.name === '_id_')];
+      for (const ix of wanted) {
         const got = actual.get(String(ix.name));
         if (got === undefined) report(entry, 'restore-index-mismatch', `The index ${String(ix.name)} of ${entry.collection} is missing after restoring.`);
         else if (got !== indexShape(ix)) report(entry, 'restore-index-mismatch', `The index ${String(ix.name)} of ${entry.collection} differs after restoring: ${got} instead of ${indexShape(ix)}.`);

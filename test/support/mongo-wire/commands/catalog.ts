@@ -2,8 +2,9 @@
 import { BSON, type Document } from 'bson';
 import type { CommandContext, Handler } from '../context';
 import { CommandError } from '../errors';
+import { normalizeIndexSpec } from '../index-specs';
 import { matcher } from '../query';
-import { type Collection, type IndexSpec, indexSizes, pageRound, StoredDoc } from '../storage';
+import { type Collection, indexSizes, pageRound, StoredDoc } from '../storage';
 import { isPlainObject, valueKey } from '../values';
 import { collectionArg, docArg, ns, num } from './common';
 
@@ -178,8 +179,8 @@ const createIndexes: Handler = (ctx) => {
     for (const raw of requested as unknown[]) {
       if (!isPlainObject(raw) || !isPlainObject(raw.key) || Object.keys(raw.key).length === 0) throw new CommandError('FailedToParse', "The 'key' field must be a non-empty object");
       if (typeof raw.name !== 'string' || !raw.name) throw new CommandError('FailedToParse', "The 'name' field is a required property of an index specification");
-      const { v: _v, ns: _ns, key, name: indexName, ...options } = raw;
-      const spec: IndexSpec = { v: 2, key, name: indexName, ...options };
+      const spec = normalizeIndexSpec(raw);
+      const { key, name: indexName } = spec;
       const sameName = coll.indexes.find((i) => i.name === indexName);
       const sameKey = coll.indexes.find((i) => valueKey(i.key) === valueKey(key));
       if (sameName) {
