@@ -199,3 +199,34 @@ describe('index specifications as current servers take and list them', () => {
     expect(listed.key).toEqual({ b: 1 });
   });
 });
+
+describe('time-series collections', () => {
+  // src/mongo/db/timeseries/README.md: `coll` (type 'timeseries') is backed by buckets in
+  // `system.buckets.coll`; mongodump dumps the buckets (mongodump/prepare.go: "system.buckets."+name
+  // +".bson") and mongorestore inserts them back into the buckets collection of a new time-series collection.
+  it('lists the collection and its buckets, unpacks measurements, and takes bucket documents back', async () => {
+    const t0 = new Date('2024-05-01T10:00:00Z');
+    await db.createCollection('ts_weather', { timeseries: { timeField: 'ts', metaField: 'sensor' } });
+    await coll('ts_weather').insertMany([
+      { _id: 1, ts: t0, sensor: 'a', temp: 20 },
+      { _id: 2, ts: new Date(t0.getTime() + 60_000), sensor: 'a', temp: 21 },
+      { _id: 3, ts: t0, sensor: 'b', temp: 5 },
+    ]);
+    const listed = Object.fromEntries((await db.listCollections({ name: { $in: ['ts_weather', 'system.buckets.ts_weather'] } }).toArray()).map((c) => [c.name, c]));
+    expect(listed.ts_weather.type).toBe('timeseries');
+    expect(listed.ts_weather.options.timeseries).toMatchObject({ timeField: 'ts', metaField: 'sensor', granularity: 'seconds' });
+    expect(listed['system.buckets.ts_weather'].type).toBe('collection');
+    const measurements = await coll('ts_weather').find({}, { sort: { _id: 1 } }).toArray();
+    expect(measurements.map((m) => [m._id, m.sensor, m.temp])).toEqual([[1, 'a', 20], [2, 'a', 21], [3, 'b', 5]]);
+    const buckets = await coll('system.buckets.ts_weather').find({}, { sort: { _id: 1 } }).toArray();
+    expect(buckets.length).toBeGreaterThanOrEqual(2);
+    for (const b of buckets) expect(b).toMatchObject({ control: { version: expect.anything() }, data: { ts: expect.anything() } });
+
+    // As mongorestore does: a new time-series collection with the same options, and the buckets inserted as they were.
+    await db.createCollection('ts_copy', { timeseries: { timeField: 'ts', metaField: 'sensor' } });
+    await coll('system.buckets.ts_copy').insertMany(buckets);
+    expect((await coll('ts_copy').find({}, { sort: { _id: 1 } }).toArray()).map((m) => [m._id, m.sensor, m.temp])).toEqual([[1, 'a', 20], [2, 'a', 21], [3, 'b', 5]]);
+    await coll('ts_copy').drop();
+    expect(await db.listCollections({ name: { $in: ['ts_copy', 'system.buckets.ts_copy'] } }).toArray()).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@ import { BSON, type Document } from 'bson';
 import type { CommandContext, Handler } from '../context';
 import { CommandError } from '../errors';
 import { normalizeIndexSpec } from '../index-specs';
+import { createTimeseries, dropTimeseries, findTimeseries, timeseriesEntries } from '../timeseries';
 import { matcher } from '../query';
 import { type Collection, indexSizes, pageRound, StoredDoc } from '../storage';
 import { isPlainObject, valueKey } from '../values';
@@ -85,6 +86,7 @@ function catalogEntries(ctx: CommandContext): Document[] {
   for (const view of db?.views.values() ?? []) {
     entries.push({ name: view.name, type: 'view', options: { viewOn: view.viewOn, pipeline: view.pipeline, ...view.options }, info: { readOnly: true } });
   }
+  entries.push(...timeseriesEntries(db));
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -109,6 +111,11 @@ const create: Handler = (ctx) => {
     ctx.server.storage.createView(ctx.db, { kind: 'view', name, viewOn, pipeline: Array.isArray(pipeline) ? pipeline : [], options: rest });
     return {};
   }
+  if (findTimeseries(ctx.server.storage, ctx.db, name)) throw new CommandError('NamespaceExists', `Collection ${ns(ctx.db, name)} already exists.`);
+  if (options.timeseries !== undefined) {
+    createTimeseries(ctx.server.storage, ctx.db, name, options);
+    return {};
+  }
   if (options.capped && num(options.size) === undefined) throw new CommandError('InvalidOptions', "the 'size' field is required when 'capped' is true");
   ctx.server.storage.createCollection(ctx.db, name, options);
   return {};
@@ -116,6 +123,7 @@ const create: Handler = (ctx) => {
 
 const drop: Handler = (ctx) => {
   const name = collectionArg(ctx);
+  if (dropTimeseries(ctx.server.storage, ctx.db, name)) return { ns: ns(ctx.db, name) };
   const coll = ctx.server.storage.collection(ctx.db, name);
   if (!ctx.server.storage.drop(ctx.db, name)) throw new CommandError('NamespaceNotFound', 'ns not found');
   return coll ? { nIndexesWas: coll.indexes.length, ns: coll.ns } : { ns: ns(ctx.db, name) };
@@ -156,6 +164,8 @@ const renameCollection: Handler = (ctx) => {
 
 const listIndexes: Handler = (ctx) => {
   const name = collectionArg(ctx);
+  const ts = findTimeseries(ctx.server.storage, ctx.db, name);
+  if (ts) return ctx.server.cursors.first({ ns: ns(ctx.db, name), docs: ts.indexes.map((spec) => Buffer.from(BSON.serialize(spec))), data: false }, {});
   const coll = existingCollection(ctx, name, `ns does not exist: ${ns(ctx.db, name)}`);
   const docs = coll.indexes.map((spec) => Buffer.from(BSON.serialize(spec)));
   return ctx.server.cursors.first({ ns: coll.ns, docs, data: false }, { batchSize: num(docArg(ctx, 'cursor')?.batchSize) });
@@ -169,6 +179,16 @@ function optionsKey(spec: Document): string {
 const createIndexes: Handler = (ctx) => {
   const name = collectionArg(ctx);
   const { storage } = ctx.server;
+  const ts = findTimeseries(storage, ctx.db, name);
+  if (ts) {
+    // Listed on the time-series name in the form they were created (the server keeps a bucket form too).
+    const before = ts.indexes.length;
+    for (const raw of (ctx.body.indexes as Document[] | undefined) ?? []) {
+      const spec = normalizeIndexSpec(raw);
+      if (!ts.indexes.some((i) => i.name === spec.name)) ts.indexes.push(spec);
+    }
+    return { numIndexesBefore: before, numIndexesAfter: ts.indexes.length, createdCollectionAutomatically: false };
+  }
   const existed = storage.collection(ctx.db, name) !== undefined;
   const coll = storage.writable(ctx.db, name);
   const before = coll.indexes.length;

@@ -1,6 +1,7 @@
 // Helpers shared by the command handlers of the TEST DOUBLE.
 import { BSON, Timestamp, type Document } from 'bson';
 import { checkReadTimestamp, tsKey } from '../history';
+import { BUCKETS_PREFIX, findTimeseries, unpack } from '../timeseries';
 import type { CommandContext } from '../context';
 import { CommandError } from '../errors';
 import { aggregate, type PipelineEnv } from '../query';
@@ -53,6 +54,8 @@ export function readConcernExtra(ctx: CommandContext): Document {
 /** Documents of a collection, or of a view evaluated over its source (views may stack). */
 export function sourceDocs(ctx: CommandContext, db: string, name: string, depth = 0): StoredDoc[] {
   const { storage } = ctx.server;
+  const ts = findTimeseries(storage, db, name);
+  if (ts) return unpack(sourceDocs(ctx, db, `${BUCKETS_PREFIX}${name}`, depth + 1), ts);
   const coll = storage.collection(db, name);
   if (coll) return ctx.readAt !== undefined && coll.log ? coll.log.docsAt(coll.docs, ctx.readAt) : [...coll.docs.values()];
   const view = storage.view(db, name);
