@@ -4,7 +4,7 @@
 // PCI_TEST_MONGODB_URI is set (a replica set for the snapshot cases), so nothing here may depend on
 // double-only features (DESIGN §8). The manual or server source each case relies on is cited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { MongoClient, MongoServerError, type Db, type Document } from 'mongodb';
 import { openReplSetTarget, type ReplSetTarget } from '../support/mongo-wire/target-replset';
 
 let target: ReplSetTarget;
@@ -214,7 +214,7 @@ describe('time-series collections', () => {
     ]);
     const listed = Object.fromEntries((await db.listCollections({ name: { $in: ['ts_weather', 'system.buckets.ts_weather'] } }).toArray()).map((c) => [c.name, c]));
     expect(listed.ts_weather.type).toBe('timeseries');
-    expect(listed.ts_weather.options.timeseries).toMatchObject({ timeField: 'ts', metaField: 'sensor', granularity: 'seconds' });
+    expect((listed.ts_weather as { options?: Document }).options?.timeseries).toMatchObject({ timeField: 'ts', metaField: 'sensor', granularity: 'seconds' });
     expect(listed['system.buckets.ts_weather'].type).toBe('collection');
     const measurements = await coll('ts_weather').find({}, { sort: { _id: 1 } }).toArray();
     expect(measurements.map((m) => [m._id, m.sensor, m.temp])).toEqual([[1, 'a', 20], [2, 'a', 21], [3, 'b', 5]]);

@@ -51,7 +51,8 @@ export async function findDump(from: string): Promise<DumpCollection[]> {
       const m = f.isFile() ? DUMP_FILE.exec(f.name) : null;
       if (!m) continue;
       const name = unescapeName(m[1]);
-      if (name.startsWith('system.') && name !== 'system.js') continue;
+      // system.buckets.<name> holds a time-series collection's data (mongodump writes it so).
+      if (name.startsWith('system.') && name !== 'system.js' && !name.startsWith('system.buckets.')) continue;
       const key = `${db}\0${name}`;
       const c = out.get(key) ?? { db, name };
       c[m[2] === 'bson' ? 'bson' : 'metadata'] = path.join(dir, f.name);

@@ -12,6 +12,7 @@ import type { OperationContext } from '../../../shared/jobs';
 import type { MongoCollectionEntry, Repository } from '../repository';
 import { mapMongoError } from '../connections/errors';
 import { splitDocuments } from '../verify/bson-check';
+import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
 import { tempName } from './cleanup';
 import { leftOutSentence, restorableIndexes } from './index-specs';
 import { decodeExact, EXACT_INSERT, inexactError, InexactTally } from './exact-bson';
@@ -178,4 +179,63 @@ export async function recreateView(db: Db, name: string, options: Document): Pro
   const existing = await db.listCollections({ name }, { nameOnly: true }).toArray();
   if (existing.length > 0) await db.collection(name).drop();
   await db.command({ create: name, ...options });
+}
+
+/**
+ * A time-series collection, restored as mongorestore does it: made anew with its options, its buckets
+ * inserted into `system.buckets.<name>` as they were backed up, then its indexes. A time-series
+ * collection cannot be renamed, so this is not one atomic step: the one there now is removed first.
+ */
+export async function restoreTimeseries(
+  repo: Repository,
+  db: Db,
+  entry: MongoCollectionEntry,
+  name: string,
+  meta: CollectionMetadata,
+  limits: WriteLimits,
+  ctx: OperationContext,
+): Promise<StagedCollection> {
+  try {
+    if ((await db.listCollections({ name }, { nameOnly: true }).toArray()).length > 0) await db.collection(name).drop();
+    await db.command({ create: name, ...meta.options });
+    const buckets = db.collection(`${BUCKETS_PREFIX}${name}`);
+    let batch: Document[] = [];
+    let bytes = 0;
+    const inexact = new InexactTally();
+    for (const chunk of entry.chunks) {
+      for (const raw of splitDocuments(await repo.getBlob(chunk.id))) {
+        const decoded = decodeExact(raw);
+        if (!decoded.ok) {
+          inexact.add(name, decoded.kinds);
+          continue;
+        }
+        if (batch.length > 0 && (bytes + raw.length > limits.maxBatchBytes || batch.length >= limits.maxBatchDocs)) {
+          await buckets.insertMany(batch, EXACT_INSERT);
+          batch = [];
+          bytes = 0;
+        }
+        batch.push(decoded.doc);
+        bytes += raw.length;
+      }
+    }
+    if (batch.length > 0) await buckets.insertMany(batch, EXACT_INSERT);
+    if (inexact.collections.length > 0) throw inexactError(inexact.collections);
+    const count = await buckets.countDocuments({});
+    if (count !== entry.docs) {
+      throw new UserError({
+        code: 'MONGO_ERROR',
+        title: 'Restored collection incomplete',
+        message: `The time-series collection "${name}" has ${count} buckets after restoring, but the restore point holds ${entry.docs}.`,
+        hint: 'Try again. If it keeps happening, export a support bundle and send it to whoever helps you.',
+        details: `${BUCKETS_PREFIX}${name}: ${count} of ${entry.docs}`,
+      });
+    }
+    const { specs, leftOut } = restorableIndexes(meta.indexes);
+    const notes = leftOutSentence(name, leftOut);
+    for (const line of notes) ctx.log('warn', line);
+    if (specs.length > 0) await db.command({ createIndexes: name, indexes: specs });
+    return { name, temp: name, docs: count, ...(notes.length > 0 ? { notes } : {}) };
+  } catch (err) {
+    throw stagingError(name, err);
+  }
 }

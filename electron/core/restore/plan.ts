@@ -99,17 +99,20 @@ async function planDatabase(deps: PlanDeps, mongo: { db: Db; database: string },
 
   const collections: PlanCollection[] = [];
   for (const name of names) {
-    const data = index.collections.get(name);
     const metaEntry = index.metadata.get(name);
     const meta = await readMetadata(repo, metaEntry);
-    const kind = data ? 'collection' : meta.type;
+    const kind = index.collections.has(name) ? 'collection' : meta.type;
+    const data = kind === 'timeseries' ? index.timeseries.get(name) : index.collections.get(name);
     const exists = live.has(name);
     const docsNow = exists ? await countOf(name) : null;
     let action: PlanCollection['action'] = kind === 'view' ? 'view' : exists ? 'replace' : 'create';
     let note: string | null = null;
-    if (kind === 'timeseries') {
+    if (kind === 'timeseries' && !data) {
       action = 'skip';
-      note = 'Time-series collections are not in backups (only their definition); it is left as it is.';
+      note = 'The restore point holds only the definition of this time-series collection (made by an older version): it is left as it is.';
+    } else if (kind === 'timeseries' && data) {
+      // Restored as mongorestore does it: the collection is made anew and its buckets put back.
+      note = `Time-series collection: restored with its ${data.docs} bucket${data.docs === 1 ? '' : 's'} of measurements${exists ? '; the one there now is removed first, so it is missing for a moment' : ''}.`;
     } else if (kind === 'collection' && !data) {
       action = 'skip';
       note = 'The restore point has no documents for it.';

@@ -12,6 +12,7 @@ import type { Repository } from '../repository';
 import { KEEP_TYPES } from './exact-bson';
 import { listLive, readObject, sameMetadata, type LiveBucket } from './r2-live';
 import { readMetadata, type SnapshotIndex } from './snapshot-index';
+import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
 import { countPastTtl, isPastTtl, notPastTtlFilter, ttlRules } from './ttl';
 import { splitDocuments } from '../verify/bson-check';
 
@@ -32,17 +33,20 @@ export interface VerifyDeps {
 const indexKey = (ix: Document) => `${String(ix.name)} ${EJSON.stringify(ix.key, { relaxed: false })}`;
 
 async function checkCollection(deps: VerifyDeps, db: Db, name: string): Promise<RestoreVerification['collections'][number]> {
-  const entry = deps.index.collections.get(name)!;
+  // A time-series collection's data are its buckets (what the restore point holds for it).
+  const series = deps.index.collections.has(name) ? undefined : deps.index.timeseries.get(name);
+  const entry = series ?? deps.index.collections.get(name)!;
+  const dataName = series ? `${BUCKETS_PREFIX}${name}` : name;
   const meta = await readMetadata(deps.repo, deps.index.metadata.get(name));
-  const rules = ttlRules(meta.indexes);
+  const rules = series ? [] : ttlRules(meta.indexes);
   const now = Date.now();
-  const found = await db.collection(name).countDocuments({});
+  const found = await db.collection(dataName).countDocuments({});
   let sampled = 0;
   let sampleOk = true;
   const first = entry.chunks[0];
   if (first) {
     // Backups read in _id order, so the first chunk is the first documents the server returns sorted by _id.
-    const docs = (await db.collection(name).find({}, { raw: true, sort: { _id: 1 }, limit: first.docs }).toArray()) as unknown as Buffer[];
+    const docs = (await db.collection(dataName).find({}, { raw: true, sort: { _id: 1 }, limit: first.docs }).toArray()) as unknown as Buffer[];
     const blob = await deps.repo.getBlob(first.id);
     if (rules.length === 0) {
       sampled = docs.length;
@@ -59,7 +63,7 @@ async function checkCollection(deps: VerifyDeps, db: Db, name: string): Promise<
   if (rules.length > 0) {
     // Allowed to be missing: only documents past their time, and only if every other one is there.
     const past = await countPastTtl(deps.repo, entry, rules, now);
-    const othersLive = await db.collection(name).countDocuments(notPastTtlFilter(rules, now));
+    const othersLive = await db.collection(dataName).countDocuments(notPastTtlFilter(rules, now));
     pastTtl = othersLive === entry.docs - past ? past : 0;
   }
   const live = (await db.collection(name).listIndexes(KEEP_TYPES).toArray()) as Document[];

@@ -11,6 +11,9 @@ import type { Db } from 'mongodb';
  */
 const KEEP_TYPES = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
 
+/** Where MongoDB keeps a time-series collection's data: `system.buckets.<name>`. */
+export const BUCKETS_PREFIX = 'system.buckets.';
+
 export interface CatalogEntry {
   name: string;
   type: 'collection' | 'view' | 'timeseries';

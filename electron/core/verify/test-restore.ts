@@ -9,6 +9,7 @@ import type { MongoClient } from 'mongodb';
 import type { OperationContext } from '../../../shared/jobs';
 import type { MongoCollectionEntry, MongoMetadataEntry, Repository } from '../repository';
 import { restorableIndexes } from '../restore/index-specs';
+import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
 import { decodeExact, EXACT_INSERT, inexactSentence, InexactTally, KEEP_TYPES } from '../restore/exact-bson';
 import { splitDocuments } from './bson-check';
 import type { ProblemLog } from './problems';
@@ -77,7 +78,11 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
   try {
     for (const entry of parts.collections) {
       ctx.signal.throwIfAborted();
-      const metaEntry = parts.metadata.find((m) => m.db === entry.db && m.collection === entry.collection);
+      // A time-series collection's buckets (system.buckets.<name>): made as mongorestore does, the
+      // collection with its options first, the buckets inserted into it, the indexes on the collection.
+      const series = entry.collection.startsWith(BUCKETS_PREFIX) ? parts.metadata.find((m) => m.db === entry.db && m.collection === entry.collection.slice(BUCKETS_PREFIX.length)) : undefined;
+      const owner = series ? series.collection : entry.collection;
+      const metaEntry = series ?? parts.metadata.find((m) => m.db === entry.db && m.collection === entry.collection);
       let meta: Document = { indexes: [], options: {} };
       const backedUp = new DocumentsHash();
       const inexact = new InexactTally();
@@ -85,7 +90,7 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
       let count = 0;
       try {
         if (metaEntry) meta = EJSON.parse((await contentOf(repo, metaEntry)).toString('utf8'), { relaxed: false }) as Document;
-        await db.command({ create: entry.collection, ...((meta.options as Document | undefined) ?? {}) });
+        await db.command({ create: owner, ...((meta.options as Document | undefined) ?? {}) });
         let batch: Document[] = [];
         let bytes = 0;
         const flush = async () => {
@@ -117,7 +122,7 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
           for await (const raw of db.collection(entry.collection).find({}, { raw: true, batchSize: 1000 })) restored.add(raw as unknown as Uint8Array);
         }
         const { specs } = restorableIndexes((meta.indexes as Document[] | undefined) ?? []);
-        if (specs.length > 0) await db.command({ createIndexes: entry.collection, indexes: specs });
+        if (specs.length > 0) await db.command({ createIndexes: owner, indexes: specs });
       } catch (err) {
         if (ctx.signal.aborted) throw err;
         report(entry, 'restore-failed', `The collection ${entry.collection} could not be restored: ${err instanceof Error ? err.message : String(err)}.`);
@@ -132,7 +137,7 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
         if (count !== entry.docs) report(entry, 'restore-count-mismatch', `The collection ${entry.collection} has ${count} documents after restoring, the backup holds ${entry.docs}.`);
         else if (!restored.equals(backedUp)) report(entry, 'restore-content-mismatch', `The documents of ${entry.collection} differ after restoring from the backup's bytes: a restore would change data.`);
       }
-      const actual = new Map(((await db.collection(entry.collection).listIndexes(KEEP_TYPES).toArray()) as Document[]).map((ix) => [String(ix.name), indexShape(ix)]));
+      const actual = new Map(((await db.collection(owner).listIndexes(KEEP_TYPES).toArray()) as Document[]).map((ix) => [String(ix.name), indexShape(ix)]));
       // Compared with what a restore creates: options current servers refuse are left out there too.
       const wanted = [...restorableIndexes((meta.indexes as Document[] | undefined) ?? []).specs, ...((meta.indexes as Document[] | undefined) ?? []).filter((ix) => ix.name === '_id_')];
       for (const ix of wanted) {
