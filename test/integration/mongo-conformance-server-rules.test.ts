@@ -4,7 +4,7 @@
 // PCI_TEST_MONGODB_URI is set (a replica set for the snapshot cases), so nothing here may depend on
 // double-only features (DESIGN §8). The manual or server source each case relies on is cited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MongoClient, MongoServerError, type Db, type Document } from 'mongodb';
+import { BSON, MongoClient, MongoServerError, type Db, type Document } from 'mongodb';
 import { openReplSetTarget, type ReplSetTarget } from '../support/mongo-wire/target-replset';
 
 let target: ReplSetTarget;
@@ -228,5 +228,47 @@ describe('time-series collections', () => {
     expect((await coll('ts_copy').find({}, { sort: { _id: 1 } }).toArray()).map((m) => [m._id, m.sensor, m.temp])).toEqual([[1, 'a', 20], [2, 'a', 21], [3, 'b', 5]]);
     await coll('ts_copy').drop();
     expect(await db.listCollections({ name: { $in: ['ts_copy', 'system.buckets.ts_copy'] } }).toArray()).toEqual([]);
+  });
+});
+
+describe('size limits', () => {
+  const MiB = 1024 * 1024;
+  /** A document of exactly `size` bytes of BSON. */
+  const sized = (id: number, size: number) => {
+    const overhead = BSON.calculateObjectSize({ _id: id, pad: '' });
+    return { _id: id, pad: 'p'.repeat(size - overhead) };
+  };
+
+  // hello: maxBsonObjectSize 16777216 — a document of exactly that size is accepted, a larger one is not.
+  it('takes a document of exactly 16 MiB and gives it back; refuses one byte more', async () => {
+    const c = coll('size_max');
+    const max = sized(1, 16 * MiB);
+    expect(BSON.calculateObjectSize(max)).toBe(16 * MiB);
+    await c.insertOne(max);
+    const [back] = (await c.find({}, { raw: true }).toArray()) as unknown as Buffer[];
+    expect(back.length).toBe(16 * MiB);
+    await expect(c.insertOne(sized(2, 16 * MiB + 1))).rejects.toThrow();
+    expect(await c.countDocuments()).toBe(1);
+  });
+
+  // Manual "Cursors": a find/getMore batch holds at most 16 MiB (one larger document still comes alone).
+  it('cuts a batch that would cross 16 MiB and hands the rest over in getMore', async () => {
+    const c = coll('size_batch');
+    await c.insertMany([1, 2, 3].map((i) => sized(i, 7 * MiB)));
+    const first = await db.command({ find: 'size_batch', batchSize: 100, sort: { _id: 1 } });
+    const firstBatch = first.cursor.firstBatch as unknown[];
+    expect(firstBatch.length).toBe(2);
+    const more = await db.command({ getMore: first.cursor.id, collection: 'size_batch' });
+    expect((more.cursor.nextBatch as unknown[]).length).toBe(1);
+  });
+
+  // hello: maxMessageSizeBytes 48000000 — the driver splits an insertMany over 48 MB into several messages.
+  it('takes an insertMany of more than 48 MB', async () => {
+    const c = coll('size_many');
+    const docs = Array.from({ length: 50 }, (_, i) => sized(i, MiB));
+    const r = await c.insertMany(docs);
+    expect(r.insertedCount).toBe(50);
+    expect(await c.countDocuments()).toBe(50);
+    await c.drop();
   });
 });

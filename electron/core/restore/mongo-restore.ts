@@ -15,7 +15,7 @@ import { splitDocuments } from '../verify/bson-check';
 import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
 import { tempName } from './cleanup';
 import { leftOutSentence, restorableIndexes } from './index-specs';
-import { decodeExact, EXACT_INSERT, inexactError, InexactTally } from './exact-bson';
+import { decodeExact, inexactError, InexactTally, insertExactly } from './exact-bson';
 import type { CollectionMetadata } from './snapshot-index';
 
 export const DATABASE_PHASE = RESTORE_PHASES.database;
@@ -91,7 +91,7 @@ export async function stageCollection(
     const flush = async () => {
       if (batch.length === 0) return;
       // Validation rules describe what the application may write, not what a backup holds.
-      await coll.insertMany(batch, EXACT_INSERT);
+      await insertExactly(coll, batch);
       progress(batch.length, bytes, entry.collection);
       batch = [];
       bytes = 0;
@@ -210,7 +210,7 @@ export async function restoreTimeseries(
           continue;
         }
         if (batch.length > 0 && (bytes + raw.length > limits.maxBatchBytes || batch.length >= limits.maxBatchDocs)) {
-          await buckets.insertMany(batch, EXACT_INSERT);
+          await insertExactly(buckets, batch);
           batch = [];
           bytes = 0;
         }
@@ -218,7 +218,7 @@ export async function restoreTimeseries(
         bytes += raw.length;
       }
     }
-    if (batch.length > 0) await buckets.insertMany(batch, EXACT_INSERT);
+    await insertExactly(buckets, batch);
     if (inexact.collections.length > 0) throw inexactError(inexact.collections);
     const count = await buckets.countDocuments({});
     if (count !== entry.docs) {

@@ -10,7 +10,7 @@ import type { OperationContext } from '../../../shared/jobs';
 import type { MongoCollectionEntry, MongoMetadataEntry, Repository } from '../repository';
 import { restorableIndexes } from '../restore/index-specs';
 import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
-import { decodeExact, EXACT_INSERT, inexactSentence, InexactTally, KEEP_TYPES } from '../restore/exact-bson';
+import { decodeExact, inexactSentence, InexactTally, insertExactly, KEEP_TYPES } from '../restore/exact-bson';
 import { splitDocuments } from './bson-check';
 import type { ProblemLog } from './problems';
 
@@ -94,7 +94,7 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
         let batch: Document[] = [];
         let bytes = 0;
         const flush = async () => {
-          if (batch.length > 0) await db.collection(entry.collection).insertMany(batch, EXACT_INSERT);
+          await insertExactly(db.collection(entry.collection), batch);
           result.documents += batch.length;
           ctx.onProgress({ done: result.documents, message: `${entry.db}.${entry.collection}` });
           batch = [];
@@ -110,6 +110,7 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
               inexact.add(entry.collection, decoded.kinds);
               continue;
             }
+            if (batch.length > 0 && bytes + raw.length > BATCH_BYTES) await flush(); // a 16 MiB document goes alone
             batch.push(decoded.doc);
             bytes += raw.length;
             if (bytes >= BATCH_BYTES) await flush();
