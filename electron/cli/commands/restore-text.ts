@@ -18,6 +18,7 @@ export function planText(plan: RestorePlan): string[] {
       const then = c.kind === 'view' ? '' : `${n(c.docsInSnapshot)} in the restore point`;
       const what = { replace: 'replaced', create: 'created again', view: 'view recreated', skip: `not restored: ${c.note ?? ''}` }[c.action];
       out.push(`  ${c.name.padEnd(width)}  ${now.padStart(16)} → ${then.padEnd(30)} ${what}`);
+      if (c.note && c.action !== 'skip') out.push(`      ${c.note}`);
     }
     if (plan.database.kept.length > 0) out.push(`  Kept as they are (not in the restore point): ${plan.database.kept.map((k) => k.name).join(', ')}`);
   }
