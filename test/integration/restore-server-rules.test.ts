@@ -129,14 +129,14 @@ describe('TTL indexes delete restored documents by themselves', () => {
   });
 });
 
-describe('index options of an old mongodump that current servers refuse', () => {
+describe('index and collection options of an old mongodump that current servers refuse', () => {
   async function oldDump(): Promise<string> {
     const dir = path.join(await tempDir(), 'dump', DB);
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, 'legacy.bson'), Buffer.concat([1, 2, 3].map((i) => BSON.serialize({ _id: i, slug: `s${i}`, title: `page ${i}` }))));
     // As mongodump of MongoDB 3.2 wrote it: v:1 specs with the namespace, and a driver's "safe" option.
     const meta = {
-      options: {},
+      options: { autoIndexId: true, flags: 1 },
       indexes: [
         { v: 1, key: { _id: 1 }, name: '_id_', ns: `${DB}.legacy` },
         { v: 1, key: { slug: 1 }, name: 'slug_1', ns: `${DB}.legacy`, background: true, safe: null },
@@ -165,6 +165,10 @@ describe('index options of an old mongodump that current servers refuse', () => 
     const summary = await restorePlan(repo, s, plan, { safety: { mode: 'skip' } }, ctx);
     expect(restoreVerdict(summary)).toBeNull();
     expect(summary.notes).toContainEqual(expect.stringMatching(/The index "slug_1" of legacy .*\(safe\); it is restored without them/));
+    expect(summary.notes).toContainEqual(expect.stringMatching(/^legacy has collection options from an older MongoDB .*\(autoIndexId, flags\); it is restored without them/));
+    expect(importCtx.logs).toContainEqual(expect.stringMatching(/pcifiles\.legacy has collection options from an older MongoDB/));
+    const [info] = await s.mongoClient.db(DB).listCollections({ name: 'legacy' }).toArray();
+    expect((info as { options?: object }).options).toEqual({});
     const live = Object.fromEntries((await coll('legacy').listIndexes().toArray()).map((ix) => [ix.name as string, ix]));
     expect(Object.keys(live).sort()).toEqual(['_id_', 'search', 'slug_1']);
     expect(live.slug_1.safe).toBeUndefined();

@@ -14,7 +14,7 @@ import type { BsonChunkRef, Repository } from '../repository';
 import { acquire } from '../repository';
 import { isArchiveFile, unpackArchive } from './mongodump-archive';
 import { metadataProblems } from '../verify/bson-check';
-import { leftOutSentence, restorableIndexes } from '../restore/index-specs';
+import { leftOutSentence, optionsSentence, restorableIndexes, restorableOptions } from '../restore/index-specs';
 
 export interface ImportOptions {
   from: string;
@@ -189,9 +189,11 @@ async function importFolder(repo: Repository, options: ImportOptions, ctx: Opera
         const stored = await writer.putBlob(meta);
         await writer.add({ kind: 'mongo-metadata', path: `mongo/${c.db}/${c.name}.metadata.json`, db: c.db, collection: c.name, size: meta.length, chunks: [{ id: stored.id, size: meta.length }] });
         result.bytes += meta.length;
-        const indexes = (EJSON.parse(meta.toString('utf8'), { relaxed: false }) as { indexes?: unknown }).indexes;
+        const parsed = EJSON.parse(meta.toString('utf8'), { relaxed: false }) as { indexes?: unknown; options?: unknown };
         // Stored as found; a restore leaves out what a current server refuses, and says so then too.
-        for (const line of leftOutSentence(`${c.db}.${c.name}`, restorableIndexes(Array.isArray(indexes) ? (indexes as Document[]) : []).leftOut)) ctx.log('warn', line);
+        const options = parsed.options && typeof parsed.options === 'object' ? (parsed.options as Document) : {};
+        for (const line of optionsSentence(`${c.db}.${c.name}`, restorableOptions(options).leftOut)) ctx.log('warn', line);
+        for (const line of leftOutSentence(`${c.db}.${c.name}`, restorableIndexes(Array.isArray(parsed.indexes) ? (parsed.indexes as Document[]) : []).leftOut)) ctx.log('warn', line);
       } else {
         ctx.log('warn', `${c.db}.${c.name} has no .metadata.json: its indexes and options are not known.`);
       }

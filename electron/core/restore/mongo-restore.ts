@@ -14,7 +14,7 @@ import { mapMongoError } from '../connections/errors';
 import { splitDocuments } from '../verify/bson-check';
 import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
 import { tempName } from './cleanup';
-import { leftOutSentence, restorableIndexes } from './index-specs';
+import { leftOutSentence, optionsSentence, restorableIndexes, restorableOptions } from './index-specs';
 import { decodeExact, inexactError, InexactTally, insertExactly } from './exact-bson';
 import type { CollectionMetadata } from './snapshot-index';
 
@@ -83,7 +83,10 @@ export async function stageCollection(
 ): Promise<StagedCollection> {
   const temp = tempName(db.databaseName, runId, entry.collection);
   try {
-    await db.command({ create: temp, ...meta.options });
+    const created = restorableOptions(meta.options);
+    const optionNotes = optionsSentence(entry.collection, created.leftOut);
+    for (const line of optionNotes) ctx.log('warn', line);
+    await db.command({ create: temp, ...created.options });
     onCreated(temp);
     const coll = db.collection(temp);
     let batch: Document[] = [];
@@ -128,8 +131,9 @@ export async function stageCollection(
       });
     }
     const { specs, leftOut } = restorableIndexes(meta.indexes);
-    const notes = leftOutSentence(entry.collection, leftOut);
-    for (const line of notes) ctx.log('warn', line);
+    const indexNotes = leftOutSentence(entry.collection, leftOut);
+    for (const line of indexNotes) ctx.log('warn', line);
+    const notes = [...optionNotes, ...indexNotes];
     if (specs.length > 0) await db.command({ createIndexes: temp, indexes: specs });
     await hook?.('restore-mongo-staged');
     return { name: entry.collection, temp, docs: count, ...(notes.length > 0 ? { notes } : {}) };
@@ -197,7 +201,7 @@ export async function restoreTimeseries(
 ): Promise<StagedCollection> {
   try {
     if ((await db.listCollections({ name }, { nameOnly: true }).toArray()).length > 0) await db.collection(name).drop();
-    await db.command({ create: name, ...meta.options });
+    await db.command({ create: name, ...restorableOptions(meta.options).options });
     const buckets = db.collection(`${BUCKETS_PREFIX}${name}`);
     let batch: Document[] = [];
     let bytes = 0;

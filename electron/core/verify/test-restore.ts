@@ -8,7 +8,7 @@ import { EJSON, type Document } from 'bson';
 import type { MongoClient } from 'mongodb';
 import type { OperationContext } from '../../../shared/jobs';
 import type { MongoCollectionEntry, MongoMetadataEntry, Repository } from '../repository';
-import { restorableIndexes } from '../restore/index-specs';
+import { restorableIndexes, restorableOptions } from '../restore/index-specs';
 import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
 import { decodeExact, inexactSentence, InexactTally, insertExactly, KEEP_TYPES } from '../restore/exact-bson';
 import { splitDocuments } from './bson-check';
@@ -90,7 +90,7 @@ export async function testRestore(repo: Repository, client: MongoClient, snapsho
       let count = 0;
       try {
         if (metaEntry) meta = EJSON.parse((await contentOf(repo, metaEntry)).toString('utf8'), { relaxed: false }) as Document;
-        await db.command({ create: owner, ...((meta.options as Document | undefined) ?? {}) });
+        await db.command({ create: owner, ...restorableOptions((meta.options as Document | undefined) ?? {}).options });
         let batch: Document[] = [];
         let bytes = 0;
         const flush = async () => {
