@@ -83,4 +83,20 @@ describe('backup of a replica set and the snapshot history window', () => {
     expect(await recordsIn(repo, result.snapshotId)).toEqual([{ _id: 1, v: 'during' }, { _id: 2, v: 'before' }, { _id: 3, v: 'during' }]);
     expect(ctx.logs.some((l) => l.startsWith('warn:') && /SnapshotTooOld|older than the oldest available/.test(l))).toBe(true);
   });
+
+  it('a collection made anew during the backup: the backup finishes, and its restore point says it is not one point in time', async () => {
+    await seed();
+    const { repo } = await newRepo();
+    let done = false;
+    const hook = async (point: string) => {
+      if (point !== 'mongo-chunk-stored' || done) return;
+      done = true;
+      // The application drops and creates the second collection again while the first is read.
+      await writer.db(DB).collection('b_records').drop();
+      await writer.db(DB).collection<{ _id: number; v: string }>('b_records').insertOne({ _id: 9, v: 'new' });
+    };
+    const result = await runBackup(repo, { mongo: { client, database: DB } }, testContext(), { profile: 'Office', appVersion: '0', retry: FAST_RETRY, mongoBatchBytes: 32 * 1024, hook });
+    expect(result.consistency).toBe('best-effort');
+    expect(await recordsIn(repo, result.snapshotId)).toEqual([{ _id: 9, v: 'new' }]);
+  });
 });

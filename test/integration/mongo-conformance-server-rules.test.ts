@@ -96,6 +96,26 @@ describe('snapshot reads and the history window', () => {
     });
   });
 
+  // A collection created (or dropped and created again) after the read time cannot be read at it:
+  // SnapshotUnavailable (246), "Unable to read from a snapshot due to pending collection catalog changes".
+  it('refuses a snapshot read of a collection created after the read time with SnapshotUnavailable (246)', async () => {
+    if (!target.replicated) return;
+    await coll('snap_before').insertOne({ _id: 1 });
+    await coll('snap_recreated').insertOne({ _id: 1 });
+    const session = client.startSession({ snapshot: true });
+    try {
+      expect(await coll('snap_before').countDocuments({}, { session })).toBe(1);
+      const theirs = other.db(target.dbName);
+      await theirs.collection('snap_recreated').drop();
+      await theirs.collection<{ _id: number }>('snap_recreated').insertOne({ _id: 2 });
+      const err = await failure(coll('snap_recreated').find({}, { session }).toArray());
+      expect(err.code).toBe(246);
+      expect(err.codeName).toBe('SnapshotUnavailable');
+    } finally {
+      await session.endSession();
+    }
+  });
+
   it('reports the history window with getParameter', async () => {
     const reply = await client.db('admin').command({ getParameter: 1, minSnapshotHistoryWindowInSeconds: 1 });
     expect(typeof Number(reply.minSnapshotHistoryWindowInSeconds)).toBe('number');
