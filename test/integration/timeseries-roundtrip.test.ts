@@ -10,6 +10,7 @@ import { exportSnapshot } from '../../electron/core/export/export';
 import { importMongodump } from '../../electron/core/export/import-mongodump';
 import type { FolderStore, Repository } from '../../electron/core/repository';
 import { restoreVerdict } from '../../electron/core/restore/restore';
+import { describeContents, indexSnapshot } from '../../electron/core/restore/snapshot-index';
 import { verifyBackup } from '../../electron/core/verify/verify';
 import { DB, contentOf, entriesOf, newRepo, removeTempDirs, startServers, tempDir, testContext, type Servers } from '../support/backup';
 import { backupNow, planFor, restorePlan } from '../support/restore';
@@ -50,6 +51,9 @@ describe('time-series collections', () => {
     expect(meta.options.timeseries).toMatchObject({ timeField: 'at', metaField: 'sensor', granularity: 'minutes' });
     expect(meta.indexes.map((i) => i.name)).toEqual(['sensor_at']);
     expect(entries.has(`mongo/${DB}/climate.bson`)).toBe(false);
+    const contents = await describeContents(repo, await indexSnapshot(repo, await repo.readSnapshot(snapshotId)));
+    expect(contents.collections.find((c) => c.name === 'climate')).toMatchObject({ kind: 'timeseries', docs: live.length, bytes: (buckets as { size: number }).size });
+    expect(contents.collections.map((c) => c.name)).toEqual(['climate', 'files']);
   });
 
   it('are exported as mongodump writes them, and an export imports back to the same restore point', async () => {

@@ -91,8 +91,8 @@ export function collectionNames(index: SnapshotIndex): string[] {
 export async function describeContents(repo: Repository, index: SnapshotIndex): Promise<SnapshotContents> {
   const collections: SnapshotContents['collections'] = [];
   for (const name of collectionNames(index)) {
-    const data = index.collections.get(name);
-    const kind = data ? 'collection' : (await readMetadata(repo, index.metadata.get(name))).type;
+    const kind = index.collections.has(name) ? 'collection' : (await readMetadata(repo, index.metadata.get(name))).type;
+    const data = kind === 'timeseries' ? index.timeseries.get(name) : index.collections.get(name); // time-series: its buckets
     collections.push({ name, kind, docs: data?.docs ?? 0, bytes: data?.size ?? 0 });
   }
   const prefixes = new Map<string, { count: number; bytes: number }>();
