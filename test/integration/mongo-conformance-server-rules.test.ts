@@ -174,10 +174,16 @@ describe('TTL indexes', () => {
     const p = coll('ttl_partial');
     await p.createIndex({ at: 1 }, { expireAfterSeconds: 0, partialFilterExpression: { kind: 'temp' } });
     await p.insertMany([{ _id: 'temp', kind: 'temp', at: past }, { _id: 'kept', kind: 'keep', at: past }]);
+    const ttlMetrics = async () => ((await client.db('admin').command({ serverStatus: 1 })).metrics as { ttl: { passes: unknown; deletedDocuments: unknown } }).ttl;
+    const before = await ttlMetrics();
     await withParameter('ttlMonitorSleepSecs', 1, async () => {
       const deadline = Date.now() + 15_000;
       while (Date.now() < deadline && ((await c.countDocuments()) > 3 || (await p.countDocuments()) > 1)) await sleep(200);
     });
+    // serverStatus.metrics.ttl counts the monitor's passes and the documents it deleted.
+    const after = await ttlMetrics();
+    expect(Number(after.passes)).toBeGreaterThan(Number(before.passes));
+    expect(Number(after.deletedDocuments) - Number(before.deletedDocuments)).toBeGreaterThanOrEqual(3);
     expect((await c.find().sort({ _id: 1 }).toArray()).map((d) => d._id)).toEqual(['future', 'no-field', 'not-a-date']);
     expect((await p.find().toArray()).map((d) => d._id)).toEqual(['kept']);
   });

@@ -99,9 +99,13 @@ describe('TTL indexes delete restored documents by themselves', () => {
 
     await admin().command({ setParameter: 1, ttlMonitorEnabled: true });
     await admin().command({ setParameter: 1, ttlMonitorSleepSecs: 1 });
-    // The monitor runs while the restored collection is switched in.
+    // The monitor runs once more after the restored collection (and its TTL index) is built, before it is switched in.
+    const passes = async () => Number(((await admin().command({ serverStatus: 1 })).metrics as { ttl: { passes: unknown } }).ttl.passes);
     const hook = async (point: string) => {
-      if (point === 'restore-mongo-staged') await new Promise((r) => setTimeout(r, 1500));
+      if (point !== 'restore-mongo-staged') return;
+      const before = await passes();
+      const deadline = Date.now() + 15_000;
+      while ((await passes()) < before + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     };
     const summary = await restorePlan(repo, s, plan, { hook });
     expect(await coll('sessions').countDocuments()).toBe(5);

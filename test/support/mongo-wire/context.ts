@@ -45,6 +45,8 @@ export class ServerState {
   private clock = { t: Math.floor(Date.now() / 1000), i: 0 };
   /** getParameter/setParameter values the double acts on (history.ts, ttl.ts). */
   readonly params = new ServerParameters();
+  /** serverStatus.metrics.ttl: passes of the TTL monitor and the documents it deleted (ttl.ts). */
+  readonly ttlStats = { passes: 0, deletedDocuments: 0 };
   /** Present when the server was started with a SCRAM user. */
   scram?: ScramServer;
 

@@ -52,7 +52,7 @@ export async function startMongoTestServer(opts: MongoTestServerOptions = {}): P
   // Only a replica set serves snapshot reads, so only there do collections keep versions.
   if (opts.replSetName) storage.history = { clock: () => state.clusterTime(true), window: () => state.params.minSnapshotHistoryWindowInSeconds };
   if (opts.auth && opts.auth !== 'reject-all') state.scram = new ScramServer(opts.auth);
-  const ttl = new TtlMonitor(storage, state.params);
+  const ttl = new TtlMonitor(storage, state.params, state.ttlStats);
   ttl.start();
   const wire = new WireServer(state);
   const port = await wire.listen(host, opts.port ?? 0);

@@ -47,10 +47,13 @@ export function ttlPass(storage: Storage, now = Date.now()): number {
 
 export class TtlMonitor {
   private timer?: NodeJS.Timeout;
-  passes = 0;
-  deletedDocuments = 0;
 
-  constructor(private readonly storage: Storage, private readonly params: ServerParameters) {
+  constructor(
+    private readonly storage: Storage,
+    private readonly params: ServerParameters,
+    /** serverStatus.metrics.ttl, as mongod reports it. */
+    private readonly stats: { passes: number; deletedDocuments: number },
+  ) {
     params.onTtlChange = () => this.schedule();
   }
 
@@ -68,8 +71,8 @@ export class TtlMonitor {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       if (this.params.ttlMonitorEnabled) {
-        this.passes += 1;
-        this.deletedDocuments += ttlPass(this.storage);
+        this.stats.deletedDocuments += ttlPass(this.storage);
+        this.stats.passes += 1;
       }
       this.schedule();
     }, this.params.ttlMonitorSleepSecs * 1000);
