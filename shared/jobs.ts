@@ -6,7 +6,9 @@ export const JOB_KINDS = ['backup', 'verify', 'restore', 'consistency', 'bundle'
 export const JobKind = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof JobKind>;
 
-export const JOB_STATUSES = ['queued', 'running', 'canceling', 'canceled', 'succeeded', 'failed'] as const;
+// A job starts running at once or not at all (another job holding one of its locks: BUSY, said
+// plainly); there is no waiting queue, so there is no 'queued' status.
+export const JOB_STATUSES = ['running', 'canceling', 'canceled', 'succeeded', 'failed'] as const;
 export const JobStatus = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof JobStatus>;
 
@@ -55,6 +57,8 @@ export type JobLogLine = z.infer<typeof JobLogLine>;
 
 /** The context every core operation receives: cancel signal, progress and a job log. */
 export interface OperationContext {
+  /** The id of the job this runs as (its history entry); absent outside a job (previews, tests). */
+  jobId?: string;
   signal: AbortSignal;
   onProgress: (update: ProgressUpdate) => void;
   log: (level: LogLevel, message: string) => void;

@@ -1,43 +1,11 @@
 // The `pci-maint` command (DESIGN §1): cron-able, JSON output, exit codes 0 ok / 1 failed / 2 usage.
 import { Command, CommanderError, Help, Option } from 'commander';
-import type { Engine } from '../core/engine';
 import { resolveHome } from '../core/paths';
 import { appVersion } from '../core/app-root';
 import { COMMAND_MODULES, moduleOf } from './commands';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, printError, type CliContext, type CliIo, type GlobalOptions } from './context';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-
-export interface GlobalOptions {
-  home?: string;
-  json?: boolean;
-}
-
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  isTTY: boolean;
-}
-
-export interface CliContext {
-  io: CliIo;
-  version: string;
-  /** Open the engine on the data folder chosen by --home / PCI_MAINT_HOME / the OS default. */
-  openEngine(globals: GlobalOptions, mode?: 'cli' | 'browser'): Engine;
-  /** Loads what openEngine needs (the engine, the log writer); done before a command's module runs. */
-  preload(): Promise<void>;
-  /** Set by commands that ran but whose operation failed (exit 1). */
-  exitCode: number;
-}
-
-export async function printError(ctx: CliContext, err: unknown, json: boolean | undefined): Promise<void> {
-  // Loaded here, not at start: shared/errors brings zod, which `pci-maint --help` does not need.
-  const { toUserErrorData } = await import('../../shared/errors');
-  const data = toUserErrorData(err);
-  if (json) ctx.io.out(JSON.stringify({ ok: false, error: data }));
-  else ctx.io.err(`Error: ${data.message}\n${data.hint}`);
-}
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE, printError, type CliContext, type CliIo, type GlobalOptions } from './context';
 
 /**
  * The program for `argv`: the module of the command it names is loaded and registered for real; every

@@ -1,129 +1,39 @@
-// The engine: the one object every host (desktop, browser server, CLI) builds to reach core.
-import { EventEmitter } from 'node:events';
-import os from 'node:os';
-import type { NodeLogger } from 'electron-log';
-import type { AppEvent, AppInfo } from '../../shared/contract';
-import { dataPaths, ensureDataFolders, type DataPaths } from './paths';
-import { createAppLogger, type AppLogger, SecretRegistry } from './log';
-import { openHistoryDb } from './history/db';
-import { HistoryStore } from './history/store';
-import { JobManager } from './jobs/manager';
+// The engine: the one object every host (desktop, browser server, CLI) builds to reach core — the
+// composition root. It builds the services (services.ts), then what is built on them: automation
+// (schedules, notifications, maintenance) and the contract's handlers. Features never import this
+// file; they take the services they use.
 import { createHandlers, type Handlers } from './handlers';
-import { CredentialsFileStore, type SecretStore } from './profiles/secret-store';
-import { ProfileStore } from './profiles/store';
-import { GENERIC_ENV } from './profiles/secrets';
-import type { DialogsPort } from './dialogs';
-import { runtimeFlags } from './runtime-mode';
+import { createServices, type ServiceOptions, type Services } from './services';
 import { Automation, type ShellPorts } from './schedule/automation';
 
-export interface EngineOptions {
-  home: string;
-  version: string;
-  mode: AppInfo['mode'];
-  /** An electron-log instance: electron-log/main in the desktop app, electron-log/node elsewhere. */
-  logger: NodeLogger;
-  logToConsole?: boolean;
-  throttleMs?: number;
-  /** Where profile secrets are kept: safeStorage in the desktop app; default the 0600 credentials file. */
-  secretStore?: SecretStore;
-  /** Environment variables secrets may come from (default process.env). */
-  env?: NodeJS.ProcessEnv;
-  /** Native dialogs (desktop app only). */
-  dialogs?: DialogsPort;
+export { openAppLog } from './services';
+
+export interface EngineOptions extends ServiceOptions {
   /** Desktop notifications, safeStorage for notification secrets, start at login (desktop app only). */
   shell?: ShellPorts;
-  /** An installed desktop app (Electron's app.isPackaged): test and development switches are off. */
-  packaged?: boolean;
 }
 
-export interface Engine {
-  paths: DataPaths;
-  info: AppInfo;
-  log: AppLogger;
-  secrets: SecretRegistry;
-  history: HistoryStore;
-  /** The history database itself, for features that keep their own tables in it (migrations 002+). */
-  historyDb: ReturnType<typeof openHistoryDb>;
-  jobs: JobManager;
-  profiles: ProfileStore;
-  secretStore: SecretStore;
-  env: NodeJS.ProcessEnv;
-  dialogs: DialogsPort | null;
-  /** The test pause point (runtime-mode.ts), null in a packaged app and outside crash tests. */
-  testPauseAt: string | null;
+export interface Engine extends Services {
   /** Schedules, notifications and maintenance; hosts that stay up start its scheduler. */
   automation: Automation;
   handlers: Handlers;
-  onEvent(listener: (event: AppEvent) => void): () => void;
   close(): Promise<void>;
 }
 
-/** The log of a data folder, redacting the secrets passed in the environment (the engine's, and the CLI's when no engine could open). */
-export function openAppLog(paths: DataPaths, logger: NodeLogger, options: { env?: NodeJS.ProcessEnv; console?: boolean } = {}): AppLogger {
-  const secrets = new SecretRegistry();
-  const env = options.env ?? process.env;
-  // Secrets passed in the environment are known from the start, before anything could log them.
-  secrets.add(...Object.values(GENERIC_ENV).map((name) => env[name]));
-  return createAppLogger(logger, paths.logs, { console: options.console, secrets });
-}
-
 export function createEngine(options: EngineOptions): Engine {
-  const paths = dataPaths(options.home);
-  ensureDataFolders(paths);
-  const env = options.env ?? process.env;
-  const log = openAppLog(paths, options.logger, { env, console: options.logToConsole });
-  const secrets = log.secrets;
-  const db = openHistoryDb(paths.historyDb);
-  const history = new HistoryStore(db);
-  const interrupted = history.markInterrupted();
-  if (interrupted > 0) log.scope('history').warn(`${interrupted} operation(s) were interrupted by a previous exit`);
-
-  const events = new EventEmitter();
-  const jobs = new JobManager({ history, log: log.scope('jobs'), throttleMs: options.throttleMs, redact: (t) => secrets.redact(t) });
-  jobs.onUpdate((job) => {
-    events.emit('event', { type: 'job.updated', job } satisfies AppEvent);
-    if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'canceled') events.emit('event', { type: 'history.changed' } satisfies AppEvent);
-  });
-
-  const flags = runtimeFlags({ isPackaged: options.packaged ?? false, env });
-  const info: AppInfo = {
-    name: 'PCI Maintenance',
-    version: options.version,
-    dataFolder: paths.home,
-    platform: `${os.type()} ${os.release()}`,
-    arch: process.arch,
-    nodeVersion: process.versions.node,
-    mode: options.mode,
-  };
-
-  const engine: Engine = {
-    paths,
-    info,
-    log,
-    secrets,
-    history,
-    historyDb: db,
-    jobs,
-    profiles: new ProfileStore(paths.home),
-    secretStore: options.secretStore ?? new CredentialsFileStore(paths.home),
-    env,
-    dialogs: options.dialogs ?? null,
-    testPauseAt: flags.testPauseAt,
-    automation: null as unknown as Automation, // set below: it needs the engine
-    handlers: {} as Handlers,
-    onEvent(listener) {
-      events.on('event', listener);
-      return () => events.off('event', listener);
-    },
+  // One object all along (Object.assign adds to the services): features that remember things per
+  // engine (restore previews) see the same identity whether called by a handler or by a host.
+  const services = createServices(options);
+  const deps = Object.assign(services, { automation: new Automation(services, options.shell) });
+  const engine: Engine = Object.assign(deps, {
+    handlers: createHandlers(deps),
     async close() {
-      engine.automation.stopScheduler();
-      await jobs.shutdown();
-      await engine.automation.close(); // messages about the jobs that just ended still go out
-      db.close();
+      deps.automation.stopScheduler();
+      await deps.jobs.shutdown();
+      await deps.automation.close(); // messages about the jobs that just ended still go out
+      deps.historyDb.close();
     },
-  };
-  engine.automation = new Automation(engine, options.shell);
-  engine.handlers = createHandlers(engine);
-  log.scope('engine').info(`started ${info.name} ${info.version} (${info.mode}) with data folder ${paths.home}`);
+  });
+  engine.log.scope('engine').info(`started ${engine.info.name} ${engine.info.version} (${engine.info.mode}) with data folder ${engine.paths.home}`);
   return engine;
 }

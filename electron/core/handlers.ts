@@ -2,7 +2,7 @@
 // output with the contract's schemas and turns every failure into UserError data.
 import { contract, type Contract, type Envelope, isMethodName } from '../../shared/contract';
 import { toUserErrorData, userError } from '../../shared/errors';
-import type { Engine } from './engine';
+import type { HandlerDeps } from './api/types';
 
 import { coreHandlers } from './api/core-handlers';
 import { profileHandlers } from './api/profile-handlers';
@@ -20,7 +20,7 @@ import type { HandlersFor } from './api/types';
 export type Handlers = HandlersFor<Contract>;
 
 /** Every contract method's implementation; the type makes a missing one a compile error. */
-export function createHandlers(engine: Engine): Handlers {
+export function createHandlers(engine: HandlerDeps): Handlers {
   return {
     ...coreHandlers(engine),
     ...profileHandlers(engine),
@@ -37,7 +37,7 @@ export function createHandlers(engine: Engine): Handlers {
 }
 
 /** Validate, run, validate: the single path by which every host reaches a handler. */
-export async function dispatch(engine: Engine, name: unknown, input: unknown): Promise<Envelope<unknown>> {
+export async function dispatch(engine: Pick<HandlerDeps, 'log' | 'secrets'> & { handlers: Handlers }, name: unknown, input: unknown): Promise<Envelope<unknown>> {
   try {
     if (!isMethodName(name)) throw userError('INVALID_INPUT', 'Unknown request', 'The app asked for something this version does not know.', 'Restart the app. If it keeps happening, update it.');
     const spec = contract[name];

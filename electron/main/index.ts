@@ -18,7 +18,7 @@ import { createTray, shellPorts, startedHidden } from './background';
 import { finishNotice, taskbarProgress } from './job-feedback';
 import { startBackupJob } from '../core/backup/profile-jobs';
 import { WATCHED } from '../core/notify/service';
-import type { Job } from '../../shared/jobs';
+import { isFinal, type Job } from '../../shared/jobs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = findAppRoot(here);
@@ -86,7 +86,7 @@ async function start(): Promise<void> {
     state: () => ({
       lastBackup: e.history.list({ kind: 'backup', limit: 1 }).items[0] ?? null,
       profiles: e.profiles.list().map((p) => p.name),
-      backupRunning: e.jobs.list().some((j) => j.kind === 'backup' && (j.status === 'running' || j.status === 'queued')),
+      backupRunning: e.jobs.list().some((j) => j.kind === 'backup' && !isFinal(j.status)),
     }),
   });
   if (!startedHidden()) createWindow();

@@ -6,7 +6,7 @@ import type { HistoryItem } from '../../shared/api/core';
 import { formatDateTime } from '../../shared/format';
 import type { Job } from '../../shared/jobs';
 
-const ACTIVE = new Set<Job['status']>(['queued', 'running', 'canceling']);
+const ACTIVE = new Set<Job['status']>(['running', 'canceling']);
 
 /**
  * The value for setProgressBar: -1 removes the bar, 0..1 is a fraction, above 1 is "busy, amount

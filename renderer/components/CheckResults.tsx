@@ -24,6 +24,15 @@ function Details({ text }: { text: string }) {
   );
 }
 
+/** A MongoDB shell command (the grant an administrator runs) is shown as code, so it can be copied exactly. */
+const SHELL_COMMAND = /(db\.grantRolesToUser\([^\n]*?\]\))/;
+
+function WithCommands({ text }: { text: string }) {
+  const parts = text.split(SHELL_COMMAND);
+  if (parts.length === 1) return <>{text}</>;
+  return <>{parts.map((part, i) => (i % 2 === 1 ? <Code key={i}>{part}</Code> : part))}</>;
+}
+
 export function CheckResults({ checks, label }: { checks: CheckResult[]; label: string }) {
   return (
     <List spacing="sm" listStyleType="none" aria-label={label} data-testid="check-results">
@@ -37,10 +46,12 @@ export function CheckResults({ checks, label }: { checks: CheckResult[]; label: 
               </ThemeIcon>
               <Stack gap={2}>
                 <Text fw={600}>{c.label}</Text>
-                <Text role={c.status === 'fail' ? 'alert' : undefined}>{c.message}</Text>
+                <Text role={c.status === 'fail' ? 'alert' : undefined}>
+                  <WithCommands text={c.message} />
+                </Text>
                 {c.status !== 'pass' && c.hint ? (
                   <Text fw={600} c={c.status === 'fail' ? 'red' : 'orange'}>
-                    {c.hint}
+                    <WithCommands text={c.hint} />
                   </Text>
                 ) : null}
                 {c.details ? <Details text={c.details} /> : null}

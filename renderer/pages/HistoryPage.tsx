@@ -11,8 +11,8 @@ import { useJobs } from '../stores/jobs';
 import { ErrorAlert } from '../components/ErrorAlert';
 
 const PAGE_SIZE = 25;
-const STATUS_COLOR: Record<JobStatus, string> = { queued: 'gray', running: 'blue', canceling: 'orange', canceled: 'gray', succeeded: 'green', failed: 'red' };
-const STATUS_WORD: Record<JobStatus, string> = { queued: 'Waiting', running: 'Running', canceling: 'Stopping', canceled: 'Cancelled', succeeded: 'Succeeded', failed: 'Failed' };
+const STATUS_COLOR: Record<JobStatus, string> = { running: 'blue', canceling: 'orange', canceled: 'gray', succeeded: 'green', failed: 'red' };
+const STATUS_WORD: Record<JobStatus, string> = { running: 'Running', canceling: 'Stopping', canceled: 'Cancelled', succeeded: 'Succeeded', failed: 'Failed' };
 
 export function HistoryPage() {
   const [page, setPage] = useState<Page | null>(null);

@@ -29,7 +29,7 @@ export const VERIFY_PROBLEM_CODES = [
   'entries-mismatch', // the file list has another number of entries than the restore point says
   'snapshot-damaged', // the restore point file itself cannot be read
   'snapshot-replaced', // the restore point file holds another restore point (copied over)
-  'restore-failed', // test restore: the scratch database could not be filled
+  'restore-failed', // test restore: the scratch collections could not be filled
   'restore-count-mismatch', // test restore: another number of documents than the backup holds
   'restore-index-mismatch', // test restore: indexes differ from the backup's definitions
   'restore-content-mismatch', // test restore: the documents read back are not the backup's bytes

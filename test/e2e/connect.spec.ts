@@ -66,6 +66,7 @@ test('connects PCI File Manager step by step and shows its health', async ({ pag
   await expect(page.getByText('Please check this step')).toBeHidden();
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(mongoResults.locator('[data-check="mongo.read"][data-status="pass"]')).toBeVisible();
+  await expect(mongoResults.locator('[data-check="mongo.privileges"][data-status="pass"]')).toContainText('may back up, restore, test-restore and run the pre-update checks');
   await shot(page, '2-mongo-ok');
   await page.getByRole('button', { name: 'Next' }).click();
 

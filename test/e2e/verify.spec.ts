@@ -77,7 +77,7 @@ test('verifies the latest backup: choose, watch it run, read the result', async 
   mongo.faults.delayReplies(150);
   await page.getByRole('button', { name: 'Start the check' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Checking' })).toBeVisible();
-  await expect(page.getByText('Test restore into a scratch database')).toBeVisible();
+  await expect(page.getByText('Test restore into scratch collections')).toBeVisible();
   await expect(page.getByRole('progressbar')).toBeVisible();
   await shot(page, '2-running');
   mongo.faults.clear();

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/core/handlers';
 import { startBackupJob } from '../../electron/core/backup/profile-jobs';
 import { saveProfile } from '../../electron/core/profiles/service';
-import type { BackupSummary, PruneSummary, RestorePointDetail, RestorePointList } from '../../shared/api/backup';
+import type { RestorePointDetail, RestorePointList } from '../../shared/api/backup';
+import { summaryOf } from '../../shared/api/job-summaries';
 import type { Job } from '../../shared/jobs';
 import { BUCKET, DB, putObject, removeTempDirs, startServers, tempDir, type Servers } from '../support/backup';
 import { testEngine, type TestEngine } from '../support/engine';
@@ -55,7 +56,8 @@ describe('backup API', () => {
     expect(job).toMatchObject({ kind: 'backup', status: 'running', profile: 'Office' });
     const done = await finished(job);
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
-    const summary = done.summary as BackupSummary;
+    const summary = summaryOf(done, 'backup')!; // the summary has the contract's shape
+    expect(summary).not.toBeNull();
     expect(summary).toMatchObject({ tags: ['manual'], consistency: 'point-in-time', stats: { sources: [{ kind: 'mongo' }, { kind: 'r2', downloaded: 1 }] } });
     expect(done.progress.phase).toBe('Saving the restore point');
 
@@ -90,7 +92,8 @@ describe('backup API', () => {
     expect((await finished(startBackupJob(engine, 'Plain', { tags: ['pre-update'] }))).status).toBe('succeeded');
     const keepOne = { keepLast: 1, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepTaggedDays: {} };
     const dry = await finished(await call<Job>('prune.start', { profile: 'Plain', dryRun: true, retention: keepOne }));
-    const plan = dry.summary as PruneSummary;
+    const plan = summaryOf(dry, 'prune')!;
+    expect(plan).not.toBeNull();
     expect(plan).toMatchObject({ dryRun: true, aborted: false });
     expect(plan.forget).toHaveLength(1);
     expect(plan.freedBytes).toBeGreaterThan(0);

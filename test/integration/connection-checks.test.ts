@@ -63,7 +63,8 @@ function failing(r: CheckReport) {
 describe('MongoDB checks', () => {
   it('pass on a reachable server, with the database facts', async () => {
     const r = await checkMongo({ uri: mongo.uri + 'pcifiles' });
-    expect(r.checks.map((c) => [c.id, c.status])).toEqual([['mongo.uri', 'pass'], ['mongo.reachable', 'pass'], ['mongo.auth', 'pass'], ['mongo.database', 'pass'], ['mongo.read', 'pass']]);
+    expect(r.checks.map((c) => [c.id, c.status])).toEqual([['mongo.uri', 'pass'], ['mongo.reachable', 'pass'], ['mongo.auth', 'pass'], ['mongo.database', 'pass'], ['mongo.read', 'pass'], ['mongo.privileges', 'pass']]);
+    expect(r.checks.at(-1)?.message).toBe('This server does not check users: everything is allowed (back up, restore, test-restore, pre-update checks).');
     expect(r.ok).toBe(true);
     expect(r.mongo).toMatchObject({ version: '7.0.0', database: 'pcifiles', collections: 1, documents: 2 });
   });
@@ -101,7 +102,8 @@ describe('MongoDB checks', () => {
     expect(r.checks.find((c) => c.id === 'mongo.reachable')?.status).toBe('pass');
     const f = failing(r);
     expect(f).toMatchObject({ id: 'mongo.auth', code: 'MONGO_AUTH_FAILED' });
-    expect(f.message).toBe('MongoDB did not accept the user name or password in the connection string.');
+    expect(f.message).toBe('MongoDB did not accept the user name or password in the connection string. It has no authSource option, so MongoDB looked for the user "pci" in the database "pcifiles" (the name after the server), but users are usually created in the database "admin".');
+    expect(f.hint).toBe('Add ?authSource=admin to the end of the connection string and test again. If it still fails, check the user name and password.');
     expect(JSON.stringify(r)).not.toContain('wrong-password');
   });
 

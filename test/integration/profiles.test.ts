@@ -10,7 +10,7 @@ import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { seedDataset, type DatasetSummary } from '../support/dataset';
 import { tempDir, testEngine, type TestEngine } from '../support/engine';
 import { runCli } from '../../electron/cli/program';
-import { connectProfile } from '../../electron/core/profiles/connect';
+import { openProfile } from '../../electron/core/profiles/open';
 import { profileView, saveProfile } from '../../electron/core/profiles/service';
 import { CredentialsFileStore } from '../../electron/core/profiles/secret-store';
 import { detectMappingSettings, testProfile } from '../../electron/core/profiles/test';
@@ -85,16 +85,17 @@ describe('profile store and secret store', () => {
   });
 });
 
-describe('connectProfile', () => {
+describe('openProfile', () => {
   it('opens MongoDB, R2 and the backup location of a profile', async () => {
-    const conn = await connectProfile(engine, 'Office');
+    const conn = await openProfile(engine, 'Office', { mongo: true, r2: true, location: true });
     try {
       expect(conn.mongo.database).toBe('pcifm');
       expect(await conn.mongo.client.db(conn.mongo.database).collection('files').countDocuments()).toBe(data.collections.files);
       const page = await conn.r2.client.send(new ListObjectsV2Command({ Bucket: conn.r2.bucket, MaxKeys: 5 }));
       expect(page.KeyCount).toBe(5);
-      expect(conn.destination.describe).toBe(backups);
-      expect(conn.destination.store.kind).toBe('folder');
+      expect(conn.location.describe).toBe(backups);
+      expect(conn.location.store.kind).toBe('folder');
+      expect(conn.repo).toBeNull();
       expect(conn.passphrase).toBeUndefined();
     } finally {
       await conn.close();
@@ -104,8 +105,8 @@ describe('connectProfile', () => {
 
   it('fails up front, in plain words, when the password is wrong', async () => {
     await saveProfile(engine, office({ name: 'Wrong' }), { mongoUri: uri.replace('S3cret-Mongo-Pass', 'Not-The-Pass'), r2SecretAccessKey: s3.secretAccessKey });
-    await expect(connectProfile(engine, 'Wrong')).rejects.toMatchObject({ code: 'MONGO_AUTH_FAILED' });
-    await expect(connectProfile(engine, 'Nobody')).rejects.toMatchObject({ code: 'PROFILE_NOT_FOUND' });
+    await expect(openProfile(engine, 'Wrong', { mongo: true })).rejects.toMatchObject({ code: 'MONGO_AUTH_FAILED' });
+    await expect(openProfile(engine, 'Nobody', { location: true })).rejects.toMatchObject({ code: 'PROFILE_NOT_FOUND' });
   });
 });
 

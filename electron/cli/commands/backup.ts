@@ -7,10 +7,9 @@ import { BackupTag, isSystemTag, systemTagsText, type BackupSummary, type PruneS
 import { UserError, userError } from '../../../shared/errors';
 import { formatBytes, formatDateTime, formatDuration } from '../../../shared/format';
 import type { Job } from '../../../shared/jobs';
-import { listProfileRestorePoints, startBackupJob, startPruneJob } from '../../core/backup/profile-jobs';
-import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
+import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { followJob } from '../jobs';
-import { withEngine } from './profile';
+import { withEngine } from '../api';
 
 /** A finished job's outcome: its summary, or the failure as a UserError (exit 1). */
 function outcome<T>(job: Job, what: string): T {
@@ -66,8 +65,8 @@ export function registerBackup(program: Command, ctx: CliContext): void {
         if (!BackupTag.safeParse(tag).success) throw userError('INVALID_INPUT', 'Invalid tag', `"${tag}" cannot be used as a tag.`, 'Use up to 40 lower-case letters, digits and dashes, e.g. --tag scheduled.');
         if (isSystemTag(tag)) throw userError('INVALID_INPUT', 'Reserved tag', `"${tag}" is a tag the app sets itself: ${systemTagsText} are reserved.`, `Choose another word, e.g. --tag before-upgrade.${tag === 'pre-update' ? ' For the backup before an update, run "pci-maint checklist --profile NAME --backup".' : ''}`);
       }
-      await withEngine(ctx, globals, async (engine) => {
-        const job = startBackupJob(engine, opts.profile, { tags: opts.tag });
+      await withEngine(ctx, globals, async (engine, api) => {
+        const job = await api.backup.start({ profile: opts.profile, tags: opts.tag });
         const summary = outcome<BackupSummary>(await followJob(engine, job, !globals.json), 'backup');
         if (globals.json) ctx.io.out(JSON.stringify({ snapshotId: summary.snapshotId, createdAt: summary.createdAt, finishedAt: summary.finishedAt, location: summary.location, consistency: summary.consistency, stats: summary.stats, warnings: summary.warnings ?? [] }));
         else printBackup(ctx, summary);
@@ -80,8 +79,8 @@ export function registerBackup(program: Command, ctx: CliContext): void {
     .requiredOption('--profile <name>', 'the connection whose backups to list')
     .action(async (opts: { profile: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      await withEngine(ctx, globals, async (engine) => {
-        const list = await listProfileRestorePoints(engine, opts.profile);
+      await withEngine(ctx, globals, async (_engine, api) => {
+        const list = await api.snapshots.list({ profile: opts.profile });
         if (list.unreadable.length > 0) ctx.exitCode = EXIT_FAILED;
         if (globals.json) ctx.io.out(JSON.stringify(list));
         else printRestorePoints(ctx, list);
@@ -95,8 +94,8 @@ export function registerBackup(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'only show what would be removed')
     .action(async (opts: { profile: string; dryRun?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      await withEngine(ctx, globals, async (engine) => {
-        const job = startPruneJob(engine, opts.profile, { dryRun: Boolean(opts.dryRun) });
+      await withEngine(ctx, globals, async (engine, api) => {
+        const job = await api.prune.start({ profile: opts.profile, dryRun: Boolean(opts.dryRun) });
         const summary = outcome<PruneSummary>(await followJob(engine, job, !globals.json), 'clean-up');
         if (globals.json) ctx.io.out(JSON.stringify(summary));
         else printPrune(ctx, summary);

@@ -7,10 +7,11 @@ import type { Command } from 'commander';
 import type { BundlePreview } from '../../../shared/api/bundle';
 import { userError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
-import { buildBundle, bundleZip, startPrepareJob } from '../../core/bundle/bundle';
-import type { CliContext, GlobalOptions } from '../program';
+// The zip's place on this computer is for a local host only, so it is not in the contract.
+import { bundleZip } from '../../core/bundle/bundle';
+import type { CliContext, GlobalOptions } from '../context';
 import { followJob, resultOf } from '../jobs';
-import { withEngine } from './profile';
+import { withEngine } from '../api';
 
 export function registerBundle(program: Command, ctx: CliContext): void {
   program
@@ -22,10 +23,10 @@ export function registerBundle(program: Command, ctx: CliContext): void {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const out = path.resolve(opts.out);
       if (fs.existsSync(out)) throw userError('INVALID_INPUT', 'File exists', `${out} already exists.`, 'Choose a new file name: a bundle never overwrites a file.');
-      await withEngine(ctx, globals, async (engine) => {
-        const job = await followJob(engine, startPrepareJob(engine, { includeNames: Boolean(opts.includeNames) }), !globals.json);
+      await withEngine(ctx, globals, async (engine, api) => {
+        const job = await followJob(engine, await api.bundle.prepare({ includeNames: Boolean(opts.includeNames) }), !globals.json);
         const preview = resultOf<BundlePreview>(job, 'support bundle');
-        const built = await buildBundle(engine, preview.id, []);
+        const built = await api.bundle.build({ id: preview.id });
         const { file } = await bundleZip(engine, preview.id);
         fs.mkdirSync(path.dirname(out), { recursive: true });
         fs.copyFileSync(file, out, fs.constants.COPYFILE_EXCL);

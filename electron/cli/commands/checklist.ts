@@ -8,9 +8,9 @@ import { userError } from '../../../shared/errors';
 import type { Engine } from '../../core/engine';
 import { renderReport } from '../../core/checklist/report';
 import { finishUpdate, openUpdate, recordStore, startAfterJob, startBeforeJob, startPrepareBackupJob } from '../../core/checklist/service';
-import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
+import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { followJob, resultOf } from '../jobs';
-import { withEngine } from './profile';
+import { withEngine } from '../api';
 
 const MARK = { pass: '✓', warn: '!', fail: '✗', skipped: '·' } as const;
 

@@ -3,9 +3,8 @@
 import type { Command } from 'commander';
 import type { ExportResult, ImportResult } from '../../../shared/api/verify';
 import { formatBytes, formatDateTime } from '../../../shared/format';
-import { startExportJob, startImportJob } from '../../core/export/profile-jobs';
-import type { CliContext, GlobalOptions } from '../program';
-import { withEngine } from './profile';
+import type { CliContext, GlobalOptions } from '../context';
+import { withEngine } from '../api';
 import { snapshotArg } from '../input';
 import { followJob, resultOf } from '../jobs';
 
@@ -19,8 +18,8 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .option('--zip', 'write one zip file instead of a folder')
     .action(async (opts: { profile: string; snapshot: string; to: string; zip?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      await withEngine(ctx, globals, async (engine) => {
-        const job = await followJob(engine, startExportJob(engine, { profile: opts.profile, snapshot: opts.snapshot, to: opts.to, zip: Boolean(opts.zip) }), !globals.json);
+      await withEngine(ctx, globals, async (engine, api) => {
+        const job = await followJob(engine, await api.export.start({ profile: opts.profile, snapshot: opts.snapshot, to: opts.to, zip: Boolean(opts.zip) }), !globals.json);
         const r = resultOf<ExportResult>(job, 'export');
         if (globals.json) return ctx.io.out(JSON.stringify({ ok: true, ...r }));
         ctx.io.out(`Exported restore point ${r.snapshotId} to ${r.target}: ${r.files.toLocaleString('en-US')} files, ${formatBytes(r.bytes)}.`);
@@ -38,8 +37,8 @@ export function registerExport(program: Command, ctx: CliContext): void {
     .requiredOption('--from <path>', 'the folder mongodump wrote (or one database folder in it), or a mongodump --archive file')
     .action(async (opts: { profile: string; from: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      await withEngine(ctx, globals, async (engine) => {
-        const job = await followJob(engine, startImportJob(engine, { profile: opts.profile, from: opts.from }), !globals.json);
+      await withEngine(ctx, globals, async (engine, api) => {
+        const job = await followJob(engine, await api.export.importMongodump({ profile: opts.profile, from: opts.from }), !globals.json);
         const r = resultOf<ImportResult>(job, 'import');
         if (globals.json) return ctx.io.out(JSON.stringify({ ok: true, ...r }));
         ctx.io.out(`Imported ${r.collections} collections (${r.documents.toLocaleString('en-US')} documents, ${formatBytes(r.bytes)}) of ${r.databases.join(', ')} as restore point ${r.snapshotId}, dated ${formatDateTime(r.createdAt)}.`);

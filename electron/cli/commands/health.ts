@@ -4,10 +4,9 @@
 import type { Command } from 'commander';
 import type { HealthReport, LastRun } from '../../../shared/api/health';
 import { formatBytes, formatDateTime } from '../../../shared/format';
-import { healthReport } from '../../core/health/health';
-import { readBucketCount, startBucketCount } from '../../core/health/bucket-count';
-import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
-import { withEngine } from './profile';
+import { readBucketCount } from '../../core/health/bucket-count';
+import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
+import { withEngine } from '../api';
 
 const MARK = { ok: '✓', warn: '!', error: '✗', none: '·' } as const;
 
@@ -41,16 +40,16 @@ export function registerHealth(program: Command, ctx: CliContext): void {
     .option('--count', 'count the files of the bucket now, even when a recent count exists')
     .action(async (opts: { profile: string; count?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      await withEngine(ctx, globals, async (engine) => {
+      await withEngine(ctx, globals, async (engine, api) => {
         engine.profiles.get(opts.profile);
         // The first health check of a profile counts its bucket (the numbers are part of the answer).
         if (opts.count || !readBucketCount(engine, opts.profile)) {
-          const job = startBucketCount(engine, opts.profile);
+          const job = await api.health.countBucket({ profile: opts.profile });
           if (!globals.json && ctx.io.isTTY) ctx.io.err('Counting the files in the bucket…');
           const done = await engine.jobs.wait(job.id);
           if (done.status === 'failed' && done.error && !globals.json) ctx.io.err(`Could not count the files: ${done.error.message}`);
         }
-        const report = await healthReport(engine, opts.profile);
+        const report = await api.health.get({ profile: opts.profile });
         if (report.actions.some((a) => a.severity === 'error')) ctx.exitCode = EXIT_FAILED;
         if (globals.json) ctx.io.out(JSON.stringify(report));
         else printReport(ctx, report);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { JobKind, JobStatus } from '../../../shared/jobs';
 import { userError } from '../../../shared/errors';
-import type { CliContext, GlobalOptions } from '../program';
+import type { CliContext, GlobalOptions } from '../context';
 
 export function registerHistory(program: Command, ctx: CliContext): void {
   program

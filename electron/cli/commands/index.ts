@@ -2,7 +2,7 @@
 // A module is loaded only when one of its commands runs, so `--help` loads no engine, driver or SDK
 // (issue 13: start-up time). test/unit/cli/command-table.test.ts checks this table against the modules.
 import type { Command } from 'commander';
-import type { CliContext } from '../program';
+import type { CliContext } from '../context';
 
 export type RegisterCommands = (program: Command, ctx: CliContext) => void;
 

@@ -8,12 +8,13 @@ import { Profile, SECRET_NAMES, type ProfileInput, type SecretName } from '../..
 import type { CheckReport, ProfileView } from '../../../shared/api/profiles';
 import { databaseFromUri } from '../../core/connections/mongo';
 import { firstFailure } from '../../core/connections/checks';
-import { secretContext } from '../../core/profiles/connect';
+import { secretContext } from '../../core/profiles/open';
 import { resolveSecret } from '../../core/profiles/secrets';
 import { profileView, removeProfile, saveProfile } from '../../core/profiles/service';
 import { testProfile } from '../../core/profiles/test';
 import type { Engine } from '../../core/engine';
-import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
+import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
+import { withEngine } from '../api';
 
 interface SetOptions {
   mongoUriEnv?: string;
@@ -59,16 +60,6 @@ function parseDestination(value: string, o: SetOptions, r2: ProfileInput['r2']):
     accessKeyId: o.destAccessKeyId ?? r2.accessKeyId,
     forcePathStyle: Boolean(r2.forcePathStyle),
   };
-}
-
-/** Open the engine for one command and always close it. */
-export async function withEngine(ctx: CliContext, globals: GlobalOptions, fn: (engine: Engine) => Promise<void>): Promise<void> {
-  const engine = ctx.openEngine(globals);
-  try {
-    await fn(engine);
-  } finally {
-    await engine.close();
-  }
 }
 
 async function buildProfile(engine: Engine, name: string, o: SetOptions, existing: Profile | undefined): Promise<ProfileInput> {

@@ -9,10 +9,10 @@ import { RESTORE_CONFIRM_WORD, RestoreScope, type RestoreSummary } from '../../.
 import { userError } from '../../../shared/errors';
 import { planView } from '../../core/restore/plan';
 import { planRestore, safetyBackupObstacle, startRestoreJob } from '../../core/restore/profile-jobs';
-import { EXIT_FAILED, EXIT_USAGE, type CliContext, type GlobalOptions } from '../program';
+import { EXIT_FAILED, EXIT_USAGE, type CliContext, type GlobalOptions } from '../context';
 import { followJob } from '../jobs';
 import { commaList, snapshotArg, usageError } from '../input';
-import { withEngine } from './profile';
+import { withEngine } from '../api';
 import { planText, summaryText } from './restore-text';
 
 interface RestoreOpts {

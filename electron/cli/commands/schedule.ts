@@ -6,8 +6,8 @@ import { userError } from '../../../shared/errors';
 import type { Engine } from '../../core/engine';
 import { osInstall, osPlan, osRemove } from '../../core/schedule/os/plan';
 import { methodsFor } from '../../core/schedule/os/system';
-import type { CliContext, GlobalOptions } from '../program';
-import { withEngine } from './profile';
+import type { CliContext, GlobalOptions } from '../context';
+import { withEngine } from '../api';
 
 interface Opts {
   profile: string;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { startServer } from '../../server/server';
 import { rendererDir } from '../../core/app-root';
 import { userError } from '../../../shared/errors';
-import type { CliContext, GlobalOptions } from '../program';
+import type { CliContext, GlobalOptions } from '../context';
 
 export function registerServe(program: Command, ctx: CliContext): void {
   program

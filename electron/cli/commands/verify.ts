@@ -7,12 +7,10 @@ import { z } from 'zod';
 import { VerifyRequest, type ConsistencyResult, type VerifyResult } from '../../../shared/api/verify';
 import { userError } from '../../../shared/errors';
 import { formatBytes, formatDateTime, formatDuration } from '../../../shared/format';
-import { startCheckJob } from '../../core/consistency/profile-jobs';
-import { adviceFor } from '../../core/verify/problems';
-import { startVerifyJob } from '../../core/verify/profile-jobs';
-import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../program';
+import { adviceFor } from '../../../shared/verify-words';
+import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { followJob, resultOf } from '../jobs';
-import { withEngine } from './profile';
+import { withEngine } from '../api';
 import { snapshotArg } from '../input';
 
 
@@ -67,7 +65,7 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .option('--snapshot <id>', 'a restore point id, "latest" (as for restore: the newest that is not a safety backup) or "all"', snapshotArg('latest', 'all'), 'latest')
     .option('--full', 'read, decrypt and hash every piece of data, and parse every database document')
     .option('--sample <percent>', 'read a rotating part of the data (e.g. 10%); repeated runs cover everything')
-    .option('--test-restore', 'also restore the database into a scratch database on the same server, compare, and drop it')
+    .option('--test-restore', 'also restore the database into scratch collections of the same database, compare, and drop them')
     .action(async (opts: { profile: string; snapshot: string; full?: boolean; sample?: string; testRestore?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       if (opts.full && opts.sample) throw userError('INVALID_INPUT', 'Choose one', '--full and --sample cannot be used together.', 'Use --full to read everything, or --sample 10% to read a part.');
@@ -79,8 +77,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
         testRestore: Boolean(opts.testRestore),
       });
       if (!parsed.success) throw userError('INVALID_INPUT', 'Invalid request', `These options are not valid: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`, 'Check the options and run the command again.');
-      await withEngine(ctx, globals, async (engine) => {
-        const job = await followJob(engine, startVerifyJob(engine, parsed.data), !globals.json);
+      await withEngine(ctx, globals, async (engine, api) => {
+        const job = await followJob(engine, await api.verify.start(parsed.data), !globals.json);
         const result = resultOf<VerifyResult>(job, 'verification');
         if (!result.ok) ctx.exitCode = EXIT_FAILED;
         if (globals.json) ctx.io.out(JSON.stringify(result));
@@ -95,8 +93,8 @@ export function registerVerify(program: Command, ctx: CliContext): void {
     .option('--csv <file>', 'also write the full list of findings to this CSV file')
     .action(async (opts: { profile: string; csv?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      await withEngine(ctx, globals, async (engine) => {
-        const job = await followJob(engine, startCheckJob(engine, opts.profile), !globals.json);
+      await withEngine(ctx, globals, async (engine, api) => {
+        const job = await followJob(engine, await api.check.start({ profile: opts.profile }), !globals.json);
         const result = resultOf<ConsistencyResult>(job, 'storage check');
         if (opts.csv && result.csvFile) {
           fs.copyFileSync(result.csvFile, opts.csv);

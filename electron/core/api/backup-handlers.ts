@@ -1,11 +1,11 @@
 // Handlers for backups, restore points and prune (shared/api/backup.ts).
 import type { backupMethods } from '../../../shared/api/backup';
-import type { Engine } from '../engine';
+import type { HandlerDeps } from './types';
 import { listProfileRestorePoints, startBackupJob, startPruneJob, withProfileLocation } from '../backup/profile-jobs';
 import { getRestorePoint } from '../backup/snapshots';
 import type { HandlersFor } from './types';
 
-export function backupHandlers(engine: Engine): HandlersFor<typeof backupMethods> {
+export function backupHandlers(engine: HandlerDeps): HandlersFor<typeof backupMethods> {
   return {
     'backup.start': async ({ profile, tags, passphrase }) => startBackupJob(engine, profile, { tags, passphrase }),
     'snapshots.list': async ({ profile, passphrase }) => listProfileRestorePoints(engine, profile, passphrase),

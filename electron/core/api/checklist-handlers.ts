@@ -1,6 +1,6 @@
 // Handlers for the pre-update checklist (shared/api/checklist.ts).
 import type { checklistMethods } from '../../../shared/api/checklist';
-import type { Engine } from '../engine';
+import type { HandlerDeps } from './types';
 import { renderReport, reportFileName } from '../checklist/report';
 import {
   abandonUpdate,
@@ -17,7 +17,7 @@ import {
 } from '../checklist/service';
 import type { HandlersFor } from './types';
 
-export function checklistHandlers(engine: Engine): HandlersFor<typeof checklistMethods> {
+export function checklistHandlers(engine: HandlerDeps): HandlersFor<typeof checklistMethods> {
   return {
     'checklist.current': async ({ profile }) => recordStore(engine).current(engine.profiles.get(profile).name),
     'checklist.list': async ({ profile, limit }) => recordStore(engine).list({ profile, limit }),

@@ -1,9 +1,9 @@
 // Handlers for the core methods: app info, jobs, history.
 import type { coreMethods } from '../../../shared/api/core';
-import type { Engine } from '../engine';
+import type { HandlerDeps } from './types';
 import type { HandlersFor } from './types';
 
-export function coreHandlers(engine: Engine): HandlersFor<typeof coreMethods> {
+export function coreHandlers(engine: HandlerDeps): HandlersFor<typeof coreMethods> {
   return {
     'app.info': async () => engine.info,
     'jobs.list': async () => engine.jobs.list(),

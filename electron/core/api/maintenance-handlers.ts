@@ -1,12 +1,12 @@
 // Handlers for maintenance (shared/api/maintenance.ts).
 import type { maintenanceMethods } from '../../../shared/api/maintenance';
 import { userError } from '../../../shared/errors';
-import type { Engine } from '../engine';
+import type { HandlerDeps } from './types';
 import { analyzeLogFolder } from '../maintenance/log-analyzer';
 import { startMaintenanceJob } from '../maintenance/tasks';
 import type { HandlersFor } from './types';
 
-export function maintenanceHandlers(engine: Engine): HandlersFor<typeof maintenanceMethods> {
+export function maintenanceHandlers(engine: HandlerDeps): HandlersFor<typeof maintenanceMethods> {
   return {
     'maintenance.overview': async () => engine.automation.maintenanceOverview(),
     'maintenance.run': async ({ task }) => startMaintenanceJob(engine, task),

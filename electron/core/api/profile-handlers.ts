@@ -1,12 +1,12 @@
 // Handlers for connection profiles and "Test connection".
 import type { profileMethods } from '../../../shared/api/profiles';
-import type { Engine } from '../engine';
+import type { HandlerDeps } from './types';
 import { profileView, removeProfile, saveProfile } from '../profiles/service';
 import { detectMappingSettings, testDestinationSettings, testMongoSettings, testProfile, testR2Settings } from '../profiles/test';
 import type { HandlersFor } from './types';
 import { scrubSecrets } from './scrub';
 
-export function profileHandlers(engine: Engine): HandlersFor<typeof profileMethods> {
+export function profileHandlers(engine: HandlerDeps): HandlersFor<typeof profileMethods> {
   // Check results quote drivers and servers: redact every known secret once more, to be sure.
   const clean = <T>(value: T): T => scrubSecrets(engine, value);
   return {

@@ -1,12 +1,12 @@
 // Handlers for restore and rollback (shared/api/restore.ts).
 import type { restoreMethods } from '../../../shared/api/restore';
-import type { Engine } from '../engine';
+import type { HandlerDeps } from './types';
 import { startBackupJob } from '../backup/profile-jobs';
 import { planView } from '../restore/plan';
 import { cleanupProfile, planRestore, restoreChoices, snapshotContents, startRestoreJob, storedPlan } from '../restore/profile-jobs';
 import type { HandlersFor } from './types';
 
-export function restoreHandlers(engine: Engine): HandlersFor<typeof restoreMethods> {
+export function restoreHandlers(engine: HandlerDeps): HandlersFor<typeof restoreMethods> {
   return {
     'restore.points': async ({ profile, passphrase }) => restoreChoices(engine, profile, passphrase),
     'restore.contents': async ({ profile, passphrase, snapshot }) => snapshotContents(engine, profile, snapshot, passphrase),

@@ -1,10 +1,10 @@
 // Handlers for schedules and notifications (shared/api/schedule.ts).
 import type { scheduleMethods } from '../../../shared/api/schedule';
-import type { Engine } from '../engine';
+import type { HandlerDeps } from './types';
 import { osInstall, osPlan, osRemove } from '../schedule/os/plan';
 import type { HandlersFor } from './types';
 
-export function scheduleHandlers(engine: Engine): HandlersFor<typeof scheduleMethods> {
+export function scheduleHandlers(engine: HandlerDeps): HandlersFor<typeof scheduleMethods> {
   const a = () => engine.automation;
   const known = (profile: string) => engine.profiles.get(profile).name;
   return {

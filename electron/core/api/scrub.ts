@@ -1,9 +1,9 @@
 // Replace every secret the engine knows, exactly, in an API result. Unlike `redact`, no patterns:
 // results hold example connection strings in hints ("mongodb://user:password@server…") on purpose.
 import { REDACTED } from '../../../shared/redact';
-import type { Engine } from '../engine';
+import type { HandlerDeps } from './types';
 
-export function scrubSecrets<T>(engine: Engine, value: T): T {
+export function scrubSecrets<T>(engine: HandlerDeps, value: T): T {
   let json = JSON.stringify(value);
   if (json === undefined) return value;
   const secrets = engine.secrets.list().sort((a, b) => b.length - a.length);

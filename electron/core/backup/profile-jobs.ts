@@ -6,14 +6,12 @@ import type { BackupSummary, PruneSummary, RestorePointList } from '../../../sha
 import { UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Profile } from '../../../shared/profile';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { mapMongoError, mapS3Error } from '../connections/errors';
-import { openDestination } from '../connections/destination';
-import { connectProfile, destinationSecret, secretContext } from '../profiles/connect';
-import { resolveSecret } from '../profiles/secrets';
+import type { JobSpec } from '../jobs/manager';
+import { openProfile, registerSecret, withProfile } from '../profiles/open';
 import { driveMissingError, planFolder, type Repository, type RetentionPolicyInput } from '../repository';
 import { runBackup, type BackupResult } from './backup';
-import { openBackupLocation } from './location';
 import { listRestorePoints, runPrune } from './snapshots';
 import { pauseHook } from './test-hooks';
 
@@ -23,35 +21,19 @@ export function locationLockKey(profile: Profile): string {
   return d.kind === 'folder' ? `backup-location:folder:${path.resolve(d.path)}` : `backup-location:s3:${d.endpoint ?? d.accountId ?? ''}/${d.bucket}/${d.prefix}`;
 }
 
-/** The passphrase to use: the one typed now, else the profile's saved one (env or secret store). */
-async function passphraseFor(engine: Engine, profile: Profile, typed: string | undefined): Promise<string | undefined> {
-  if (typed) {
-    engine.secrets.add(typed);
-    return typed;
-  }
-  return (await resolveSecret(secretContext(engine), profile, 'backupPassphrase'))?.value;
-}
-
 /**
  * Open a profile's backup location without connecting to MongoDB or R2: listing restore points and
  * pruning must work while the database is down (that is when people look for their backups).
  */
-export async function withProfileLocation<T>(engine: Engine, name: string, typedPassphrase: string | undefined, fn: (repo: Repository) => Promise<T>): Promise<T> {
-  const profile = engine.profiles.get(name);
-  const destination = openDestination(profile.destination, { secretAccessKey: await destinationSecret(engine, profile), r2: profile.r2 });
-  try {
-    const { repo } = await openBackupLocation(destination.store, { passphrase: await passphraseFor(engine, profile, typedPassphrase) });
-    return await fn(repo);
-  } finally {
-    destination.client?.destroy();
-  }
+export function withProfileLocation<T>(engine: Services, name: string, typedPassphrase: string | undefined, fn: (repo: Repository) => Promise<T>): Promise<T> {
+  return withProfile(engine, name, { repository: true, passphrase: typedPassphrase }, ({ repo }) => fn(repo));
 }
 
 /**
  * The restore points of a profile; an empty (not yet used) location simply has none, and so has a
  * folder the first backup will create (on a drive that is there: folder-root.ts says which).
  */
-export async function listProfileRestorePoints(engine: Engine, name: string, typedPassphrase?: string): Promise<RestorePointList> {
+export async function listProfileRestorePoints(engine: Services, name: string, typedPassphrase?: string): Promise<RestorePointList> {
   try {
     return await withProfileLocation(engine, name, typedPassphrase, listRestorePoints);
   } catch (err) {
@@ -63,13 +45,10 @@ export async function listProfileRestorePoints(engine: Engine, name: string, typ
       if (plan.kind === 'drive-missing') throw driveMissingError(path.resolve(dest.path), plan);
     }
     if (!(err instanceof UserError && err.code === 'REPO_NOT_FOUND')) throw err;
-    const destination = openDestination(profile.destination, { secretAccessKey: await destinationSecret(engine, profile), r2: profile.r2 });
-    try {
-      for await (const _found of destination.store.list('')) throw err; // other files there: say so
-      return { location: destination.describe, encrypted: false, restorePoints: [], unreadable: [] };
-    } finally {
-      destination.client?.destroy();
-    }
+    return withProfile(engine, profile, { location: true }, async ({ location }) => {
+      for await (const _found of location.store.list('')) throw err; // other files there: say so
+      return { location: location.describe, encrypted: false, restorePoints: [], unreadable: [] };
+    });
   }
 }
 
@@ -102,14 +81,12 @@ export const PASSPHRASE_NOT_USED =
   'This backup location is not encrypted, so the passphrase was not used; the backup is stored without encryption. To encrypt, start a new backup location with a passphrase.';
 
 /** The backup itself, inside a job: connect, open (or set up) the location, back up, disconnect. */
-export async function backupProfile(engine: Engine, name: string, options: { tags: string[]; passphrase?: string }, ctx: OperationContext): Promise<BackupSummary> {
+export async function backupProfile(engine: Services, name: string, options: { tags: string[]; passphrase?: string }, ctx: OperationContext): Promise<BackupSummary> {
   ctx.onProgress({ phase: 'Connecting', message: name });
-  const conn = await connectProfile(engine, name);
+  const conn = await openProfile(engine, name, { mongo: true, r2: true, repository: 'create', passphrase: options.passphrase });
   try {
-    const passphrase = options.passphrase ?? conn.passphrase;
-    if (options.passphrase) engine.secrets.add(options.passphrase);
-    const { repo, created } = await openBackupLocation(conn.destination.store, { passphrase, createIfEmpty: true });
-    if (created) ctx.log('info', `Set up a new backup location at ${conn.destination.describe}${repo.encrypted ? ' (encrypted)' : ''}.`);
+    const { repo, created, passphrase } = conn;
+    if (created) ctx.log('info', `Set up a new backup location at ${conn.location.describe}${repo.encrypted ? ' (encrypted)' : ''}.`);
     const warnings = passphrase && !repo.encrypted ? [PASSPHRASE_NOT_USED] : [];
     for (const w of warnings) ctx.log('warn', w);
     const database = conn.mongo.database;
@@ -124,33 +101,43 @@ export async function backupProfile(engine: Engine, name: string, options: { tag
       ctx,
       { profile: conn.profile.name, tags: options.tags, appVersion: engine.info.version, hook: pauseHook(engine.testPauseAt, ctx.signal) },
     );
-    return { ...toBackupSummary(result, conn.destination.describe), ...(warnings.length > 0 ? { warnings } : {}) };
+    return { ...toBackupSummary(result, conn.location.describe), ...(warnings.length > 0 ? { warnings } : {}) };
   } finally {
     await conn.close();
   }
 }
 
-export function startBackupJob(engine: Engine, name: string, options: { tags?: string[]; passphrase?: string } = {}): Job {
+/** A backup of a profile as a job spec: the button, the CLI and the schedule start this same one. */
+export function backupJob(engine: Services, name: string, options: { tags?: string[]; passphrase?: string } = {}): JobSpec<BackupSummary> {
   const profile = engine.profiles.get(name); // an unknown profile fails now, not inside the job
-  if (options.passphrase) engine.secrets.add(options.passphrase);
+  registerSecret(engine, options.passphrase);
   const tags = options.tags && options.tags.length > 0 ? options.tags : ['manual'];
-  return engine.jobs.start({
+  return {
     kind: 'backup',
     title: `Backup of "${profile.name}"`,
     profile: profile.name,
     locks: [locationLockKey(profile)],
     run: (ctx) => backupProfile(engine, profile.name, { tags, passphrase: options.passphrase }, ctx),
-  });
+  };
 }
 
-export function startPruneJob(engine: Engine, name: string, options: { dryRun: boolean; retention?: RetentionPolicyInput; passphrase?: string }): Job {
+export function startBackupJob(engine: Services, name: string, options: { tags?: string[]; passphrase?: string } = {}): Job {
+  return engine.jobs.start(backupJob(engine, name, options));
+}
+
+/** Applying the retention policy to a profile's restore points (or, with dryRun, showing what it would do). */
+export function pruneJob(engine: Services, name: string, options: { dryRun: boolean; retention?: RetentionPolicyInput; passphrase?: string }): JobSpec<PruneSummary> {
   const profile = engine.profiles.get(name);
-  if (options.passphrase) engine.secrets.add(options.passphrase);
-  return engine.jobs.start({
+  registerSecret(engine, options.passphrase);
+  return {
     kind: 'prune',
     title: options.dryRun ? `Check what cleaning up "${profile.name}" would remove` : `Clean up old backups of "${profile.name}"`,
     profile: profile.name,
     locks: [locationLockKey(profile)],
-    run: (ctx): Promise<PruneSummary> => withProfileLocation(engine, profile.name, options.passphrase, (repo) => runPrune(repo, { ...options, profile: profile.name }, ctx)),
-  });
+    run: (ctx) => withProfileLocation(engine, profile.name, options.passphrase, (repo) => runPrune(repo, { ...options, profile: profile.name }, ctx)),
+  };
+}
+
+export function startPruneJob(engine: Services, name: string, options: { dryRun: boolean; retention?: RetentionPolicyInput; passphrase?: string }): Job {
+  return engine.jobs.start(pruneJob(engine, name, options));
 }

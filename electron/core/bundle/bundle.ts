@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { BundlePreview, type BundleFile, type BundleItem } from '../../../shared/api/bundle';
 import { userError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { zipSink } from '../export/sinks';
 import { collect, type Staged } from './collect';
 import { zero, type Counts } from './scrub';
@@ -24,15 +24,15 @@ interface StagedIndex {
   files: Array<{ path: string; counts: Counts }>;
 }
 
-export const stagingRoot = (engine: Engine) => path.join(engine.paths.tmp, 'bundles');
-export const bundlesRoot = (engine: Engine) => path.join(engine.paths.home, 'bundles');
+export const stagingRoot = (engine: Services) => path.join(engine.paths.tmp, 'bundles');
+export const bundlesRoot = (engine: Services) => path.join(engine.paths.home, 'bundles');
 
 function dirOf(root: string, id: string): string {
   if (!ID_RE.test(id)) throw userError('INVALID_INPUT', 'Unknown bundle', 'This support bundle id is not valid.', 'Prepare the bundle again.');
   return path.join(root, id);
 }
 
-async function removeOld(engine: Engine): Promise<void> {
+async function removeOld(engine: Services): Promise<void> {
   for (const root of [stagingRoot(engine), bundlesRoot(engine)]) {
     for (const name of await fsp.readdir(root).catch(() => [] as string[])) {
       const st = await fsp.stat(path.join(root, name)).catch(() => null);
@@ -59,7 +59,7 @@ function readme(preview: BundlePreview): string {
   ].join('\n');
 }
 
-async function prepare(engine: Engine, id: string, includeNames: boolean, ctx: OperationContext): Promise<BundlePreview> {
+async function prepare(engine: Services, id: string, includeNames: boolean, ctx: OperationContext): Promise<BundlePreview> {
   const dir = dirOf(stagingRoot(engine), id);
   const warnings: string[] = [];
   await fsp.mkdir(path.join(dir, 'files'), { recursive: true, mode: 0o700 });
@@ -93,7 +93,7 @@ async function prepare(engine: Engine, id: string, includeNames: boolean, ctx: O
   }
 }
 
-export function startPrepareJob(engine: Engine, options: { includeNames: boolean }): Job {
+export function startPrepareJob(engine: Services, options: { includeNames: boolean }): Job {
   const id = randomBytes(12).toString('hex');
   return engine.jobs.start({
     kind: 'bundle',
@@ -105,7 +105,7 @@ export function startPrepareJob(engine: Engine, options: { includeNames: boolean
   });
 }
 
-async function readIndex(engine: Engine, id: string): Promise<StagedIndex> {
+async function readIndex(engine: Services, id: string): Promise<StagedIndex> {
   const file = path.join(dirOf(stagingRoot(engine), id), 'index.json');
   try {
     const raw = JSON.parse(await fsp.readFile(file, 'utf8')) as StagedIndex;
@@ -115,11 +115,11 @@ async function readIndex(engine: Engine, id: string): Promise<StagedIndex> {
   }
 }
 
-export async function bundlePreview(engine: Engine, id: string): Promise<BundlePreview> {
+export async function bundlePreview(engine: Services, id: string): Promise<BundlePreview> {
   return (await readIndex(engine, id)).preview;
 }
 
-export async function buildBundle(engine: Engine, id: string, exclude: string[]): Promise<BundleFile> {
+export async function buildBundle(engine: Services, id: string, exclude: string[]): Promise<BundleFile> {
   const { preview, files } = await readIndex(engine, id);
   const staged = path.join(dirOf(stagingRoot(engine), id), 'files');
   const chosen = files.filter((f) => !exclude.includes(f.path));
@@ -160,7 +160,7 @@ export async function buildBundle(engine: Engine, id: string, exclude: string[])
 }
 
 /** The finished zip of a bundle (for the download route, the save dialog and the CLI). */
-export async function bundleZip(engine: Engine, id: string): Promise<{ file: string; fileName: string }> {
+export async function bundleZip(engine: Services, id: string): Promise<{ file: string; fileName: string }> {
   const dir = dirOf(bundlesRoot(engine), id);
   const name = (await fsp.readdir(dir).catch(() => [] as string[])).find((n) => n.endsWith('.zip'));
   if (!name) throw userError('NOT_FOUND', 'Bundle not found', 'This support bundle has not been saved as a zip yet, or is gone.', 'Prepare the bundle again.');
@@ -168,7 +168,7 @@ export async function bundleZip(engine: Engine, id: string): Promise<{ file: str
 }
 
 /** Desktop app: ask where to save, then copy the zip there. */
-export async function saveBundleAs(engine: Engine, id: string): Promise<{ available: boolean; path: string | null }> {
+export async function saveBundleAs(engine: Services, id: string): Promise<{ available: boolean; path: string | null }> {
   const { file, fileName } = await bundleZip(engine, id);
   if (!engine.dialogs?.saveFile) return { available: false, path: null };
   const target = await engine.dialogs.saveFile({ title: 'Save the support bundle', defaultPath: fileName, filters: [{ name: 'Zip archive', extensions: ['zip'] }] });

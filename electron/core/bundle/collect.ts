@@ -6,11 +6,11 @@ import type { OperationContext } from '../../../shared/jobs';
 import { SECRET_NAMES } from '../../../shared/profile';
 import { toUserErrorData, UserError } from '../../../shared/errors';
 import type { Profile } from '../../../shared/profile';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { withProfileLocation } from '../backup/profile-jobs';
 import { listRestorePoints } from '../backup/snapshots';
 import { recordStore } from '../checklist/service';
-import { secretContext } from '../profiles/connect';
+import { secretContext } from '../profiles/open';
 import { resolveSecret } from '../profiles/secrets';
 import { profileView } from '../profiles/service';
 import { testProfile } from '../profiles/test';
@@ -39,13 +39,13 @@ const why = (err: unknown) => {
 
 const describeDestination = (p: Profile) => (p.destination.kind === 'folder' ? p.destination.path : `s3://${p.destination.bucket}/${p.destination.prefix}`);
 
-async function knownSecrets(engine: Engine): Promise<string[]> {
+async function knownSecrets(engine: Services): Promise<string[]> {
   const ctx = secretContext(engine);
   for (const p of engine.profiles.list()) for (const name of SECRET_NAMES) await resolveSecret(ctx, p, name).catch(() => undefined);
   return engine.secrets.list();
 }
 
-async function restorePoints(engine: Engine, names: NameMatcher | null, warnings: string[], ctx: OperationContext): Promise<Map<string, RestorePointList>> {
+async function restorePoints(engine: Services, names: NameMatcher | null, warnings: string[], ctx: OperationContext): Promise<Map<string, RestorePointList>> {
   const out = new Map<string, RestorePointList>();
   for (const p of engine.profiles.list()) {
     ctx.signal.throwIfAborted();
@@ -76,7 +76,7 @@ async function restorePoints(engine: Engine, names: NameMatcher | null, warnings
   return out;
 }
 
-export async function collect(engine: Engine, options: { includeNames: boolean }, ctx: OperationContext, warnings: string[]): Promise<{ files: Staged[]; scrubber: Scrubber }> {
+export async function collect(engine: Services, options: { includeNames: boolean }, ctx: OperationContext, warnings: string[]): Promise<{ files: Staged[]; scrubber: Scrubber }> {
   const step = (phase: string, done: number) => ctx.onProgress({ phase, done, total: 6, unit: 'steps', bytesDone: 0, bytesTotal: null, message: '' });
   step('Finding what must be removed', 0);
   const secrets = await knownSecrets(engine);

@@ -1,10 +1,10 @@
 // System facts for a support bundle: operating system, versions, memory, and the free space of the
 // drives that matter (data folder, temporary files, backup folders, configuration folders).
 import os from 'node:os';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { driveSpace, relevantFolders } from '../checklist/space';
 
-export async function systemInfo(engine: Engine): Promise<Record<string, unknown>> {
+export async function systemInfo(engine: Services): Promise<Record<string, unknown>> {
   const cpus = os.cpus();
   const drives = await driveSpace(relevantFolders(engine, engine.profiles.list()));
   return {

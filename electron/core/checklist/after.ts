@@ -4,8 +4,8 @@
 import type { ChecklistCheck, ChecklistJobSummary } from '../../../shared/api/checklist';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
-import { connectProfileMongo } from '../verify/profile-location';
+import type { Services } from '../services';
+import { openProfile } from '../profiles/open';
 import { appCheck, versionCheck } from './app-checks';
 import { compareBucket, readBucketFacts, type BucketFacts } from './bucket';
 import { AFTER_LABELS, failFrom, isOk, skipped, sortChecks } from './check';
@@ -13,7 +13,7 @@ import { consistencyStep } from './consistency-step';
 import { compareDatabase, readDatabaseFacts } from './database';
 import { requireOpen, type UpdateRecordStore } from './records';
 
-export async function runAfter(engine: Engine, store: UpdateRecordStore, recordId: string, input: { toVersion?: string }, ctx: OperationContext): Promise<ChecklistJobSummary> {
+export async function runAfter(engine: Services, store: UpdateRecordStore, recordId: string, input: { toVersion?: string }, ctx: OperationContext): Promise<ChecklistJobSummary> {
   const record = requireOpen(store.get(recordId));
   const baseline = record.baseline;
   if (!baseline) {
@@ -33,11 +33,11 @@ export async function runAfter(engine: Engine, store: UpdateRecordStore, recordI
   if (!baseline.mongo) checks.push(skipped('mongo', AFTER_LABELS.mongo, 'The database was not recorded before the update, so it cannot be compared.'));
   else {
     try {
-      const conn = await connectProfileMongo(engine, profile);
+      const opened = await openProfile(engine, profile, { mongo: true });
       try {
-        checks.push(compareDatabase(baseline.mongo, await readDatabaseFacts(conn.client, conn.database)));
+        checks.push(compareDatabase(baseline.mongo, await readDatabaseFacts(opened.mongo.client, opened.mongo.database)));
       } finally {
-        await conn.close();
+        await opened.close();
       }
     } catch (err) {
       if (ctx.signal.aborted) throw err;

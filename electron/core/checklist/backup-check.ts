@@ -4,7 +4,7 @@
 import type { ChecklistCheck } from '../../../shared/api/checklist';
 import type { RestorePointList } from '../../../shared/api/backup';
 import { UserError } from '../../../shared/errors';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { withProfileLocation } from '../backup/profile-jobs';
 import { listRestorePoints } from '../backup/snapshots';
 import { formatAge, ageHours } from '../health/past-runs';
@@ -13,7 +13,7 @@ import { LABELS, fail, failFrom, pass } from './check';
 
 export const BACKUP_MAX_AGE_HOURS = 24;
 
-export async function backupCheck(engine: Engine, profile: string, passphrase: string | undefined, now = Date.now()): Promise<{ check: ChecklistCheck; snapshotId: string | null }> {
+export async function backupCheck(engine: Services, profile: string, passphrase: string | undefined, now = Date.now()): Promise<{ check: ChecklistCheck; snapshotId: string | null }> {
   let list: RestorePointList;
   try {
     list = await withProfileLocation(engine, profile, passphrase, listRestorePoints);

@@ -3,8 +3,8 @@
 // database. Every check runs even when an earlier one failed, so one run shows everything to fix.
 import type { Baseline, ChecklistCheck, ChecklistJobSummary, UpdateRecord } from '../../../shared/api/checklist';
 import type { OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
-import { connectProfileMongo, type ProfileMongo } from '../verify/profile-location';
+import type { Services } from '../services';
+import { openProfile, type MongoHandle } from '../profiles/open';
 import { appCheck, versionCheck } from './app-checks';
 import { backupCheck } from './backup-check';
 import { bucketSummary, readBucketFacts, type BucketFacts } from './bucket';
@@ -34,7 +34,7 @@ function keepAcknowledged(record: UpdateRecord, checks: ChecklistCheck[]): Recor
   return out;
 }
 
-export async function runQuietCheck(mongo: ProfileMongo, seconds: number, ctx: OperationContext): Promise<ChecklistCheck> {
+export async function runQuietCheck(mongo: MongoHandle, seconds: number, ctx: OperationContext): Promise<ChecklistCheck> {
   ctx.onProgress({ message: `Watching for ${seconds} seconds…` });
   try {
     return quietCheck(await watchWrites(mongo.client, seconds * 1000, ctx.signal), seconds);
@@ -44,7 +44,7 @@ export async function runQuietCheck(mongo: ProfileMongo, seconds: number, ctx: O
   }
 }
 
-export async function runBefore(engine: Engine, store: UpdateRecordStore, recordId: string, input: BeforeInput, ctx: OperationContext): Promise<ChecklistJobSummary> {
+export async function runBefore(engine: Services, store: UpdateRecordStore, recordId: string, input: BeforeInput, ctx: OperationContext): Promise<ChecklistJobSummary> {
   const record = requireOpen(store.get(recordId));
   const profile = engine.profiles.get(record.profile);
   const next = stepper(ctx, input.quietSeconds > 0 ? 8 : 7);
@@ -65,7 +65,8 @@ export async function runBefore(engine: Engine, store: UpdateRecordStore, record
 
   next('Reading MongoDB');
   let mongo: DatabaseFacts | null = null;
-  const conn = await guard('mongo', () => connectProfileMongo(engine, profile));
+  const opened = await guard('mongo', () => openProfile(engine, profile, { mongo: true }));
+  const conn = opened?.mongo ?? null;
   try {
     if (conn) mongo = await guard('mongo', () => readDatabaseFacts(conn.client, conn.database));
     if (mongo) checks.push(pass('mongo', LABELS.mongo, `${mongoSummary(mongo)}. Recorded as the baseline.`));
@@ -110,6 +111,6 @@ export async function runBefore(engine: Engine, store: UpdateRecordStore, record
     ctx.log(failed ? 'warn' : 'info', failed ? `${failed} check(s) did not pass.` : 'Every check passed (or only warned).');
     return { recordId: record.id, phase: 'before', ok: isOk(sorted), checks: sorted };
   } finally {
-    await conn?.close();
+    await opened?.close();
   }
 }

@@ -4,10 +4,10 @@ import type { ChecklistCheck } from '../../../shared/api/checklist';
 import type { OperationContext } from '../../../shared/jobs';
 import type { Profile } from '../../../shared/profile';
 import { formatBytes } from '../../../shared/format';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { mapS3Error } from '../connections/errors';
-import { createR2Client, endpointLabel, requireR2Endpoint } from '../connections/r2';
-import { profileSecret } from '../profiles/connect';
+import { endpointLabel, requireR2Endpoint } from '../connections/r2';
+import { openProfile } from '../profiles/open';
 import { countBucket } from '../sources/r2-list';
 import { DEFAULT_RETRY } from '../sources/retry';
 import { AFTER_LABELS, count, fail, pass } from './check';
@@ -19,23 +19,16 @@ export interface BucketFacts {
 }
 
 /** List the whole bucket (a listing only: nothing is downloaded). */
-export async function readBucketFacts(engine: Engine, profile: Profile, ctx: OperationContext): Promise<BucketFacts> {
+export async function readBucketFacts(engine: Services, profile: Profile, ctx: OperationContext): Promise<BucketFacts> {
   const endpoint = requireR2Endpoint(profile.r2);
-  const client = createR2Client({
-    endpoint,
-    region: profile.r2.region,
-    accessKeyId: profile.r2.accessKeyId,
-    secretAccessKey: await profileSecret(engine, profile, 'r2SecretAccessKey'),
-    forcePathStyle: profile.r2.forcePathStyle,
-    maxAttempts: 2,
-  });
+  const opened = await openProfile(engine, profile, { r2: true, maxAttempts: 2 });
   try {
-    const { objects, bytes } = await countBucket(client, profile.r2.bucket, ctx, DEFAULT_RETRY);
+    const { objects, bytes } = await countBucket(opened.r2.client, profile.r2.bucket, ctx, DEFAULT_RETRY);
     return { bucket: profile.r2.bucket, objects, bytes };
   } catch (err) {
     throw ctx.signal.aborted ? ctx.signal.reason : mapS3Error(err, { bucket: profile.r2.bucket, endpoint: endpointLabel(endpoint) });
   } finally {
-    client.destroy();
+    await opened.close();
   }
 }
 

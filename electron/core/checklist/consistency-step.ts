@@ -5,7 +5,7 @@ import type { Baseline, ChecklistCheck } from '../../../shared/api/checklist';
 import { ConsistencyResult } from '../../../shared/api/verify';
 import type { OperationContext } from '../../../shared/jobs';
 import type { Profile } from '../../../shared/profile';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { startCheckJob } from '../consistency/profile-jobs';
 import { AFTER_LABELS, LABELS, count, failFrom, fail, pass, warn } from './check';
 import { followNested, summaryOf } from './nested';
@@ -24,7 +24,7 @@ function factsOf(r: ConsistencyResult, opId: string | null): ConsistencyFacts {
 }
 
 /** The last storage check of this profile that ran to its end, before the one about to start. */
-export function lastCheck(engine: Engine, profile: string): ConsistencyFacts | null {
+export function lastCheck(engine: Services, profile: string): ConsistencyFacts | null {
   for (const item of engine.history.list({ kind: 'consistency', profile, status: 'succeeded', limit: 5 }).items) {
     const parsed = ConsistencyResult.safeParse(item.summary);
     if (parsed.success) return factsOf(parsed.data, item.id);
@@ -42,7 +42,7 @@ export function newMissing(then: ConsistencyFacts, now: ConsistencyFacts): { cou
   return { count: Math.max(0, now.missing - then.missing), keys: [] };
 }
 
-export async function consistencyStep(engine: Engine, profile: Profile, ctx: OperationContext, compareWith: 'previous' | ConsistencyFacts, phase: 'before' | 'after' = 'before'): Promise<ConsistencyOutcome> {
+export async function consistencyStep(engine: Services, profile: Profile, ctx: OperationContext, compareWith: 'previous' | ConsistencyFacts, phase: 'before' | 'after' = 'before'): Promise<ConsistencyOutcome> {
   if (!profile.fileRecords) {
     return {
       check: warn('consistency', LABELS.consistency, 'The storage check cannot run: the connection does not say which collection holds the file records.', 'Set up the file records (Settings → Connections → Change → File records), or accept this warning.', 'settings'),

@@ -1,6 +1,7 @@
 // The database part of the baseline (checklist item 3): server version, feature compatibility version,
 // and per collection its documents and size — and, after the update, the comparison with it. A
 // collection that lost documents or disappeared is a failure with "Roll back".
+import { isTempCollection } from '../restore/cleanup';
 import type { MongoClient } from 'mongodb';
 import type { Baseline, ChecklistCheck, CollectionFacts } from '../../../shared/api/checklist';
 import { formatBytes } from '../../../shared/format';
@@ -23,7 +24,7 @@ export async function readDatabaseFacts(client: MongoClient, database: string): 
     const infos = await db.listCollections({}, { nameOnly: false }).toArray();
     const collections: CollectionFacts[] = [];
     for (const info of infos) {
-      if (info.type === 'view' || info.name.startsWith('system.')) continue;
+      if (info.type === 'view' || info.name.startsWith('system.') || isTempCollection(info.name)) continue;
       collections.push(await collectionFacts(client, database, info.name));
     }
     collections.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -3,9 +3,9 @@
 // its progress shows in the checklist's, and cancelling the checklist cancels it.
 import { UserError, userError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 
-export async function followNested(engine: Engine, job: Job, ctx: OperationContext, phase: string): Promise<Job> {
+export async function followNested(engine: Services, job: Job, ctx: OperationContext, phase: string): Promise<Job> {
   const off = engine.jobs.onUpdate((j) => {
     if (j.id !== job.id || j.status !== 'running') return;
     const p = j.progress;

@@ -6,7 +6,7 @@ import type { ChecklistJobSummary } from '../../../shared/api/checklist';
 import { VerifyRequest, type VerifyResult } from '../../../shared/api/verify';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { startBackupJob } from '../backup/profile-jobs';
 import { startVerifyJob } from '../verify/profile-jobs';
 import { LABELS, pass } from './check';
@@ -15,7 +15,7 @@ import type { UpdateRecordStore } from './records';
 
 export const PRE_UPDATE_TAG = 'pre-update';
 
-export async function backUpAndVerify(engine: Engine, store: UpdateRecordStore, recordId: string, passphrase: string | undefined, ctx: OperationContext): Promise<ChecklistJobSummary> {
+export async function backUpAndVerify(engine: Services, store: UpdateRecordStore, recordId: string, passphrase: string | undefined, ctx: OperationContext): Promise<ChecklistJobSummary> {
   const record = store.get(recordId);
   const backup = await followNested(engine, startBackupJob(engine, record.profile, { tags: [PRE_UPDATE_TAG], passphrase }), ctx, 'Backing up');
   const summary = summaryOf<BackupSummary>(backup, 'backup');

@@ -2,7 +2,9 @@
 // operation counters. After PCI File Manager is stopped the counters of inserts, updates and deletes
 // must stand still; if they move, something (PCI File Manager, a script) is still writing.
 import type { MongoClient } from 'mongodb';
+import { pause } from '../sources/retry';
 import type { ChecklistCheck } from '../../../shared/api/checklist';
+import { UserError } from '../../../shared/errors';
 import { mapMongoError } from '../connections/errors';
 import { LABELS, count, pass, warn } from './check';
 
@@ -12,30 +14,24 @@ async function writes(client: MongoClient): Promise<number> {
   return ['insert', 'update', 'delete'].reduce((n, k) => n + Number(c[k] ?? 0), 0);
 }
 
-function wait(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Writes seen by the server during `ms` (the counters are server-wide: other databases count too). */
 export async function watchWrites(client: MongoClient, ms: number, signal: AbortSignal, onStarted?: () => void | Promise<void>): Promise<number> {
   try {
     const first = await writes(client);
     await onStarted?.();
-    await wait(ms, signal);
+    await pause(ms, signal);
     return (await writes(client)) - first;
   } catch (err) {
     if (signal.aborted) throw signal.reason;
+    if ((err as { code?: unknown }).code === 13) {
+      // serverStatus is a server-wide action: "readWrite" on the database does not include it.
+      throw new UserError({
+        code: 'MONGO_AUTH_FAILED',
+        title: 'Not allowed',
+        message: 'This MongoDB user may not read the server\'s status, so it cannot see whether something still writes to the database.',
+        hint: 'Leave this optional check out, or ask whoever manages MongoDB to give the user the "clusterMonitor" role in the database "admin" ("Test connection" shows the exact command).',
+      }, { cause: err });
+    }
     throw mapMongoError(err);
   }
 }

@@ -3,63 +3,63 @@
 import { readiness, type ChecklistJobSummary, type UpdateRecord } from '../../../shared/api/checklist';
 import { userError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
-import { connectProfileMongo } from '../verify/profile-location';
+import type { Services } from '../services';
+import { openProfile, registerSecret } from '../profiles/open';
 import { runAfter } from './after';
 import { runBefore, runQuietCheck, type BeforeInput } from './before';
 import { isOk, sortChecks } from './check';
 import { backUpAndVerify } from './prepare-backup';
 import { UpdateRecordStore, requireOpen } from './records';
 
-export function recordStore(engine: Engine): UpdateRecordStore {
+export function recordStore(engine: Services): UpdateRecordStore {
   return new UpdateRecordStore(engine.historyDb);
 }
 
 /** One checklist job per installation at a time: two runs would fight over the same record. */
 const lockOf = (profile: string) => `checklist:${profile}`;
 
-function start(engine: Engine, record: UpdateRecord, title: string, run: (ctx: OperationContext) => Promise<ChecklistJobSummary>): Job {
+function start(engine: Services, record: UpdateRecord, title: string, run: (ctx: OperationContext) => Promise<ChecklistJobSummary>): Job {
   return engine.jobs.start({ kind: 'checklist', title, profile: record.profile, locks: [lockOf(record.profile)], run });
 }
 
-export function openUpdate(engine: Engine, profile: string): UpdateRecord {
+export function openUpdate(engine: Services, profile: string): UpdateRecord {
   const p = engine.profiles.get(profile); // an unknown profile fails here
   return recordStore(engine).open(p.name);
 }
 
-export function startBeforeJob(engine: Engine, id: string, input: BeforeInput): Job {
+export function startBeforeJob(engine: Services, id: string, input: BeforeInput): Job {
   const store = recordStore(engine);
   const record = requireOpen(store.get(id));
-  if (input.passphrase) engine.secrets.add(input.passphrase);
+  registerSecret(engine, input.passphrase);
   return start(engine, record, `Checks before updating "${record.profile}"`, (ctx) => runBefore(engine, store, id, input, ctx));
 }
 
-export function startAfterJob(engine: Engine, id: string, input: { toVersion?: string }): Job {
+export function startAfterJob(engine: Services, id: string, input: { toVersion?: string }): Job {
   const store = recordStore(engine);
   const record = requireOpen(store.get(id));
   return start(engine, record, `Checks after updating "${record.profile}"`, (ctx) => runAfter(engine, store, id, input, ctx));
 }
 
-export function startPrepareBackupJob(engine: Engine, id: string, passphrase?: string): Job {
+export function startPrepareBackupJob(engine: Services, id: string, passphrase?: string): Job {
   const store = recordStore(engine);
   const record = requireOpen(store.get(id));
-  if (passphrase) engine.secrets.add(passphrase);
+  registerSecret(engine, passphrase);
   return start(engine, record, `Back up and verify before updating "${record.profile}"`, (ctx) => backUpAndVerify(engine, store, id, passphrase, ctx));
 }
 
 /** The optional "nothing writes" check on its own (asked for after the person stopped PCI File Manager). */
-export function startQuietJob(engine: Engine, id: string, seconds: number): Job {
+export function startQuietJob(engine: Services, id: string, seconds: number): Job {
   const store = recordStore(engine);
   const record = requireOpen(store.get(id));
   const profile = engine.profiles.get(record.profile);
   return start(engine, record, `Watch "${record.profile}"'s database for writes`, async (ctx) => {
     ctx.onProgress({ phase: 'Watching the database for writes', done: 0, total: seconds, unit: 'seconds' });
-    const mongo = await connectProfileMongo(engine, profile);
+    const opened = await openProfile(engine, profile, { mongo: true });
     let check;
     try {
-      check = await runQuietCheck(mongo, seconds, ctx);
+      check = await runQuietCheck(opened.mongo, seconds, ctx);
     } finally {
-      await mongo.close();
+      await opened.close();
     }
     // The result joins the before-checks (replacing an earlier one).
     const current = store.get(id);
@@ -79,7 +79,7 @@ export interface RecordChanges {
   notes?: string;
 }
 
-export function changeRecord(engine: Engine, id: string, changes: RecordChanges): UpdateRecord {
+export function changeRecord(engine: Services, id: string, changes: RecordChanges): UpdateRecord {
   const store = recordStore(engine);
   const record = requireOpen(store.get(id));
   const acknowledged = { ...record.acknowledged };
@@ -97,7 +97,7 @@ export function changeRecord(engine: Engine, id: string, changes: RecordChanges)
   });
 }
 
-export function markReady(engine: Engine, id: string): UpdateRecord {
+export function markReady(engine: Services, id: string): UpdateRecord {
   const store = recordStore(engine);
   const record = requireOpen(store.get(id));
   if (record.status === 'updating') return record;
@@ -109,20 +109,20 @@ export function markReady(engine: Engine, id: string): UpdateRecord {
   return store.patch(id, { status: 'updating', readyAt: new Date().toISOString() });
 }
 
-export function finishUpdate(engine: Engine, id: string, notes?: string): UpdateRecord {
+export function finishUpdate(engine: Services, id: string, notes?: string): UpdateRecord {
   const store = recordStore(engine);
   requireOpen(store.get(id));
   return store.patch(id, { status: 'finished', finishedAt: new Date().toISOString(), notes });
 }
 
-export function abandonUpdate(engine: Engine, id: string): UpdateRecord {
+export function abandonUpdate(engine: Services, id: string): UpdateRecord {
   const store = recordStore(engine);
   requireOpen(store.get(id));
   return store.patch(id, { status: 'abandoned', finishedAt: new Date().toISOString() });
 }
 
 /** Save PCI File Manager's health address and version file in the profile (both optional). */
-export async function setAppSettings(engine: Engine, name: string, settings: { healthUrl: string | null; versionFile: string | null }): Promise<{ healthUrl: string | null; versionFile: string | null }> {
+export async function setAppSettings(engine: Services, name: string, settings: { healthUrl: string | null; versionFile: string | null }): Promise<{ healthUrl: string | null; versionFile: string | null }> {
   const profile = engine.profiles.get(name);
   const app = { ...(settings.healthUrl ? { healthUrl: settings.healthUrl } : {}), ...(settings.versionFile ? { versionFile: settings.versionFile } : {}) };
   const saved = await engine.profiles.save({ ...profile, app });

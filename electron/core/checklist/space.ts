@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { ChecklistCheck } from '../../../shared/api/checklist';
 import { formatBytes } from '../../../shared/format';
 import type { Profile } from '../../../shared/profile';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { folderSpace } from '../connections/destination';
 import { backupPoints } from '../health/past-runs';
 import { LABELS, fail, pass, warn } from './check';
@@ -21,7 +21,7 @@ export const MARGIN_MIN_BYTES = 1e9;
  * The next backup stores what changed. After two backups, about as much as the recent ones added (the
  * first stored everything); before that, everything: the database and the bucket as measured now.
  */
-export function estimateNextBackup(engine: Engine, profile: string, fullSize: number | null): number | null {
+export function estimateNextBackup(engine: Services, profile: string, fullSize: number | null): number | null {
   const added = backupPoints(engine, profile).filter((p) => p.status === 'succeeded' && p.newBytes !== null).map((p) => p.newBytes!);
   const later = added.slice(1).slice(-5);
   if (later.length > 0) return Math.max(...later);
@@ -51,7 +51,7 @@ export interface DriveSpace {
 }
 
 /** The folders PCI Maintenance and the profiles use, with what each is for. */
-export function relevantFolders(engine: Engine, profiles: Profile[]): Array<[string, string]> {
+export function relevantFolders(engine: Services, profiles: Profile[]): Array<[string, string]> {
   return [
     [engine.paths.home, 'PCI Maintenance data'],
     [os.tmpdir(), 'temporary files'],
@@ -81,7 +81,7 @@ export async function driveSpace(folders: Array<[string, string]>): Promise<Driv
   return out;
 }
 
-export async function disksCheck(engine: Engine, profile: Profile): Promise<ChecklistCheck> {
+export async function disksCheck(engine: Services, profile: Profile): Promise<ChecklistCheck> {
   const lines: string[] = [];
   const low: string[] = [];
   for (const d of await driveSpace(relevantFolders(engine, [profile]))) {

@@ -106,7 +106,10 @@ export function mapMongoError(err: unknown, ctx: MongoErrorContext = {}): UserEr
     return make('MONGO_AUTH_FAILED', 'Wrong user name or password', 'MongoDB did not accept the user name or password in the connection string.', 'Check the user name and password. If the user was created in another database, add the option authSource=admin (or the name of that database) to the connection string.', errors, err);
   }
   if (serverCodes.includes(13) || errors.some((e) => e.codeName === 'Unauthorized')) {
-    return make('MONGO_AUTH_FAILED', 'Not allowed', `The MongoDB user may not read ${ctx.database ? `the database "${ctx.database}"` : 'this database'}.`, 'Give the user the "backup" and "restore" roles (or "readWrite" on the database), or use the connection string of a user that has them.', errors, err);
+    // The roles that really suffice (connections/mongo-privileges.ts): "read" to back up, "readWrite"
+    // to restore and test-restore; skipping validation rules needs "dbAdmin" as well.
+    const where = ctx.database ? `the database "${ctx.database}"` : 'this database';
+    return make('MONGO_AUTH_FAILED', 'Not allowed', `MongoDB did not allow this MongoDB user to do this on ${where}.`, `Give the user the "readWrite" role on ${where} (the "read" role is enough to back up; restoring and test restores need "readWrite"), or use the connection string of a user that has it. "Test connection" shows what this user may do.`, errors, err);
   }
   switch (networkKind(errors)) {
     case 'dns':

@@ -2,10 +2,12 @@
 // → can read. Every failure is the real driver error mapped by mapMongoError.
 import type { MongoClient } from 'mongodb';
 import type { CheckReport, MongoFacts } from '../../../shared/api/profiles';
-import { userError } from '../../../shared/errors';
+import { UserError, userError } from '../../../shared/errors';
 import { CheckList, DEFAULT_CHECK_TIMEOUT_MS, plural, report, type CheckOptions } from './checks';
 import { mapMongoError } from './errors';
-import { createMongoClient, parseMongoUri } from './mongo';
+import { createMongoClient, parseMongoUri, type ParsedMongoUri } from './mongo';
+import { isTempCollection } from '../restore/cleanup';
+import { bypassHint, grantHint, privilegeSentence, readPrivileges, serverStatusSentence } from './mongo-privileges';
 import { probeError, probeSrv, probeTcp } from './net';
 
 export interface MongoCheckInput {
@@ -22,6 +24,7 @@ const L = {
   auth: 'Signed in to MongoDB',
   database: 'Database found',
   read: 'Can read the database',
+  privileges: 'What this user may do',
 };
 
 export async function checkMongo(input: MongoCheckInput, options: CheckOptions = {}): Promise<CheckReport> {
@@ -53,7 +56,7 @@ export async function checkMongo(input: MongoCheckInput, options: CheckOptions =
       // The server answered but refused the user: reachable, not signed in.
       if (mapped.code !== 'MONGO_AUTH_FAILED') throw mapped;
       list.pass('mongo.reachable', L.reachable, `MongoDB answers at ${hostsLabel(parsed.hosts)}.`);
-      list.fail('mongo.auth', L.auth, mapped);
+      list.fail('mongo.auth', L.auth, authSourceExplained(mapped, parsed, input.uri));
       return report(list.checks, { mongo: facts });
     }
     const build = await client.db('admin').command({ buildInfo: 1 }).catch(() => null);
@@ -76,7 +79,7 @@ export async function checkMongo(input: MongoCheckInput, options: CheckOptions =
     list.pass('mongo.database', L.database, `Database "${database}": ${plural(facts.collections ?? 0, 'collection')}, ${plural(facts.documents ?? 0, 'document')}.`);
 
     try {
-      const collections = (await db.listCollections({}, { nameOnly: true }).toArray()).filter((c) => c.type !== 'view' && !c.name.startsWith('system.')).map((c) => c.name);
+      const collections = (await db.listCollections({}, { nameOnly: true }).toArray()).filter((c) => c.type !== 'view' && !c.name.startsWith('system.') && !isTempCollection(c.name)).map((c) => c.name);
       const target = input.recordsCollection ?? collections[0];
       if (!target) {
         list.warn('mongo.read', L.read, `The database "${database}" is empty.`, 'Check that this is the database PCI File Manager uses (its configuration names it).');
@@ -87,6 +90,7 @@ export async function checkMongo(input: MongoCheckInput, options: CheckOptions =
     } catch (err) {
       list.fail('mongo.read', L.read, mapMongoError(err, { ...ctx, database }));
     }
+    if (!list.failed) await checkPrivileges(list, client, database);
   } catch (err) {
     const mapped = mapMongoError(err, ctx);
     const step = list.checks.some((c) => c.id === 'mongo.auth') ? (list.checks.some((c) => c.id === 'mongo.database') ? 'mongo.read' : 'mongo.database') : 'mongo.reachable';
@@ -109,6 +113,38 @@ export async function checkMongo(input: MongoCheckInput, options: CheckOptions =
     }
     return true;
   }
+}
+
+/** Back up, restore, test-restore, pre-update checks: which of them this user may do, and the grant for the rest. */
+async function checkPrivileges(list: CheckList, client: MongoClient, database: string): Promise<void> {
+  try {
+    const p = await readPrivileges(client.db(database));
+    const hint = grantHint(p);
+    if (hint) {
+      list.warn('mongo.privileges', L.privileges, `${privilegeSentence(p)}${serverStatusSentence(p)}`, hint, 'MONGO_AUTH_FAILED');
+      return;
+    }
+    const validation = p.enforced && !p.bypassValidation
+      ? ` Documents that break a collection's validation rules cannot be put back by this user; a restore names them if there are any. ${bypassHint(p)}.`
+      : '';
+    list.pass('mongo.privileges', L.privileges, `${privilegeSentence(p)}${validation}${serverStatusSentence(p)}`);
+  } catch (err) {
+    list.warnFrom('mongo.privileges', L.privileges, mapMongoError(err, { database }), 'MongoDB did not say what this user may do; a restore will find out when it plans.');
+  }
+}
+
+/**
+ * Error 18 with a database in the connection string and no authSource: MongoDB looked for the user in
+ * that database. Users an administrator creates usually live in "admin".
+ */
+function authSourceExplained(mapped: UserError, parsed: ParsedMongoUri, uri: string): UserError {
+  if (!parsed.database || !parsed.username || /[?&]authSource=/i.test(uri) || !/not accept the user name or password/.test(mapped.message)) return mapped;
+  const add = uri.includes('?') ? '&authSource=admin' : '?authSource=admin';
+  return new UserError({
+    ...mapped.toJSON(),
+    message: `${mapped.message} It has no authSource option, so MongoDB looked for the user "${parsed.username}" in the database "${parsed.database}" (the name after the server), but users are usually created in the database "admin".`,
+    hint: `Add ${add} to the end of the connection string and test again. If it still fails, check the user name and password.`,
+  }, { cause: mapped });
 }
 
 async function probeAny(hosts: Array<{ host: string; port: number }>, timeoutMs: number) {

@@ -5,46 +5,37 @@ import path from 'node:path';
 import { ConsistencyResult } from '../../../shared/api/verify';
 import { userError, type UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
-import { createR2Client, requireR2Endpoint } from '../connections/r2';
-import { secretContext } from '../profiles/connect';
-import { requireSecret } from '../profiles/secrets';
-import { connectProfileMongo } from '../verify/profile-location';
+import type { Services } from '../services';
+import type { JobSpec } from '../jobs/manager';
+import { openProfile } from '../profiles/open';
 import { checkConsistency } from './check';
 
 /** How many items of each list the job summary (and so the history) keeps; the CSV file has all. */
 export const SUMMARY_LIST_LIMIT = 200;
 const MAX_CSV_BYTES = 20 * 1024 * 1024;
 
-export function reportsDir(engine: Engine): string {
+export function reportsDir(engine: Services): string {
   return path.join(engine.paths.home, 'reports');
 }
 
-export async function runCheck(engine: Engine, name: string, ctx: OperationContext, csvFile: string | null): Promise<ConsistencyResult> {
+export async function runCheck(engine: Services, name: string, ctx: OperationContext, csvFile: string | null): Promise<ConsistencyResult> {
   const profile = engine.profiles.get(name);
   const mapping = profile.fileRecords;
   if (!mapping) throw noMapping(name);
   ctx.onProgress({ phase: 'Connecting', message: name });
-  const mongo = await connectProfileMongo(engine, profile);
-  const r2 = createR2Client({
-    endpoint: requireR2Endpoint(profile.r2),
-    region: profile.r2.region,
-    accessKeyId: profile.r2.accessKeyId,
-    secretAccessKey: await requireSecret(secretContext(engine), profile, 'r2SecretAccessKey'),
-    forcePathStyle: profile.r2.forcePathStyle,
-  });
+  const opened = await openProfile(engine, profile, { mongo: true, r2: true });
+  const { mongo, r2 } = opened;
   try {
     if (csvFile) fs.mkdirSync(path.dirname(csvFile), { recursive: true, mode: 0o700 });
     const result = await checkConsistency(
-      { mongo: { client: mongo.client, database: mongo.database }, r2: { client: r2, bucket: profile.r2.bucket }, mapping, tmpDir: engine.paths.tmp },
+      { mongo, r2, mapping, tmpDir: engine.paths.tmp },
       ctx,
       { csvFile, listLimit: SUMMARY_LIST_LIMIT },
     );
     ctx.log(result.ok ? 'info' : 'warn', `${result.records} records, ${result.objects} files: ${result.missing.count} missing, ${result.sizeMismatches.count} with another size, ${result.orphans.count} without a record, ${result.deletedWithObject.count} left over from deleted records.`);
     return result;
   } finally {
-    r2.destroy();
-    await mongo.close();
+    await opened.close();
   }
 }
 
@@ -57,22 +48,27 @@ function noMapping(name: string): UserError {
   );
 }
 
-export function startCheckJob(engine: Engine, name: string): Job {
+/** A storage check as a job spec: the button, the CLI and the schedule start this same one. */
+export function checkJob(engine: Services, name: string): JobSpec<ConsistencyResult> {
   const profile = engine.profiles.get(name);
   if (!profile.fileRecords) throw noMapping(profile.name);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const csvFile = path.join(reportsDir(engine), `storage-check-${stamp}.csv`);
-  return engine.jobs.start({
+  return {
     kind: 'consistency',
     title: `Storage check of "${profile.name}"`,
     profile: profile.name,
     // Findings are the check's result, not a failure of the job: the job fails only when it cannot run.
     run: (ctx) => runCheck(engine, profile.name, ctx, csvFile),
-  });
+  };
+}
+
+export function startCheckJob(engine: Services, name: string): Job {
+  return engine.jobs.start(checkJob(engine, name));
 }
 
 /** The CSV file of a finished storage check, for a download in the UI. */
-export function checkCsv(engine: Engine, id: string): { fileName: string; csv: string } {
+export function checkCsv(engine: Services, id: string): { fileName: string; csv: string } {
   const item = engine.history.get(id);
   const parsed = ConsistencyResult.safeParse(item.summary);
   const file = parsed.success ? parsed.data.csvFile : null;

@@ -12,6 +12,7 @@ import type { ExportResult } from '../../../shared/api/verify';
 import type { OperationContext } from '../../../shared/jobs';
 import type { ManifestEntry, Repository, SnapshotHeader } from '../repository';
 import { pickTargets, type VerifyOptions } from '../verify/verify';
+import { isTempCollection } from '../restore/cleanup';
 import { formatBytes } from '../../../shared/format';
 import { PartialTracker, removeSiblingPartials } from './partials';
 import { SafePaths } from './safe-names';
@@ -96,6 +97,8 @@ export async function exportSnapshot(repo: Repository, options: ExportOptions, c
     let done = 0;
     for await (const entry of repo.readManifest(header)) {
       ctx.signal.throwIfAborted();
+      // Scratch and temporary collections of a restore or test restore that ran during an older backup.
+      if ((entry.kind === 'mongo-collection' || entry.kind === 'mongo-metadata') && isTempCollection(entry.collection)) continue;
       const file = await writeEntry(repo, sink, paths, stems, entry);
       if (!manifest.write(manifestLine(entry, file))) await new Promise<void>((r) => manifest.once('drain', () => r()));
       if (file !== null && file !== naturalPath(entry)) result.renamed += 1;

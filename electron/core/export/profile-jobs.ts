@@ -2,17 +2,23 @@
 import path from 'node:path';
 import type { ExportResult, ImportResult } from '../../../shared/api/verify';
 import type { Job } from '../../../shared/jobs';
-import type { Engine } from '../engine';
-import { openBackupLocation } from '../backup/location';
+import type { Services } from '../services';
 import { locationLockKey } from '../backup/profile-jobs';
 import { pauseHook } from '../backup/test-hooks';
-import { Repository, withoutFileNote } from '../repository';
+import type { JobSpec } from '../jobs/manager';
+import { openProfile, registerSecret } from '../profiles/open';
+import { withoutFileNote } from '../repository';
 import { latestRule } from '../restore/profile-jobs';
-import { openProfileLocation } from '../verify/profile-location';
 import { lockShared } from '../verify/verify';
 import { exportSnapshot } from './export';
 import { PARTIALS_DIR } from './partials';
 import { importMongodump } from './import-mongodump';
+
+export interface ImportInput {
+  profile: string;
+  from: string;
+  passphrase?: string;
+}
 
 export interface ExportInput {
   profile: string;
@@ -22,17 +28,18 @@ export interface ExportInput {
   passphrase?: string;
 }
 
-export function startExportJob(engine: Engine, input: ExportInput): Job {
+/** An export as a job spec (the button and the CLI start this same one). */
+export function exportJob(engine: Services, input: ExportInput): JobSpec<ExportResult> {
   const profile = engine.profiles.get(input.profile);
-  if (input.passphrase) engine.secrets.add(input.passphrase);
-  return engine.jobs.start({
+  registerSecret(engine, input.passphrase);
+  return {
     kind: 'export',
     title: `Export of ${input.snapshot === 'latest' ? 'the latest backup' : `backup ${input.snapshot.slice(0, 8)}`} of "${profile.name}"${input.zip ? ' as a zip file' : ''}`,
     profile: profile.name,
     run: async (ctx): Promise<ExportResult> => {
-      const location = await openProfileLocation(engine, profile.name, input.passphrase);
+      const opened = await openProfile(engine, profile, { repository: true, passphrase: input.passphrase });
+      const { repo, location } = opened;
       try {
-        const repo = await Repository.open(location.store, { passphrase: location.passphrase });
         const lock = await lockShared(location.store, ctx, 'export'); // prune must not delete what is being read
         try {
           const partialsDir = path.join(engine.paths.home, PARTIALS_DIR);
@@ -42,28 +49,36 @@ export function startExportJob(engine: Engine, input: ExportInput): Job {
           await lock.release().catch(() => undefined);
         }
       } finally {
-        location.close();
+        await opened.close();
       }
     },
-  });
+  };
 }
 
-export function startImportJob(engine: Engine, input: { profile: string; from: string; passphrase?: string }): Job {
+export function startExportJob(engine: Services, input: ExportInput): Job {
+  return engine.jobs.start(exportJob(engine, input));
+}
+
+/** An import of a mongodump folder as a job spec. */
+export function importJob(engine: Services, input: ImportInput): JobSpec<ImportResult> {
   const profile = engine.profiles.get(input.profile);
-  if (input.passphrase) engine.secrets.add(input.passphrase);
-  return engine.jobs.start({
+  registerSecret(engine, input.passphrase);
+  return {
     kind: 'import',
     title: `Import of a mongodump folder into the backups of "${profile.name}"`,
     profile: profile.name,
     locks: [locationLockKey(profile)],
     run: async (ctx): Promise<ImportResult> => {
-      const location = await openProfileLocation(engine, profile.name, input.passphrase);
+      const opened = await openProfile(engine, profile, { repository: 'create', passphrase: input.passphrase });
       try {
-        const { repo } = await openBackupLocation(location.store, { passphrase: location.passphrase, createIfEmpty: true });
-        return await importMongodump(repo, { from: input.from, profile: profile.name, appVersion: engine.info.version }, ctx);
+        return await importMongodump(opened.repo, { from: input.from, profile: profile.name, appVersion: engine.info.version }, ctx);
       } finally {
-        location.close();
+        await opened.close();
       }
     },
-  });
+  };
+}
+
+export function startImportJob(engine: Services, input: ImportInput): Job {
+  return engine.jobs.start(importJob(engine, input));
 }

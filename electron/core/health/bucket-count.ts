@@ -7,23 +7,23 @@ import { createHash } from 'node:crypto';
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { Job } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { mapS3Error } from '../connections/errors';
-import { createR2Client, endpointLabel, requireR2Endpoint } from '../connections/r2';
-import { profileSecret } from '../profiles/connect';
+import { endpointLabel, requireR2Endpoint } from '../connections/r2';
+import { openProfile } from '../profiles/open';
 import { writeFileAtomic } from '../profiles/atomic';
 
 export const BucketCount = z.object({ bucket: z.string(), endpoint: z.string(), objects: z.number().int(), totalBytes: z.number(), countedAt: z.string() });
 export type BucketCount = z.infer<typeof BucketCount>;
 
-function cacheFile(engine: Engine, profile: string): string {
+function cacheFile(engine: Services, profile: string): string {
   // Profile names may contain spaces and dots: a hash keeps the file name plain.
   const id = createHash('sha256').update(profile).digest('hex').slice(0, 16);
   return path.join(engine.paths.home, 'cache', `bucket-count-${id}.json`);
 }
 
 /** The last count of this profile's bucket, or null (none yet, or the bucket changed since). */
-export function readBucketCount(engine: Engine, profile: string): BucketCount | null {
+export function readBucketCount(engine: Services, profile: string): BucketCount | null {
   const p = engine.profiles.find(profile);
   if (!p) return null;
   try {
@@ -36,14 +36,14 @@ export function readBucketCount(engine: Engine, profile: string): BucketCount | 
   }
 }
 
-export function forgetBucketCount(engine: Engine, profile: string): void {
+export function forgetBucketCount(engine: Services, profile: string): void {
   fs.rmSync(cacheFile(engine, profile), { force: true });
 }
 
 const running = new Map<string, string>();
 
 /** The id of the count running now for this profile, if any. */
-export function runningCount(engine: Engine, profile: string): string | null {
+export function runningCount(engine: Services, profile: string): string | null {
   const id = running.get(`${engine.paths.home}\0${profile}`);
   if (!id) return null;
   try {
@@ -55,7 +55,7 @@ export function runningCount(engine: Engine, profile: string): string | null {
 }
 
 /** Start counting (or return the count already running). */
-export function startBucketCount(engine: Engine, profileName: string): Job {
+export function startBucketCount(engine: Services, profileName: string): Job {
   const existing = runningCount(engine, profileName);
   if (existing) return engine.jobs.get(existing);
   const profile = engine.profiles.get(profileName);
@@ -64,9 +64,9 @@ export function startBucketCount(engine: Engine, profileName: string): Job {
     title: `Count the files in the R2 bucket "${profile.r2.bucket}"`,
     profile: profile.name,
     run: async (ctx) => {
-      const secret = await profileSecret(engine, profile, 'r2SecretAccessKey');
       const endpoint = requireR2Endpoint(profile.r2);
-      const client = createR2Client({ endpoint, region: profile.r2.region, accessKeyId: profile.r2.accessKeyId, secretAccessKey: secret, forcePathStyle: profile.r2.forcePathStyle });
+      const opened = await openProfile(engine, profile, { r2: true });
+      const { client } = opened.r2;
       let objects = 0;
       let totalBytes = 0;
       ctx.onProgress({ phase: 'Counting files', unit: 'files', done: 0, total: null, bytesDone: 0, bytesTotal: null, message: `Listing ${profile.r2.bucket}…` });
@@ -84,7 +84,7 @@ export function startBucketCount(engine: Engine, profileName: string): Job {
         if (ctx.signal.aborted) throw err;
         throw mapS3Error(err, { bucket: profile.r2.bucket, endpoint: endpointLabel(endpoint) });
       } finally {
-        client.destroy();
+        await opened.close();
       }
       const count: BucketCount = { bucket: profile.r2.bucket, endpoint: profile.r2.endpoint ?? profile.r2.accountId ?? '', objects, totalBytes, countedAt: new Date().toISOString() };
       await writeFileAtomic(cacheFile(engine, profile.name), JSON.stringify(count) + '\n', 0o600);

@@ -5,12 +5,11 @@ import type { DestinationHealth, HealthAction, HealthReport, MongoHealth, R2Heal
 import { toUserErrorData } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import type { Profile } from '../../../shared/profile';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { mapMongoError, mapS3Error } from '../connections/errors';
-import { createMongoClient } from '../connections/mongo';
-import { createR2Client, endpointLabel, requireR2Endpoint } from '../connections/r2';
+import { endpointLabel, requireR2Endpoint } from '../connections/r2';
 import { folderSpace } from '../connections/destination';
-import { profileSecret } from '../profiles/connect';
+import { profileSecret, withProfile } from '../profiles/open';
 import { readBucketCount, runningCount } from './bucket-count';
 import { backupPoints, formatAge, lastBackup, lastConsistency, lastVerify, ageHours } from './past-runs';
 
@@ -19,14 +18,12 @@ export interface HealthOptions {
   now?: number;
 }
 
-async function mongoHealth(engine: Engine, profile: Profile, timeoutMs: number): Promise<MongoHealth> {
+async function mongoHealth(engine: Services, profile: Profile, timeoutMs: number): Promise<MongoHealth> {
   const base = { database: profile.mongo.database, version: null, sizeBytes: null, collections: null, documents: null };
   let uri: string | undefined;
   try {
     uri = await profileSecret(engine, profile, 'mongoUri');
-    const client = createMongoClient(uri, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
-    try {
-      await client.connect();
+    return await withProfile(engine, profile, { mongo: true, timeoutMs }, async ({ mongo: { client } }) => {
       const db = client.db(profile.mongo.database);
       const [stats, build] = await Promise.all([db.command({ dbStats: 1 }), client.db('admin').command({ buildInfo: 1 }).catch(() => null)]);
       return {
@@ -37,16 +34,14 @@ async function mongoHealth(engine: Engine, profile: Profile, timeoutMs: number):
         collections: Number(stats.collections ?? 0),
         documents: Number(stats.objects ?? 0),
         error: null,
-      };
-    } finally {
-      await client.close().catch(() => undefined);
-    }
+      } satisfies MongoHealth;
+    });
   } catch (err) {
     return { ...base, state: 'error', error: toUserErrorData(mapMongoError(err, { uri, database: profile.mongo.database })) };
   }
 }
 
-async function r2Health(engine: Engine, profile: Profile, timeoutMs: number): Promise<R2Health> {
+async function r2Health(engine: Services, profile: Profile, timeoutMs: number): Promise<R2Health> {
   const count = readBucketCount(engine, profile.name);
   const base = {
     bucket: profile.r2.bucket,
@@ -58,15 +53,9 @@ async function r2Health(engine: Engine, profile: Profile, timeoutMs: number): Pr
   let endpoint = '';
   try {
     endpoint = requireR2Endpoint(profile.r2);
-    const secret = await profileSecret(engine, profile, 'r2SecretAccessKey');
-    const client = createR2Client({ endpoint, region: profile.r2.region, accessKeyId: profile.r2.accessKeyId, secretAccessKey: secret, forcePathStyle: profile.r2.forcePathStyle, maxAttempts: 2, connectionTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs });
-    try {
-      // A one-key listing, not HeadBucket: HEAD answers carry no error code, so a wrong secret and
-      // a missing permission would look the same.
-      await client.send(new ListObjectsV2Command({ Bucket: profile.r2.bucket, MaxKeys: 1 }));
-    } finally {
-      client.destroy();
-    }
+    // A one-key listing, not HeadBucket: HEAD answers carry no error code, so a wrong secret and
+    // a missing permission would look the same.
+    await withProfile(engine, profile, { r2: true, maxAttempts: 2, timeoutMs }, ({ r2 }) => r2.client.send(new ListObjectsV2Command({ Bucket: r2.bucket, MaxKeys: 1 })));
     return { ...base, state: 'ok', reachable: true, error: null };
   } catch (err) {
     return { ...base, state: 'error', reachable: false, error: toUserErrorData(mapS3Error(err, { bucket: profile.r2.bucket, endpoint: endpoint ? endpointLabel(endpoint) : undefined })) };
@@ -106,7 +95,7 @@ function estimateNextBackup(points: ReturnType<typeof backupPoints>, mongo: Mong
   return mongo.sizeBytes + r2.totalBytes;
 }
 
-export async function healthReport(engine: Engine, name: string, options: HealthOptions = {}): Promise<HealthReport> {
+export async function healthReport(engine: Services, name: string, options: HealthOptions = {}): Promise<HealthReport> {
   const profile = engine.profiles.get(name);
   const now = options.now ?? Date.now();
   const timeoutMs = options.timeoutMs ?? 5000;

@@ -3,8 +3,8 @@
 // they are read defensively: a field that is missing just leaves a number out.
 import type { BackupPoint, LastRun } from '../../../shared/api/health';
 import type { HistoryItem } from '../../../shared/contract';
-import type { JobKind } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import { isFinal, type JobKind } from '../../../shared/jobs';
+import type { Services } from '../services';
 
 export function ageHours(iso: string, now = Date.now()): number {
   return Math.max(0, (now - Date.parse(iso)) / 3_600_000);
@@ -46,11 +46,11 @@ export function consistencyProblems(summary: unknown): number | null {
   return parts.some((p) => p !== null) ? parts.reduce<number>((a, b) => a + (b ?? 0), 0) : null;
 }
 
-function finished(engine: Engine, kind: JobKind, profile: string, limit = 1): HistoryItem[] {
-  return engine.history.list({ kind, profile, limit }).items.filter((i) => i.status !== 'running' && i.status !== 'queued' && i.status !== 'canceling');
+function finished(engine: Services, kind: JobKind, profile: string, limit = 1): HistoryItem[] {
+  return engine.history.list({ kind, profile, limit }).items.filter((i) => isFinal(i.status));
 }
 
-export function lastBackup(engine: Engine, profile: string, maxAgeHours: number, now = Date.now()): LastRun {
+export function lastBackup(engine: Services, profile: string, maxAgeHours: number, now = Date.now()): LastRun {
   const items = finished(engine, 'backup', profile, 20);
   const last = items.find((i) => i.status !== 'canceled');
   if (!last) return { state: 'none', message: 'No backup has been made yet.', at: null, status: null, ageHours: null, error: null };
@@ -67,7 +67,7 @@ export function lastBackup(engine: Engine, profile: string, maxAgeHours: number,
   return { state: 'ok', message: `Made ${formatAge(age)}, and it succeeded.`, at, status: last.status, ageHours: age, error: null };
 }
 
-export function lastVerify(engine: Engine, profile: string, backupAt: string | null, now = Date.now()): LastRun {
+export function lastVerify(engine: Services, profile: string, backupAt: string | null, now = Date.now()): LastRun {
   const last = finished(engine, 'verify', profile, 10).find((i) => i.status !== 'canceled');
   if (!last) return { state: 'none', message: 'No backup has been verified yet.', at: null, status: null, ageHours: null, error: null };
   const at = last.finishedAt ?? last.startedAt;
@@ -86,7 +86,7 @@ export function lastVerify(engine: Engine, profile: string, backupAt: string | n
   };
 }
 
-export function lastConsistency(engine: Engine, profile: string, now = Date.now()): LastRun {
+export function lastConsistency(engine: Services, profile: string, now = Date.now()): LastRun {
   const last = finished(engine, 'consistency', profile, 10).find((i) => i.status !== 'canceled');
   if (!last) return { state: 'none', message: 'Not run yet.', at: null, status: null, ageHours: null, error: null };
   const at = last.finishedAt ?? last.startedAt;
@@ -98,7 +98,7 @@ export function lastConsistency(engine: Engine, profile: string, now = Date.now(
 }
 
 /** Backups of this profile, oldest first, for the chart (up to 60). */
-export function backupPoints(engine: Engine, profile: string): BackupPoint[] {
+export function backupPoints(engine: Services, profile: string): BackupPoint[] {
   return finished(engine, 'backup', profile, 60)
     .filter((i) => i.status === 'succeeded' || i.status === 'failed')
     .reverse()

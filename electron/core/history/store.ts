@@ -54,7 +54,18 @@ export class HistoryStore {
       .run(job.id, job.kind, job.title, job.status, job.profile, job.startedAt ?? new Date().toISOString());
   }
 
-  recordFinish(job: Job, log: readonly JobLogLine[], logDropped: number): void {
+  /** Lines of a running job's log as they come (so a crash keeps them), and the ones it dropped since. */
+  appendLog(opId: string, lines: readonly (JobLogLine & { seq: number })[], droppedSeqs: readonly number[] = []): void {
+    const insert = this.db.prepare(`INSERT OR REPLACE INTO operation_logs (op_id, seq, at, level, message) VALUES (?, ?, ?, ?, ?)`);
+    const remove = this.db.prepare(`DELETE FROM operation_logs WHERE op_id = ? AND seq = ?`);
+    this.db.transaction(() => {
+      for (const l of lines) insert.run(opId, l.seq, l.at, l.level, l.message);
+      for (const seq of droppedSeqs) remove.run(opId, seq);
+    })();
+  }
+
+  /** The final state of a job; `log` replaces its log lines, null keeps the ones appended as it ran. */
+  recordFinish(job: Job, log: readonly JobLogLine[] | null, logDropped: number): void {
     const started = job.startedAt ? Date.parse(job.startedAt) : NaN;
     const finished = job.finishedAt ? Date.parse(job.finishedAt) : NaN;
     const insertLog = this.db.prepare(`INSERT INTO operation_logs (op_id, seq, at, level, message) VALUES (?, ?, ?, ?, ?)`);
@@ -72,6 +83,7 @@ export class HistoryStore {
           logDropped,
           job.id,
         );
+      if (log === null) return;
       this.db.prepare(`DELETE FROM operation_logs WHERE op_id = ?`).run(job.id);
       log.forEach((line, i) => insertLog.run(job.id, i, line.at, line.level, line.message));
     })();
@@ -86,7 +98,7 @@ export class HistoryStore {
       hint: 'Run it again. Nothing is marked as finished that did not finish.',
     };
     const info = this.db
-      .prepare(`UPDATE operations SET status = 'failed', finished_at = ?, error_json = ? WHERE status IN ('queued', 'running', 'canceling')`)
+      .prepare(`UPDATE operations SET status = 'failed', finished_at = ?, error_json = ? WHERE status IN ('running', 'canceling')`)
       .run(now.toISOString(), JSON.stringify(error));
     return info.changes;
   }

@@ -1,5 +1,7 @@
 // The job manager (DESIGN §3, STYLE 6–8): every long operation runs as a job with an id, progress,
 // a bounded log and a cancel switch. Updates are throttled; the final state is always delivered.
+// Log lines reach the history as the job runs (batched per throttle period), so a crash keeps them;
+// the last `keepFinished` finished jobs stay in memory, older ones are found in the history.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { toUserErrorData, userError, UserError } from '../../../shared/errors';
@@ -31,6 +33,8 @@ export interface JobManagerOptions {
   log?: ScopedLog;
   throttleMs?: number;
   maxLogLines?: number;
+  /** Finished jobs kept in memory for `get`/`list` (default 100); the history keeps all. */
+  keepFinished?: number;
   redact?: (text: string) => string;
   now?: () => number;
 }
@@ -38,13 +42,20 @@ export interface JobManagerOptions {
 interface Running {
   job: Job;
   controller: AbortController;
-  log: JobLogLine[];
+  log: SeqLine[];
   logDropped: number;
+  nextSeq: number;
+  /** Lines not yet in the history, and lines dropped from it since the last write. */
+  unsaved: SeqLine[];
+  dropped: number[];
+  logTimer: ReturnType<typeof setTimeout> | null;
   eta: EtaEstimator;
   lastEmit: number;
   pending: ReturnType<typeof setTimeout> | null;
   done: Promise<Job>;
 }
+
+type SeqLine = JobLogLine & { seq: number };
 
 const EMPTY_PROGRESS: JobProgress = { phase: 'Waiting', done: 0, total: null, unit: 'items', bytesDone: 0, bytesTotal: null, etaSeconds: null, message: '' };
 
@@ -54,12 +65,14 @@ export class JobManager {
   private readonly events = new EventEmitter();
   private readonly throttleMs: number;
   private readonly maxLogLines: number;
+  private readonly keepFinished: number;
   private readonly now: () => number;
   private readonly redact: (text: string) => string;
 
   constructor(private readonly options: JobManagerOptions = {}) {
     this.throttleMs = options.throttleMs ?? 250;
     this.maxLogLines = options.maxLogLines ?? 1000;
+    this.keepFinished = options.keepFinished ?? 100;
     this.now = options.now ?? Date.now;
     this.redact = options.redact ?? ((t) => t);
   }
@@ -75,8 +88,23 @@ export class JobManager {
 
   get(id: string): Job {
     const running = this.jobs.get(id);
+    const kept = running ? null : this.fromHistory(id);
+    if (kept) return kept;
     if (!running) throw userError('NOT_FOUND', 'Job not found', 'There is no job with this id.', 'It may have finished before the app restarted; look in History.');
     return structuredClone(running.job);
+  }
+
+  /** A finished job no longer kept in memory, as the history recorded it. */
+  private fromHistory(id: string): Job | null {
+    let item;
+    try {
+      item = this.options.history?.get(id);
+    } catch {
+      return null;
+    }
+    if (!item || !isFinal(item.status)) return null;
+    const { kind, title, profile, status, startedAt, finishedAt, summary, error } = item;
+    return { id, kind, title, profile, status, progress: { ...EMPTY_PROGRESS, phase: 'Finished', etaSeconds: 0 }, startedAt, finishedAt, summary, error };
   }
 
   /** Resolves with the final state of the job (never rejects). */
@@ -114,13 +142,14 @@ export class JobManager {
       error: null,
     };
     const controller = new AbortController();
-    const running: Running = { job, controller, log: [], logDropped: 0, eta: new EtaEstimator(this.now), lastEmit: 0, pending: null, done: Promise.resolve(job) };
+    const running: Running = { job, controller, log: [], logDropped: 0, nextSeq: 0, unsaved: [], dropped: [], logTimer: null, eta: new EtaEstimator(this.now), lastEmit: 0, pending: null, done: Promise.resolve(job) };
     this.jobs.set(id, running);
     this.options.history?.recordStart(job);
     this.options.log?.info(`job ${id} started: ${spec.kind} "${spec.title}"`);
     this.emitNow(running);
 
     const ctx: OperationContext = {
+      jobId: id,
       signal: controller.signal,
       onProgress: (update) => this.progress(running, update),
       log: (level, message) => this.appendLog(running, level, message),
@@ -176,14 +205,37 @@ export class JobManager {
     job.finishedAt = new Date(this.now()).toISOString();
     job.progress.etaSeconds = 0;
     for (const key of locks) if (this.heldLocks.get(key) === job.id) this.heldLocks.delete(key);
+    this.saveLog(running);
+    running.log = []; // in the history now; a finished job in memory keeps only its state
     try {
-      this.options.history?.recordFinish(job, running.log, running.logDropped);
+      this.options.history?.recordFinish(job, null, running.logDropped);
     } catch (err) {
       this.options.log?.error(`job ${job.id}: could not write history`, err);
     }
     this.options.log?.info(`job ${job.id} ${job.status}`);
     this.emitNow(running);
+    this.evictFinished();
     return structuredClone(job);
+  }
+
+  /** Keep the newest `keepFinished` finished jobs in memory (Map order is start order). */
+  private evictFinished(): void {
+    const finished = [...this.jobs.values()].filter((r) => isFinal(r.job.status));
+    for (const r of finished.slice(0, Math.max(0, finished.length - this.keepFinished))) this.jobs.delete(r.job.id);
+  }
+
+  /** Write the lines logged since the last write (and forget the ones dropped) in one transaction. */
+  private saveLog(running: Running): void {
+    if (running.logTimer) clearTimeout(running.logTimer);
+    running.logTimer = null;
+    if (running.unsaved.length === 0 && running.dropped.length === 0) return;
+    const lines = running.unsaved.splice(0);
+    const dropped = running.dropped.splice(0);
+    try {
+      this.options.history?.appendLog(running.job.id, lines, dropped);
+    } catch (err) {
+      this.options.log?.error(`job ${running.job.id}: could not write its log to the history`, err);
+    }
   }
 
   private progress(running: Running, update: ProgressUpdate): void {
@@ -196,12 +248,18 @@ export class JobManager {
   }
 
   private appendLog(running: Running, level: LogLevel, message: string): void {
-    running.log.push({ at: new Date(this.now()).toISOString(), level, message: this.redact(message) });
+    const line: SeqLine = { seq: running.nextSeq++, at: new Date(this.now()).toISOString(), level, message: this.redact(message) };
+    running.log.push(line);
+    running.unsaved.push(line);
     // Keep the first lines (how it started) and the most recent ones; count what was dropped.
     if (running.log.length > this.maxLogLines) {
-      running.log.splice(Math.floor(this.maxLogLines / 5), 1);
+      const [gone] = running.log.splice(Math.floor(this.maxLogLines / 5), 1);
+      const unsavedAt = running.unsaved.indexOf(gone);
+      if (unsavedAt >= 0) running.unsaved.splice(unsavedAt, 1);
+      else running.dropped.push(gone.seq);
       running.logDropped++;
     }
+    running.logTimer ??= setTimeout(() => this.saveLog(running), this.throttleMs);
   }
 
   private emitThrottled(running: Running): void {

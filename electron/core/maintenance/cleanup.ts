@@ -4,10 +4,10 @@
 // interrupted restore (restore's own cleanup, which spares live restores), and old history.
 import type { LogLevel } from '../../../shared/jobs';
 import { toUserErrorData, UserError } from '../../../shared/errors';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { acquire, CONFIG_PATH, removeTempLeftovers } from '../repository';
 import { cleanupLeftovers } from '../restore/cleanup';
-import { connectProfileMongo, openProfileLocation } from '../verify/profile-location';
+import { openProfile } from '../profiles/open';
 
 type Log = (level: LogLevel, message: string) => void;
 
@@ -28,13 +28,14 @@ function failed(profile: string, err: unknown): PerProfile {
  * Stale locks: taking a shared lock makes the lock module remove every stale one it finds; ours is
  * released at once. A location that another job holds exclusively right now is left alone.
  */
-export async function cleanStaleLocks(engine: Engine, log: Log, signal?: AbortSignal): Promise<PerProfile[]> {
+export async function cleanStaleLocks(engine: Services, log: Log, signal?: AbortSignal): Promise<PerProfile[]> {
   const out: PerProfile[] = [];
   for (const profile of engine.profiles.list()) {
     signal?.throwIfAborted();
     let removed = 0;
     try {
-      const location = await openProfileLocation(engine, profile.name);
+      const opened = await openProfile(engine, profile, { location: true });
+      const { location } = opened;
       try {
         if (!(await location.store.exists(CONFIG_PATH))) {
           out.push({ profile: profile.name, ok: true, count: 0, note: 'no backups there yet' });
@@ -53,7 +54,7 @@ export async function cleanStaleLocks(engine: Engine, log: Log, signal?: AbortSi
         await lock.release();
         out.push({ profile: profile.name, ok: true, count: removed, note: removed ? `removed ${removed} stale lock${removed === 1 ? '' : 's'}` : 'no stale locks' });
       } finally {
-        location.close();
+        await opened.close();
       }
     } catch (err) {
       if (err instanceof UserError && err.code === 'BUSY') {
@@ -71,12 +72,13 @@ export async function cleanStaleLocks(engine: Engine, log: Log, signal?: AbortSi
  * lock, only those older than the safe age and older than every other live lock holder go, so a
  * backup writing right now (here or on another computer) keeps its files.
  */
-export async function cleanLocationTemps(engine: Engine, log: Log, signal?: AbortSignal): Promise<(PerProfile & { bytes: number })[]> {
+export async function cleanLocationTemps(engine: Services, log: Log, signal?: AbortSignal): Promise<(PerProfile & { bytes: number })[]> {
   const out: (PerProfile & { bytes: number })[] = [];
   for (const profile of engine.profiles.list()) {
     signal?.throwIfAborted();
     try {
-      const location = await openProfileLocation(engine, profile.name);
+      const opened = await openProfile(engine, profile, { location: true });
+      const { location } = opened;
       try {
         if (!location.store.listTemps || !(await location.store.exists(CONFIG_PATH))) {
           out.push({ profile: profile.name, ok: true, count: 0, bytes: 0, note: 'nothing left over' });
@@ -90,7 +92,7 @@ export async function cleanLocationTemps(engine: Engine, log: Log, signal?: Abor
           await lock.release();
         }
       } finally {
-        location.close();
+        await opened.close();
       }
     } catch (err) {
       if (err instanceof UserError && err.code === 'BUSY') out.push({ profile: profile.name, ok: true, count: 0, bytes: 0, note: 'in use by another job right now; checked again next time' });
@@ -101,17 +103,18 @@ export async function cleanLocationTemps(engine: Engine, log: Log, signal?: Abor
 }
 
 /** Temporary collections of restores that are no longer running, per connection. */
-export async function cleanRestoreLeftovers(engine: Engine, log: Log, signal?: AbortSignal): Promise<PerProfile[]> {
+export async function cleanRestoreLeftovers(engine: Services, log: Log, signal?: AbortSignal): Promise<PerProfile[]> {
   const out: PerProfile[] = [];
   for (const profile of engine.profiles.list()) {
     signal?.throwIfAborted();
     try {
-      const mongo = await connectProfileMongo(engine, profile);
+      const opened = await openProfile(engine, profile, { mongo: true });
+      const { mongo } = opened;
       try {
         const dropped = await cleanupLeftovers(mongo.client.db(mongo.database), { log });
         out.push({ profile: profile.name, ok: true, count: dropped.length, note: dropped.length ? `removed ${dropped.length} temporary collection${dropped.length === 1 ? '' : 's'}` : 'nothing left over' });
       } finally {
-        await mongo.close();
+        await opened.close();
       }
     } catch (err) {
       out.push(failed(profile.name, err));
@@ -121,7 +124,7 @@ export async function cleanRestoreLeftovers(engine: Engine, log: Log, signal?: A
 }
 
 /** Delete finished operations (and their logs) older than `days`, then compact the file. */
-export function pruneHistory(engine: Engine, days: number, now = Date.now()): { deleted: number; vacuumed: boolean } {
+export function pruneHistory(engine: Services, days: number, now = Date.now()): { deleted: number; vacuumed: boolean } {
   const cutoff = new Date(now - days * 86_400_000).toISOString();
   const db = engine.historyDb;
   const deleted = db.transaction(() => {

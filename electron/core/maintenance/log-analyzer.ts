@@ -10,7 +10,7 @@ import readline from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { LogAnalysis } from '../../../shared/api/maintenance';
 import { userError } from '../../../shared/errors';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { systemTimeZone, wallClock } from '../schedule/times';
 import { maintenanceSettingsFile } from './tasks';
 
@@ -170,7 +170,7 @@ export async function analyzeLogFolder(folder: string, options: AnalyzeOptions =
 }
 
 /** For the support bundle: the analysis of a connection's PCI File Manager logs, or null when no folder is set. */
-export async function logAnalysisForBundle(engine: Engine, profile: string, days = 30): Promise<LogAnalysis | null> {
+export async function logAnalysisForBundle(engine: Services, profile: string, days = 30): Promise<LogAnalysis | null> {
   const folder = maintenanceSettingsFile(engine).read().settings.logFolders[profile];
   if (!folder) return null;
   return analyzeLogFolder(folder, { days });

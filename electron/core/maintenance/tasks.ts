@@ -6,7 +6,7 @@ import { DEFAULT_MAINTENANCE, MAINTENANCE_TASKS, MaintenanceSettings, type Maint
 import { toUserErrorData, userError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import { isFinal, type Job, type OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import type { JobSpec } from '../jobs/manager';
 import { SettingsFile } from '../schedule/settings-file';
 import { PARTIALS_DIR, removeLeftoverPartials } from '../export/partials';
@@ -16,14 +16,14 @@ import { archiveLogs, cleanTmp } from './logs';
 export const MAINTENANCE_FILE = 'maintenance.json';
 const File = z.object({ version: z.literal(1), settings: MaintenanceSettings });
 
-export function maintenanceSettingsFile(engine: Engine): SettingsFile<typeof File> {
+export function maintenanceSettingsFile(engine: Services): SettingsFile<typeof File> {
   return new SettingsFile(path.join(engine.paths.home, MAINTENANCE_FILE), File, () => ({ version: 1 as const, settings: structuredClone(DEFAULT_MAINTENANCE) }), 'maintenance settings');
 }
 
 interface TaskDef {
   title: string;
   description: string;
-  run(engine: Engine, settings: MaintenanceSettings, ctx: OperationContext, self: () => string | null): Promise<{ ok: boolean; did: string }>;
+  run(engine: Services, settings: MaintenanceSettings, ctx: OperationContext): Promise<{ ok: boolean; did: string }>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -75,7 +75,7 @@ export const TASKS: Record<MaintenanceTaskId, TaskDef> = {
 };
 
 /** The "tmp" task: says what it removed where, and "none were left over" only when it looked everywhere. */
-async function cleanAllTemps(engine: Engine, s: MaintenanceSettings, ctx: OperationContext): Promise<{ ok: boolean; did: string }> {
+async function cleanAllTemps(engine: Services, s: MaintenanceSettings, ctx: OperationContext): Promise<{ ok: boolean; did: string }> {
   const parts: string[] = [];
   let files = 0;
   let bytes = 0;
@@ -107,7 +107,7 @@ async function cleanAllTemps(engine: Engine, s: MaintenanceSettings, ctx: Operat
   return { ok, did: 'No temporary files were left over.' };
 }
 
-export async function runMaintenance(engine: Engine, tasks: readonly MaintenanceTaskId[], ctx: OperationContext, self: () => string | null): Promise<MaintenanceSummary> {
+export async function runMaintenance(engine: Services, tasks: readonly MaintenanceTaskId[], ctx: OperationContext): Promise<MaintenanceSummary> {
   const settings = maintenanceSettingsFile(engine).read().settings;
   const out: MaintenanceSummary['tasks'] = [];
   for (const [i, task] of tasks.entries()) {
@@ -115,14 +115,14 @@ export async function runMaintenance(engine: Engine, tasks: readonly Maintenance
     ctx.onProgress({ phase: TASKS[task].title, done: i, total: tasks.length, unit: 'tasks' });
     let result: { ok: boolean; did: string };
     try {
-      result = await TASKS[task].run(engine, settings, ctx, self);
+      result = await TASKS[task].run(engine, settings, ctx);
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       const data = toUserErrorData(err);
       result = { ok: false, did: `Could not finish: ${data.message} ${data.hint}` };
     }
     ctx.log(result.ok ? 'info' : 'warn', `${TASKS[task].title}: ${result.did}`);
-    engine.historyDb.prepare(`INSERT INTO maintenance_runs (task, op_id, at, ok, did) VALUES (?, ?, ?, ?, ?)`).run(task, self(), new Date().toISOString(), result.ok ? 1 : 0, result.did);
+    engine.historyDb.prepare(`INSERT INTO maintenance_runs (task, op_id, at, ok, did) VALUES (?, ?, ?, ?, ?)`).run(task, ctx.jobId ?? null, new Date().toISOString(), result.ok ? 1 : 0, result.did);
     out.push({ task, ...result });
   }
   ctx.onProgress({ phase: 'Done', done: tasks.length, total: tasks.length, unit: 'tasks' });
@@ -130,32 +130,27 @@ export async function runMaintenance(engine: Engine, tasks: readonly Maintenance
 }
 
 /** The job spec of a maintenance run; the scheduler and "Run now" both start it. */
-export function maintenanceJob(engine: Engine, which: MaintenanceTaskId | 'all', titlePrefix = ''): JobSpec<MaintenanceSummary> & { bindId(id: string): void } {
+export function maintenanceJob(engine: Services, which: MaintenanceTaskId | 'all'): JobSpec<MaintenanceSummary> {
   const tasks = which === 'all' ? MAINTENANCE_TASKS : [which];
-  let id: string | null = null;
   const title = which === 'all' ? 'Maintenance' : `Maintenance: ${TASKS[which].title.toLowerCase()}`;
   return {
     kind: 'maintenance',
-    title: titlePrefix ? `${titlePrefix} ${title.charAt(0).toLowerCase()}${title.slice(1)}` : title,
+    title,
     locks: ['maintenance'],
-    run: (ctx) => runMaintenance(engine, tasks, ctx, () => id),
+    run: (ctx) => runMaintenance(engine, tasks, ctx),
     verdict: (s) => {
       const bad = s.tasks.filter((t) => !t.ok);
       if (bad.length === 0) return null;
       return userError('INTERNAL', 'Maintenance incomplete', `${plural(bad.length, 'task')} could not finish: ${bad.map((t) => TASKS[t.task].title.toLowerCase()).join(', ')}.`, bad[0].did);
     },
-    bindId: (jobId) => (id = jobId),
   };
 }
 
-export function startMaintenanceJob(engine: Engine, which: MaintenanceTaskId | 'all'): Job {
-  const spec = maintenanceJob(engine, which);
-  const job = engine.jobs.start(spec);
-  spec.bindId(job.id);
-  return job;
+export function startMaintenanceJob(engine: Services, which: MaintenanceTaskId | 'all'): Job {
+  return engine.jobs.start(maintenanceJob(engine, which));
 }
 
-export function maintenanceTaskViews(engine: Engine): MaintenanceTaskView[] {
+export function maintenanceTaskViews(engine: Services): MaintenanceTaskView[] {
   const last = engine.historyDb.prepare(`SELECT op_id, at, ok, did FROM maintenance_runs WHERE task = ? ORDER BY at DESC, rowid DESC LIMIT 1`);
   return MAINTENANCE_TASKS.map((id) => {
     const row = last.get(id) as { op_id: string | null; at: string; ok: number; did: string } | undefined;

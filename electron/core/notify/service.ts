@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_NOTIFY, NotifySettings, type NotifyTestResult, type NotifyView } from '../../../shared/api/schedule';
 import { toUserErrorData, userError } from '../../../shared/errors';
 import { isFinal, type Job, type JobKind } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import type { ScopedLog } from '../log';
 import { SettingsFile } from '../schedule/settings-file';
 import { postWebhook, sendEmail } from './channels';
@@ -47,7 +47,7 @@ export class NotificationService {
   private readonly log: ScopedLog;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: Services,
     private readonly notifier: Notifier,
     cipher: SecretCipher | null = null,
     private readonly fetchFn: typeof fetch = fetch,

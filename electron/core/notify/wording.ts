@@ -2,7 +2,7 @@
 // (health/past-runs.ts), so a notification and the dashboard card never tell two stories.
 import os from 'node:os';
 import type { Job, JobKind } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { lastBackup } from '../health/past-runs';
 
 export type NotifyEvent = 'failed' | 'succeeded' | 'overdue' | 'test';
@@ -27,17 +27,17 @@ export interface NotifyMessage {
 }
 
 /** The hours after which "no successful backup" is reported for a connection. */
-export function overdueHoursFor(engine: Engine, profile: string, configured: number | null): number {
+export function overdueHoursFor(engine: Services, profile: string, configured: number | null): number {
   return configured ?? engine.profiles.find(profile)?.backupMaxAgeHours ?? 26;
 }
 
-function statusAfter(engine: Engine, job: Job, hours: number, now: number): string {
+function statusAfter(engine: Services, job: Job, hours: number, now: number): string {
   if (job.kind !== 'backup' || !job.profile) return '';
   return lastBackup(engine, job.profile, hours, now).message;
 }
 
 /** A finished job, as a notification (null for a cancelled one: cancel is a choice, not news). */
-export function jobMessage(engine: Engine, job: Job, hours: number, now = Date.now()): NotifyMessage | null {
+export function jobMessage(engine: Services, job: Job, hours: number, now = Date.now()): NotifyMessage | null {
   if (job.status !== 'failed' && job.status !== 'succeeded') return null;
   const base = { profile: job.profile, kind: job.kind, at: job.finishedAt ?? new Date(now).toISOString(), jobId: job.id, route: `/runs/${job.id}`, host: os.hostname() };
   if (job.status === 'failed') {
@@ -57,7 +57,7 @@ export function jobMessage(engine: Engine, job: Job, hours: number, now = Date.n
  * "No successful backup for N hours", worded like the dashboard's "Last backup" card; null while a
  * backup succeeded within N hours (or the connection is younger than that and has none yet).
  */
-export function overdueMessage(engine: Engine, profile: string, hours: number, now = Date.now()): { message: NotifyMessage; episode: string } | null {
+export function overdueMessage(engine: Services, profile: string, hours: number, now = Date.now()): { message: NotifyMessage; episode: string } | null {
   const good = engine.history.list({ kind: 'backup', profile, status: 'succeeded', limit: 1 }).items[0];
   const goodAt = good ? Date.parse(good.finishedAt ?? good.startedAt) : null;
   const createdAt = Date.parse(engine.profiles.find(profile)?.createdAt ?? '') || now;

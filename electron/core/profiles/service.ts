@@ -2,15 +2,15 @@
 // masked, removed with their secrets.
 import type { ProfileView, SecretsInput, SecretStatus } from '../../../shared/api/profiles';
 import { SECRET_NAMES, type Profile, type ProfileInput, type SecretName } from '../../../shared/profile';
-import type { Engine } from '../engine';
-import { maskMongoUri, mongoUriSecrets } from '../connections/mongo';
-import { secretContext } from './connect';
+import type { Services } from '../services';
+import { maskMongoUri } from '../connections/mongo';
+import { registerSecret, secretContext } from './open';
 import { resolveSecret } from './secrets';
 import { forgetBucketCount } from '../health/bucket-count';
 
 const MASK = '••••••••';
 
-export async function profileView(engine: Engine, profile: Profile): Promise<ProfileView> {
+export async function profileView(engine: Services, profile: Profile): Promise<ProfileView> {
   const ctx = secretContext(engine);
   const secrets = {} as Record<SecretName, SecretStatus>;
   for (const name of SECRET_NAMES) {
@@ -23,14 +23,11 @@ export async function profileView(engine: Engine, profile: Profile): Promise<Pro
 }
 
 /** Register secrets typed by a person at once, before anything could log or store them. */
-export function registerSecrets(engine: Engine, secrets: SecretsInput | Record<string, string | undefined>): void {
-  for (const value of Object.values(secrets)) {
-    if (!value) continue;
-    engine.secrets.add(value, ...(value.includes('://') ? mongoUriSecrets(value) : []));
-  }
+export function registerSecrets(engine: Services, secrets: SecretsInput | Record<string, string | undefined>): void {
+  for (const value of Object.values(secrets)) registerSecret(engine, value);
 }
 
-export async function saveProfile(engine: Engine, input: ProfileInput, secrets: SecretsInput = {}, previousName?: string): Promise<ProfileView> {
+export async function saveProfile(engine: Services, input: ProfileInput, secrets: SecretsInput = {}, previousName?: string): Promise<ProfileView> {
   registerSecrets(engine, secrets);
   const saved = await engine.profiles.save(input, { previousName });
   // A renamed profile keeps its saved secrets.
@@ -49,7 +46,7 @@ export async function saveProfile(engine: Engine, input: ProfileInput, secrets: 
   return profileView(engine, saved);
 }
 
-export async function removeProfile(engine: Engine, name: string): Promise<void> {
+export async function removeProfile(engine: Services, name: string): Promise<void> {
   await engine.profiles.remove(name);
   await engine.secretStore.remove(name);
   forgetBucketCount(engine, name);

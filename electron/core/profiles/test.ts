@@ -3,21 +3,21 @@
 import type { CheckReport, MappingProposal, R2Settings, SecretsInput } from '../../../shared/api/profiles';
 import { Profile, type Destination, type SecretName } from '../../../shared/profile';
 import { userError } from '../../../shared/errors';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { CheckList, report, type CheckOptions } from '../connections/checks';
 import { checkMongo } from '../connections/mongo-checks';
 import { checkBucket } from '../connections/r2-checks';
 import { checkDestination } from '../connections/destination';
-import { createMongoClient, databaseFromUri } from '../connections/mongo';
-import { createR2Client, requireR2Endpoint } from '../connections/r2';
+import { databaseFromUri } from '../connections/mongo';
+import { requireR2Endpoint } from '../connections/r2';
 import { detectMapping } from '../connections/detect';
 import { mapMongoError, mapS3Error } from '../connections/errors';
-import { destinationSecret, secretContext } from './connect';
+import { bucketClient, connectMongo, destinationSecret, secretContext } from './open';
 import { requireSecret } from './secrets';
 import { registerSecrets } from './service';
 
 /** The typed secret, else the one saved for `profile`, else SECRET_MISSING. */
-async function secretFor(engine: Engine, typed: string | undefined, profileName: string | undefined, name: SecretName): Promise<string> {
+async function secretFor(engine: Services, typed: string | undefined, profileName: string | undefined, name: SecretName): Promise<string> {
   if (typed) {
     registerSecrets(engine, { [name]: typed } as SecretsInput);
     return typed;
@@ -33,7 +33,7 @@ function failed(id: string, label: string, err: unknown): CheckReport {
   return report(list.checks);
 }
 
-export async function testMongoSettings(engine: Engine, input: { uri?: string; database?: string; profile?: string; recordsCollection?: string }, options: CheckOptions = {}): Promise<CheckReport> {
+export async function testMongoSettings(engine: Services, input: { uri?: string; database?: string; profile?: string; recordsCollection?: string }, options: CheckOptions = {}): Promise<CheckReport> {
   let uri: string;
   try {
     uri = await secretFor(engine, input.uri, input.profile, 'mongoUri');
@@ -43,7 +43,7 @@ export async function testMongoSettings(engine: Engine, input: { uri?: string; d
   return checkMongo({ uri, database: input.database || undefined, recordsCollection: input.recordsCollection }, options);
 }
 
-export async function testR2Settings(engine: Engine, input: { r2: R2Settings; secretAccessKey?: string; profile?: string }, options: CheckOptions = {}): Promise<CheckReport> {
+export async function testR2Settings(engine: Services, input: { r2: R2Settings; secretAccessKey?: string; profile?: string }, options: CheckOptions = {}): Promise<CheckReport> {
   let endpoint: string;
   let secret: string;
   try {
@@ -57,7 +57,7 @@ export async function testR2Settings(engine: Engine, input: { r2: R2Settings; se
 }
 
 export async function testDestinationSettings(
-  engine: Engine,
+  engine: Services,
   input: { destination: Destination; r2?: Partial<R2Settings>; secretAccessKey?: string; profile?: string; requiredBytes?: number | null },
   options: CheckOptions = {},
 ): Promise<CheckReport> {
@@ -71,7 +71,7 @@ export async function testDestinationSettings(
 }
 
 /** Every check of a saved profile: MongoDB, R2, then the backup location. */
-export async function testProfile(engine: Engine, name: string, options: CheckOptions & { requiredBytes?: number | null } = {}): Promise<CheckReport> {
+export async function testProfile(engine: Services, name: string, options: CheckOptions & { requiredBytes?: number | null } = {}): Promise<CheckReport> {
   const profile = engine.profiles.get(name);
   const [mongo, r2, dest] = await Promise.all([
     testMongoSettings(engine, { profile: name, database: profile.mongo.database, recordsCollection: profile.fileRecords?.collection }, options),
@@ -83,25 +83,23 @@ export async function testProfile(engine: Engine, name: string, options: CheckOp
 }
 
 export async function detectMappingSettings(
-  engine: Engine,
+  engine: Services,
   input: { mongo: { uri?: string; database: string; profile?: string }; r2: R2Settings; secretAccessKey?: string; profile?: string },
 ): Promise<MappingProposal> {
   const uri = await secretFor(engine, input.mongo.uri, input.mongo.profile ?? input.profile, 'mongoUri');
   const secret = await secretFor(engine, input.secretAccessKey, input.profile, 'r2SecretAccessKey');
   const r2 = Profile.shape.r2.parse(input.r2);
   const database = input.mongo.database || databaseFromUri(uri) || '';
-  const mongo = createMongoClient(uri);
-  const s3 = createR2Client({ endpoint: requireR2Endpoint(r2), region: r2.region, accessKeyId: r2.accessKeyId, secretAccessKey: secret, forcePathStyle: r2.forcePathStyle, maxAttempts: 2 });
+  const s3 = bucketClient(r2, secret, { maxAttempts: 2 });
+  let mongo: Awaited<ReturnType<typeof connectMongo>> | undefined;
   try {
-    await mongo.connect().catch((err: unknown) => {
-      throw mapMongoError(err, { uri, database });
-    });
-    return await detectMapping(mongo.db(database), s3, r2.bucket).catch((err: unknown) => {
+    mongo = await connectMongo(uri, database);
+    return await detectMapping(mongo.client.db(database), s3, r2.bucket).catch((err: unknown) => {
       const e = err as { name?: string };
       throw e.name?.startsWith('Mongo') ? mapMongoError(err, { uri, database }) : mapS3Error(err, { bucket: r2.bucket });
     });
   } finally {
     s3.destroy();
-    await mongo.close().catch(() => undefined);
+    await mongo?.close();
   }
 }

@@ -6,7 +6,25 @@ import { randomBytes } from 'node:crypto';
 import { blobPath } from './blob-codec';
 import { backupDamaged } from './errors';
 import { ManifestEntry, SnapshotHeader, zodReason, type SourceStats } from './schemas';
-import type { PutBlobResult, Repository } from './repository';
+
+
+export interface PutBlobResult {
+  id: string;
+  /** Plaintext bytes. */
+  size: number;
+  /** false when the blob was already there (deduplicated) and nothing was written. */
+  stored: boolean;
+  /** Bytes written to the store (compressed, encrypted); 0 when not stored. */
+  storedBytes: number;
+}
+
+/** What manifests need of a repository (repository.ts implements it): blobs in, blobs out, the snapshot. */
+export interface ManifestBlobs {
+  putBlob(data: Buffer): Promise<PutBlobResult>;
+  getBlob(id: string): Promise<Buffer>;
+  hasBlob(id: string): Promise<boolean>;
+  storeSnapshot(header: SnapshotHeader): Promise<void>;
+}
 
 export const DEFAULT_PART_BYTES = 4 * 1024 * 1024;
 
@@ -54,7 +72,7 @@ export class ManifestWriter {
   private readonly counts = { entries: 0, bytes: 0, newBytes: 0, storedBytes: 0, newBlobs: 0 };
 
   constructor(
-    private readonly repo: Repository,
+    private readonly repo: ManifestBlobs,
     options: ManifestWriterOptions = {},
   ) {
     this.partBytes = options.partBytes ?? DEFAULT_PART_BYTES;
@@ -181,7 +199,7 @@ export class ManifestWriter {
  * Stream a snapshot's entries, one part in memory at a time (plus the next one, fetched ahead).
  * Any unreadable line is BACKUP_DAMAGED naming the part's blob file.
  */
-export async function* readManifest(repo: Repository, snapshot: SnapshotHeader): AsyncGenerator<ManifestEntry> {
+export async function* readManifest(repo: Pick<ManifestBlobs, 'getBlob'>, snapshot: SnapshotHeader): AsyncGenerator<ManifestEntry> {
   const parts = snapshot.manifest;
   const fetch = (i: number): Promise<Buffer> | null => {
     if (i >= parts.length) return null;

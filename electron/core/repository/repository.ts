@@ -9,7 +9,9 @@ import { GearChunker, PUBLIC_GEAR_KEY, chunkIterable, createChunkStream, gearTab
 import { CONFIG_PATH, alreadyHere, configChanged, newConfig, parseConfig, sameConfig, type InitOptions, type NewConfig } from './config';
 import { open as openSealed, seal, unlockEncryption, type RepoKeys } from './crypto';
 import { backupDamaged, isMissing, passphraseRequired, repoNotFound, snapshotNotFound } from './errors';
-import { ManifestWriter, readManifest, type ManifestWriterOptions, type SnapshotInput } from './manifest';
+import { ManifestWriter, readManifest, type ManifestWriterOptions, type PutBlobResult, type SnapshotInput } from './manifest';
+
+export type { PutBlobResult } from './manifest';
 import { SnapshotHeader, zodReason, type ManifestEntry, type RepoConfig } from './schemas';
 import type { Transform } from 'node:stream';
 
@@ -24,15 +26,6 @@ export interface OpenOptions {
   passphrase?: string;
 }
 
-export interface PutBlobResult {
-  id: string;
-  /** Plaintext bytes. */
-  size: number;
-  /** false when the blob was already there (deduplicated) and nothing was written. */
-  stored: boolean;
-  /** Bytes written to the store (compressed, encrypted); 0 when not stored. */
-  storedBytes: number;
-}
 
 export function snapshotPath(id: string): string {
   if (!SNAPSHOT_ID_RE.test(id)) throw new Error(`Invalid snapshot id: ${JSON.stringify(id)}`);

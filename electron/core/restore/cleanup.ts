@@ -11,8 +11,10 @@ import type { LogLevel } from '../../../shared/jobs';
 import { STALE_AFTER_MS, pidIsAlive } from '../repository';
 
 export const TEMP_PREFIX = 'pcimaint_restore_';
+/** The test restore's scratch collections (verify/test-restore.ts), registered and cleaned the same way. */
+export const VERIFY_PREFIX = 'pcimaint_verify_';
 export const RUNS_COLLECTION = 'pcimaint_restore_runs';
-const TEMP_RE = /^pcimaint_restore_([0-9a-f]{12})_/;
+const TEMP_RE = /^pcimaint_(?:restore|verify)_([0-9a-f]{12})_/;
 const REFRESH_MS = 60_000;
 /** MongoDB's namespace limit (`db.collection`) is 255 bytes; keep a margin. */
 const MAX_NAMESPACE = 240;
@@ -42,10 +44,10 @@ export function isTempCollection(name: string): boolean {
 }
 
 /** The temporary collection of `collection` for run `runId`; a name too long for MongoDB gets a hashed stand-in. */
-export function tempName(database: string, runId: string, collection: string): string {
-  const name = `${TEMP_PREFIX}${runId}_${collection}`;
+export function tempName(database: string, runId: string, collection: string, prefix = TEMP_PREFIX): string {
+  const name = `${prefix}${runId}_${collection}`;
   if (Buffer.byteLength(`${database}.${name}`, 'utf8') <= MAX_NAMESPACE) return name;
-  return `${TEMP_PREFIX}${runId}_h${createHash('sha256').update(collection).digest('hex').slice(0, 24)}`;
+  return `${prefix}${runId}_h${createHash('sha256').update(collection).digest('hex').slice(0, 24)}`;
 }
 
 /** A running restore's registration: refreshed while it lives, removed by `end`. */

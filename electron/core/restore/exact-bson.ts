@@ -26,10 +26,10 @@ export const EXACT_INSERT = { ordered: true, bypassDocumentValidation: true, for
  * insertMany refuses a document of exactly 16 MiB ("Document is larger than the maximum size
  * 16777216", it checks size >= maxBsonObjectSize), which MongoDB itself accepts.
  */
-export async function insertExactly(coll: Collection, batch: Document[]): Promise<void> {
+export async function insertExactly(coll: Collection, batch: Document[], bypassDocumentValidation = true): Promise<void> {
   if (batch.length === 0) return;
-  if (batch.length === 1) await coll.insertOne(batch[0], { bypassDocumentValidation: true, forceServerObjectId: true });
-  else await coll.insertMany(batch, EXACT_INSERT);
+  if (batch.length === 1) await coll.insertOne(batch[0], { bypassDocumentValidation, forceServerObjectId: true });
+  else await coll.insertMany(batch, { ...EXACT_INSERT, bypassDocumentValidation });
 }
 
 /** Why a document cannot be written back exactly through the driver. */

@@ -4,13 +4,14 @@
 // leaves a half-empty collection: each one is either the old or the restored one. Every document is
 // proven to go back as the bytes it was backed up as (exact-bson.ts); one that cannot stops the
 // restore while only the temporary collection exists.
-import type { Document } from 'bson';
-import { MongoServerError, type Db } from 'mongodb';
+import { EJSON, type Document } from 'bson';
+import { MongoBulkWriteError, MongoServerError, type Db } from 'mongodb';
 import { RESTORE_PHASES } from '../../../shared/api/restore';
 import { UserError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import type { MongoCollectionEntry, Repository } from '../repository';
 import { mapMongoError } from '../connections/errors';
+import { bypassHint, type MongoPrivileges } from '../connections/mongo-privileges';
 import { splitDocuments } from '../verify/bson-check';
 import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
 import { tempName } from './cleanup';
@@ -37,6 +38,63 @@ export interface StagedCollection {
 }
 
 type Hook = ((point: string) => Promise<void>) | undefined;
+
+/** How documents are written: past the validation rules only when the user may (bypassDocumentValidation). */
+export interface InsertMode {
+  bypassValidation: boolean;
+  /** For the words of a refusal. */
+  privileges: MongoPrivileges | null;
+}
+
+/** Documents a collection's validation rules refused (code 121): how many, and the first `_id`s. */
+export class RejectedDocuments {
+  count = 0;
+  readonly firstIds: string[] = [];
+
+  add(id: unknown): void {
+    this.count += 1;
+    if (this.firstIds.length < 5) this.firstIds.push(EJSON.stringify(id as never, { relaxed: true }));
+  }
+}
+
+/**
+ * `insertMany` in order; documents refused by validation rules (only possible without bypass) are
+ * tallied and skipped so that every one of them can be named, and the others still go in.
+ */
+export async function insertCounting(db: Db, collection: string, docs: Document[], mode: InsertMode, rejected: RejectedDocuments): Promise<number[]> {
+  const refused: number[] = []; // positions in `docs`
+  let offset = 0;
+  while (offset < docs.length) {
+    const rest = docs.slice(offset);
+    try {
+      await insertExactly(db.collection(collection), rest, mode.bypassValidation);
+      break;
+    } catch (err) {
+      // insertExactly sends a batch of one with insertOne: its refusal is a plain server error.
+      const single = rest.length === 1 && err instanceof MongoServerError ? { code: err.code, index: 0 } : undefined;
+      const first = err instanceof MongoBulkWriteError ? (Array.isArray(err.writeErrors) ? err.writeErrors[0] : err.writeErrors) : single;
+      if (mode.bypassValidation || !first || first.code !== 121) throw err;
+      const at = offset + first.index;
+      rejected.add((docs[at] as Document)._id);
+      refused.push(at);
+      offset = at + 1;
+    }
+  }
+  return refused;
+}
+
+/** The refusal when validation rules rejected documents of the restore point; nothing was changed. */
+export function rejectedError(collection: string, rejected: RejectedDocuments, mode: InsertMode): UserError {
+  const docs = rejected.count === 1 ? '1 document' : `${rejected.count.toLocaleString('en-US')} documents`;
+  const more = rejected.count > rejected.firstIds.length ? ', …' : '';
+  return new UserError({
+    code: 'MONGO_ERROR',
+    title: 'Documents refused by validation rules',
+    message: `${docs} of the collection "${collection}" in this restore point break the collection's validation rules, and this MongoDB user may not skip them (first _id: ${rejected.firstIds.join(', ')}${more}). Nothing was changed.`,
+    hint: mode.privileges ? `${bypassHint(mode.privileges)}, then restore again. Or leave "${collection}" out ("Choose what to restore").` : `Use a MongoDB user with the "dbAdmin" role on the database, or leave "${collection}" out ("Choose what to restore").`,
+    details: `${collection}: ${rejected.count} document(s) refused with code 121 (DocumentValidationFailure); first _id: ${rejected.firstIds.join(', ')}`,
+  });
+}
 
 /** The server's limits for one insert, from `hello`. */
 export async function writeLimits(db: Db): Promise<WriteLimits> {
@@ -80,6 +138,7 @@ export async function stageCollection(
   progress: (docs: number, bytes: number, name: string) => void,
   hook: Hook,
   onCreated: (temp: string) => void,
+  mode: InsertMode = { bypassValidation: true, privileges: null },
 ): Promise<StagedCollection> {
   const temp = tempName(db.databaseName, runId, entry.collection);
   try {
@@ -91,10 +150,12 @@ export async function stageCollection(
     const coll = db.collection(temp);
     let batch: Document[] = [];
     let bytes = 0;
+    const rejected = new RejectedDocuments();
     const flush = async () => {
       if (batch.length === 0) return;
-      // Validation rules describe what the application may write, not what a backup holds.
-      await insertExactly(coll, batch);
+      // Validation rules describe what the application may write, not what a backup holds: skipped
+      // when this user may, else documents they refuse are counted and named.
+      await insertCounting(db, temp, batch, mode, rejected);
       progress(batch.length, bytes, entry.collection);
       batch = [];
       bytes = 0;
@@ -118,6 +179,7 @@ export async function stageCollection(
       await flush(); // one chunk (≤ 4 MiB) at a time keeps memory bounded
     }
     if (inexact.collections.length > 0) throw inexactError(inexact.collections);
+    if (rejected.count > 0) throw rejectedError(entry.collection, rejected, mode);
     ctx.signal.throwIfAborted();
     // Counted before the indexes exist: once a TTL index does, MongoDB deletes expired documents by itself.
     const count = await coll.countDocuments({});
@@ -214,7 +276,7 @@ export async function restoreTimeseries(
           continue;
         }
         if (batch.length > 0 && (bytes + raw.length > limits.maxBatchBytes || batch.length >= limits.maxBatchDocs)) {
-          await insertExactly(buckets, batch);
+          await insertExactly(buckets, batch, false); // buckets the server made pass its own rules: no bypass needed (nor privilege)
           batch = [];
           bytes = 0;
         }
@@ -222,7 +284,7 @@ export async function restoreTimeseries(
         bytes += raw.length;
       }
     }
-    await insertExactly(buckets, batch);
+    await insertExactly(buckets, batch, false); // buckets the server made pass its own rules: no bypass needed (nor privilege)
     if (inexact.collections.length > 0) throw inexactError(inexact.collections);
     const count = await buckets.countDocuments({});
     if (count !== entry.docs) {

@@ -11,6 +11,7 @@ import type { OperationContext } from '../../../shared/jobs';
 import type { Profile } from '../../../shared/profile';
 import type { R2ObjectEntry, Repository } from '../repository';
 import { forEachLimit } from '../repository/blob-store';
+import { bypassHint, requireTask } from '../connections/mongo-privileges';
 import { folderNames } from '../sources/folders';
 import { inexactCollections } from './check';
 import { isTempCollection } from './cleanup';
@@ -45,8 +46,21 @@ export async function buildPlan(deps: PlanDeps, scope: RestoreScope, ctx: Ctx): 
   let database: RestorePlan['database'] = null;
   if (scope.database && index.database !== null) {
     if (!deps.mongo) throw new Error('buildPlan: the database part needs a MongoDB connection');
+    // Before anything else (and long before the safety backup): may this user restore at all?
+    const privileges = await requireTask(deps.mongo.db, 'restore');
     if (index.database !== deps.mongo.database) warnings.push(`The restore point is of the database "${index.database}"; it is restored into "${deps.mongo.database}", the database this connection uses.`);
     database = await planDatabase(deps, deps.mongo, scope.collections, need);
+    if (privileges?.enforced && !privileges.bypassValidation) {
+      const ruled = [];
+      for (const c of database.collections) {
+        if (c.kind !== 'collection' || c.action === 'skip') continue;
+        const meta = await readMetadata(deps.repo, deps.index.metadata.get(c.name));
+        if (meta.options.validator !== undefined) ruled.push(c.name);
+      }
+      if (ruled.length > 0) {
+        warnings.push(`${ruled.map((n) => `"${n}"`).join(', ')} ${ruled.length === 1 ? 'has' : 'have'} validation rules, which this MongoDB user may not skip: a document of the restore point that breaks them would stop the restore before anything is switched (the restore then names such documents). ${bypassHint(privileges)}.`);
+      }
+    }
     // Said now rather than after the confirmation (and the safety backup): the restore would refuse.
     // This reads the database part of the restore point, small next to the files, which the restore reads anyway.
     const restored = database.collections.filter((c) => c.kind === 'collection' && c.action !== 'skip').map((c) => c.name);

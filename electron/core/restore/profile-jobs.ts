@@ -1,69 +1,37 @@
 // Restore for a saved profile: list what can be restored, preview (the plan), run the plan as a job,
 // clean up after interrupted restores. Shared by the API handlers and the CLI, so both behave the
 // same. Only what a step needs is connected: a preview of the files does not need MongoDB up.
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { RestoreChoices, RestorePlan, RestoreScope, RestoreSummary, SafetyChoice, SnapshotContents } from '../../../shared/api/restore';
 import { UserError, userError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Profile } from '../../../shared/profile';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { backupProfile, locationLockKey, withProfileLocation } from '../backup/profile-jobs';
-import { openBackupLocation } from '../backup/location';
 import { listRestorePoints } from '../backup/snapshots';
 import { pauseHook } from '../backup/test-hooks';
-import { createR2Client, requireR2Endpoint } from '../connections/r2';
-import { profileSecret } from '../profiles/connect';
+import type { JobSpec } from '../jobs/manager';
+import { openProfile, registerSecret, withProfile } from '../profiles/open';
 import { acquire, type Repository, type SnapshotHeader } from '../repository';
-import { connectProfileMongo, openProfileLocation, type ProfileMongo } from '../verify/profile-location';
 import { VerifyStateStore } from '../verify/state';
 import { cleanupLeftovers } from './cleanup';
 import { resolveLatest, type KnownBackup, type LatestInput } from './latest';
 import { buildPlan, planView } from './plan';
-import type { LiveBucket } from './r2-live';
 import { emptySummary, restoreVerdict, runRestore, safetyImpossible, type RestoreOptions } from './restore';
 import { describeContents, indexSnapshot } from './snapshot-index';
 
-interface Opened {
-  profile: Profile;
-  repo: Repository;
-  describe: string;
-  mongo: ProfileMongo | null;
-  r2: (LiveBucket & { client: S3Client }) | null;
-  close(): Promise<void>;
+/** The profile's backup location (opened as a repository), and MongoDB / R2 when asked for. */
+async function openForRestore(engine: Services, name: string, passphrase: string | undefined, need: { mongo: boolean; r2: boolean }) {
+  const opened = await openProfile(engine, name, { repository: true, mongo: need.mongo, r2: need.r2, passphrase });
+  return { ...opened, describe: opened.location.describe };
 }
 
-/** The profile's backup location (opened), and MongoDB / R2 when asked for. */
-async function openForRestore(engine: Engine, name: string, passphrase: string | undefined, need: { mongo: boolean; r2: boolean }): Promise<Opened> {
-  const location = await openProfileLocation(engine, name, passphrase);
-  let mongo: ProfileMongo | null = null;
-  let r2: S3Client | null = null;
-  const close = async () => {
-    location.close();
-    r2?.destroy();
-    await mongo?.close();
-  };
-  try {
-    const { repo } = await openBackupLocation(location.store, { passphrase: location.passphrase });
-    const { profile } = location;
-    if (need.mongo) mongo = await connectProfileMongo(engine, profile);
-    if (need.r2) {
-      const secretAccessKey = await profileSecret(engine, profile, 'r2SecretAccessKey');
-      r2 = createR2Client({ endpoint: requireR2Endpoint(profile.r2), region: profile.r2.region, accessKeyId: profile.r2.accessKeyId, secretAccessKey, forcePathStyle: profile.r2.forcePathStyle });
-    }
-    return { profile, repo, describe: location.describe, mongo, r2: r2 ? { client: r2, bucket: profile.r2.bucket } : null, close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
-}
-
-export async function restoreChoices(engine: Engine, name: string, passphrase?: string): Promise<RestoreChoices> {
+export async function restoreChoices(engine: Services, name: string, passphrase?: string): Promise<RestoreChoices> {
   const list = await withProfileLocation(engine, name, passphrase, listRestorePoints);
   const verified = new VerifyStateStore(engine.historyDb).latestByProfile(engine.profiles.get(name).name);
   return { ...list, restorePoints: list.restorePoints.map((p) => ({ ...p, verification: verified[p.id] ?? null })) };
 }
 
-export async function snapshotContents(engine: Engine, name: string, snapshot: string, passphrase?: string): Promise<SnapshotContents> {
+export async function snapshotContents(engine: Services, name: string, snapshot: string, passphrase?: string): Promise<SnapshotContents> {
   return withProfileLocation(engine, name, passphrase, async (repo) => describeContents(repo, await indexSnapshot(repo, await repo.readSnapshot(snapshot))));
 }
 
@@ -72,7 +40,7 @@ export async function snapshotContents(engine: Engine, name: string, snapshot: s
  * (the rollback wizard makes them as backup jobs of their own) are left out, as "latest" leaves them
  * out: else the newest one would count as a newest backup missing from the location.
  */
-export function knownBackups(engine: Engine, profile: string, location: string): KnownBackup[] {
+export function knownBackups(engine: Services, profile: string, location: string): KnownBackup[] {
   const out: KnownBackup[] = [];
   for (const item of engine.history.list({ kind: 'backup', profile, status: 'succeeded', limit: 200 }).items) {
     const s = item.summary as { snapshotId?: unknown; createdAt?: unknown; location?: unknown; tags?: unknown } | null;
@@ -89,11 +57,11 @@ export type LatestRule = (headers: SnapshotHeader[], damaged: string[]) => Snaps
  * "latest" is the newest restore point of this profile the history vouches for (latest.ts), the same
  * in restore, verify and export: a restore point whose date was edited is never silently "latest".
  */
-export function latestRule(engine: Engine, profile: string, location: string, purpose: LatestInput['purpose'] = 'restore'): LatestRule {
+export function latestRule(engine: Services, profile: string, location: string, purpose: LatestInput['purpose'] = 'restore'): LatestRule {
   return (headers, damaged) => resolveLatest({ profile, headers, damaged, known: knownBackups(engine, profile, location), purpose });
 }
 
-async function resolveSnapshot(engine: Engine, repo: Repository, profile: Profile, location: string, snapshot: string): Promise<string> {
+async function resolveSnapshot(engine: Services, repo: Repository, profile: Profile, location: string, snapshot: string): Promise<string> {
   if (snapshot !== 'latest') return snapshot;
   const damaged: string[] = [];
   const headers = await repo.listSnapshots({ onDamaged: (id) => damaged.push(id) });
@@ -101,17 +69,17 @@ async function resolveSnapshot(engine: Engine, repo: Repository, profile: Profil
 }
 
 // Previews kept for "restore.start" (the UI sends back the plan's id, never a plan of its own).
-const plans = new WeakMap<Engine, Map<string, RestorePlan>>();
+const plans = new WeakMap<Services, Map<string, RestorePlan>>();
 const KEEP_PLANS = 20;
 
-function remember(engine: Engine, plan: RestorePlan): void {
+function remember(engine: Services, plan: RestorePlan): void {
   let map = plans.get(engine);
   if (!map) plans.set(engine, (map = new Map()));
   map.set(plan.id, plan);
   while (map.size > KEEP_PLANS) map.delete(map.keys().next().value!);
 }
 
-export function storedPlan(engine: Engine, id: string): RestorePlan {
+export function storedPlan(engine: Services, id: string): RestorePlan {
   const plan = plans.get(engine)?.get(id);
   if (!plan) throw userError('NOT_FOUND', 'Preview no longer available', 'The preview this restore was based on is no longer available (the app was restarted, or many previews were made since).', 'Go back to the preview and look at it again, then start the restore.');
   return plan;
@@ -125,7 +93,7 @@ export interface PlanInput {
 }
 
 /** Make the preview; it is remembered so that `startRestoreJob` can follow it exactly. */
-export async function planRestore(engine: Engine, input: PlanInput, ctx: Pick<OperationContext, 'signal' | 'log'> = { signal: new AbortController().signal, log: () => undefined }): Promise<RestorePlan> {
+export async function planRestore(engine: Services, input: PlanInput, ctx: Pick<OperationContext, 'signal' | 'log'> = { signal: new AbortController().signal, log: () => undefined }): Promise<RestorePlan> {
   const opened = await openForRestore(engine, input.profile, input.passphrase, { mongo: input.scope.database, r2: input.scope.bucket });
   try {
     const header = await opened.repo.readSnapshot(await resolveSnapshot(engine, opened.repo, opened.profile, opened.describe, input.snapshot));
@@ -155,10 +123,11 @@ export function restoreTitle(plan: RestorePlan): string {
   return `Roll back "${plan.profile}" to the restore point of ${plan.snapshot.createdAt.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export function startRestoreJob(engine: Engine, input: StartInput, testOptions: Partial<RestoreOptions> = {}): Job {
+/** A restore that follows a preview, as a job spec. */
+export function restoreJob(engine: Services, input: StartInput, testOptions: Partial<RestoreOptions> = {}): JobSpec<RestoreSummary> {
   const { plan } = input;
   const profile = engine.profiles.get(plan.profile);
-  if (input.passphrase) engine.secrets.add(input.passphrase);
+  registerSecret(engine, input.passphrase);
   if (input.removeExtra && !plan.bucket) throw userError('INVALID_INPUT', 'Nothing to remove', 'This restore does not include the files in R2, so no file can be removed.', 'Leave "remove files" off, or include the files.');
   const summary: RestoreSummary = emptySummary(plan, input.removeExtra);
   const run = async (ctx: OperationContext): Promise<RestoreSummary> => {
@@ -181,7 +150,7 @@ export function startRestoreJob(engine: Engine, input: StartInput, testOptions: 
     }
   };
   const forHistory = (s: RestoreSummary): RestoreSummary => ({ ...s, plan: planView(s.plan, 100) });
-  return engine.jobs.start({
+  return {
     kind: 'restore',
     title: restoreTitle(plan),
     profile: profile.name,
@@ -191,7 +160,11 @@ export function startRestoreJob(engine: Engine, input: StartInput, testOptions: 
     summarize: forHistory,
     verdict: restoreVerdict,
     partialSummary: () => forHistory(summary),
-  });
+  };
+}
+
+export function startRestoreJob(engine: Services, input: StartInput, testOptions: Partial<RestoreOptions> = {}): Job {
+  return engine.jobs.start(restoreJob(engine, input, testOptions));
 }
 
 /**
@@ -199,10 +172,10 @@ export function startRestoreJob(engine: Engine, input: StartInput, testOptions: 
  * read-only), so that a person hears it before confirming; null when it can. It makes the same test
  * as the restore itself: taking a lock, which writes a small file and removes it again.
  */
-export async function safetyBackupObstacle(engine: Engine, name: string, passphrase?: string): Promise<UserError | null> {
-  const location = await openProfileLocation(engine, name, passphrase);
+export async function safetyBackupObstacle(engine: Services, name: string, passphrase?: string): Promise<UserError | null> {
+  const opened = await openProfile(engine, name, { location: true, passphrase });
   try {
-    const lock = await acquire(location.store, 'shared', { operation: 'restore', refreshIntervalMs: 0, readOnlyJob: true });
+    const lock = await acquire(opened.location.store, 'shared', { operation: 'restore', refreshIntervalMs: 0, readOnlyJob: true });
     const reason = lock.withoutFile;
     await lock.release();
     return reason ? safetyImpossible(reason) : null;
@@ -210,16 +183,11 @@ export async function safetyBackupObstacle(engine: Engine, name: string, passphr
     if (err instanceof UserError && err.code === 'BUSY') return null; // the restore itself says so
     throw err;
   } finally {
-    location.close();
+    await opened.close();
   }
 }
 
 /** Maintenance: drop temporary collections of interrupted restores of this profile's database. */
-export async function cleanupProfile(engine: Engine, name: string): Promise<string[]> {
-  const mongo = await connectProfileMongo(engine, engine.profiles.get(name));
-  try {
-    return await cleanupLeftovers(mongo.client.db(mongo.database), { log: (level, m) => engine.log.scope('restore')[level](m) });
-  } finally {
-    await mongo.close();
-  }
+export async function cleanupProfile(engine: Services, name: string): Promise<string[]> {
+  return withProfile(engine, name, { mongo: true }, ({ mongo }) => cleanupLeftovers(mongo.client.db(mongo.database), { log: (level, m) => engine.log.scope('restore')[level](m) }));
 }

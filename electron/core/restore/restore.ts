@@ -15,6 +15,7 @@ import { UserError, userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import { acquire, withoutFileNote, type AcquireOptions, type NoLockFileReason, type R2ObjectEntry, type Repository } from '../repository';
 import { errorText } from '../sources/retry';
+import { readPrivileges } from '../connections/mongo-privileges';
 import { checkRestorePoint } from './check';
 import { cleanupLeftovers, dropTemps, RestoreRun } from './cleanup';
 import { restoreFolders, type FolderRestoreResult } from './folders-restore';
@@ -210,6 +211,8 @@ async function stageAll(repo: Repository, db: Db, runId: string, plan: RestorePl
   let bytesDone = 0;
   ctx.onProgress({ phase: DATABASE_PHASE, unit: 'documents', done, total, bytesDone, bytesTotal, message: '' });
   const limits = await writeLimits(db);
+  const privileges = await readPrivileges(db).catch(() => null);
+  const mode = { bypassValidation: !privileges || !privileges.enforced || privileges.bypassValidation, privileges };
   const staged: StagedCollection[] = [];
   for (const c of wanted) {
     const entry = index.collections.get(c.name)!;
@@ -219,7 +222,7 @@ async function stageAll(repo: Repository, db: Db, runId: string, plan: RestorePl
       bytesDone += bytes;
       ctx.onProgress({ done, bytesDone, message: name });
     };
-    staged.push(await stageCollection(repo, db, runId, entry, meta, limits, ctx, progress, options.hook, (t) => temps.add(t)));
+    staged.push(await stageCollection(repo, db, runId, entry, meta, limits, ctx, progress, options.hook, (t) => temps.add(t), mode));
     ctx.log('info', `Prepared ${c.name}: ${entry.docs} documents (not switched in yet).`);
   }
   return staged;

@@ -3,14 +3,14 @@
 // desktop shell and `pci-maint serve` start its scheduler; a one-off command only gets notifications.
 import { DEFAULT_MAINTENANCE, type MaintenanceOverview, type MaintenanceSettings } from '../../../shared/api/maintenance';
 import { DEFAULT_SCHEDULES, SCHEDULE_KINDS, type DesktopOptions, type OsMethod, type ProfileSchedules, type ScheduleView } from '../../../shared/api/schedule';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import { maintenanceJob, maintenanceSettingsFile, maintenanceTaskViews } from '../maintenance/tasks';
 import { logNotifier, NotificationService, type Notifier } from '../notify/service';
 import { NOTIFY_SECRET_ENV, type SecretCipher } from '../notify/secrets';
 import { defaultInvocation, type Invocation } from './os/entry';
 import { reinstallChanged, type PlanDeps } from './os/plan';
 import { currentSystem, type OsSystem } from './os/system';
-import { fireBackup, fireCheck, fireVerify, startScheduled, type RunDeps } from './runs';
+import { fireBackup, fireCheck, fireVerify, scheduledSpec, startScheduled, type RunDeps } from './runs';
 import { Scheduler, systemClock, systemTimer, type Clock, type ScheduledTask, type TimerPort } from './scheduler';
 import { ScheduleState } from './state';
 import { ScheduleStore } from './store';
@@ -49,7 +49,7 @@ export class Automation {
   private readonly detach: () => void;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: Services,
     private readonly ports: ShellPorts = {},
   ) {
     // Like the connection secrets: values from the environment are known before anything could log them.
@@ -138,12 +138,7 @@ export class Automation {
       key: 'maintenance',
       timing: { enabled: m.enabled, frequency: 'daily', time: m.time, weekday: 0, monthDay: 1 },
       plannedSince: this.clock.now(),
-      fire: (info) => {
-        const spec = maintenanceJob(this.engine, 'all', 'Scheduled');
-        const started = startScheduled(this.runDeps(), info, spec);
-        if (started.job) spec.bindId(started.job.id);
-        return started;
-      },
+      fire: (info) => startScheduled(this.runDeps(), info, scheduledSpec(maintenanceJob(this.engine, 'all'))),
     });
     return out;
   }

@@ -3,20 +3,19 @@
 // that was missed, why it runs late. A run refused because another job holds the same data (BUSY) is
 // recorded in the history as a failed operation and notified, so a skipped backup is never silent.
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { ProfileSchedules } from '../../../shared/api/schedule';
 import { UserError } from '../../../shared/errors';
 import type { Job, JobLogLine, OperationContext } from '../../../shared/jobs';
-import type { Engine } from '../engine';
+import type { Services } from '../services';
 import type { JobSpec } from '../jobs/manager';
-import { backupProfile, locationLockKey, startPruneJob } from '../backup/profile-jobs';
-import { runVerify, verifyTitle, verifyVerdict, type VerifyInput } from '../verify/profile-jobs';
-import { reportsDir, runCheck } from '../consistency/profile-jobs';
+import { backupJob, pruneJob } from '../backup/profile-jobs';
+import { verifyJob, type VerifyInput } from '../verify/profile-jobs';
+import { checkJob } from '../consistency/profile-jobs';
 import type { NotificationService } from '../notify/service';
 import type { FireInfo, FireResult } from './scheduler';
 
 export interface RunDeps {
-  engine: Engine;
+  engine: Services;
   notify: NotificationService;
   timeZone: string;
   /** False once the app is shutting down: nothing new (a prune after a backup) is started then. */
@@ -79,61 +78,38 @@ function recordSkipped<T>(deps: RunDeps, spec: JobSpec<T>, err: UserError, note:
   return job;
 }
 
+/** "Backup of …" → "Scheduled backup of …": the same job, named for where it came from. */
+export function scheduledSpec<T>(spec: JobSpec<T>, prefix = 'Scheduled'): JobSpec<T> {
+  return { ...spec, title: `${prefix} ${spec.title.charAt(0).toLowerCase()}${spec.title.slice(1)}` };
+}
+
 export function fireBackup(deps: RunDeps, name: string, schedule: ProfileSchedules['backup'], info: FireInfo): FireResult {
   const { engine } = deps;
-  const profile = engine.profiles.get(name);
-  const started = startScheduled(deps, info, {
-    kind: 'backup',
-    title: `Scheduled backup of "${profile.name}"`,
-    profile: profile.name,
-    locks: [locationLockKey(profile)],
-    run: (ctx) => backupProfile(engine, profile.name, { tags: ['scheduled'] }, ctx),
-  });
+  const spec = backupJob(engine, name, { tags: ['scheduled'] });
+  const started = startScheduled(deps, info, scheduledSpec(spec));
   if (!started.job || !schedule.pruneAfter) return started;
   // Prune only after a good backup: never forget old restore points while the newest one is missing.
+  const profile = spec.profile!;
   const done = engine.jobs.wait(started.job.id).then(async (final) => {
     if (final.status !== 'succeeded' || !deps.active()) return;
     try {
-      await engine.jobs.wait(startPruneJob(engine, profile.name, { dryRun: false }).id);
+      await engine.jobs.wait(engine.jobs.start(pruneJob(engine, profile, { dryRun: false })).id);
     } catch (err) {
-      engine.log.scope('schedule').warn(`clean-up after the scheduled backup of "${profile.name}" did not start: ${err instanceof Error ? err.message : String(err)}`);
+      engine.log.scope('schedule').warn(`clean-up after the scheduled backup of "${profile}" did not start: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
   return { ...started, done };
 }
 
 export function fireVerify(deps: RunDeps, name: string, schedule: ProfileSchedules['verify'], info: FireInfo): FireResult {
-  const { engine } = deps;
-  const profile = engine.profiles.get(name);
   // 'all': a full run proves the whole location; a sampled run reads the next slice of all of it.
-  const input: VerifyInput = { profile: profile.name, snapshot: 'all', depth: schedule.depth, samplePercent: schedule.samplePercent, testRestore: schedule.testRestore };
-  let jobId: string | null = null;
-  const title = verifyTitle(input);
-  const started = startScheduled(deps, info, {
-    kind: 'verify',
-    title: `Scheduled ${title.charAt(0).toLowerCase()}${title.slice(1)}`,
-    profile: profile.name,
-    // The same lock startVerifyJob takes: only a test restore writes (to its scratch database).
-    locks: input.testRestore ? [`verify-scratch:${profile.name}`] : [],
-    run: (ctx) => runVerify(engine, input, ctx, () => jobId),
-    verdict: verifyVerdict,
-  });
-  jobId = started.opId;
-  return started;
+  const input: VerifyInput = { profile: name, snapshot: 'all', depth: schedule.depth, samplePercent: schedule.samplePercent, testRestore: schedule.testRestore };
+  return startScheduled(deps, info, scheduledSpec(verifyJob(deps.engine, input)));
 }
 
 export function fireCheck(deps: RunDeps, name: string, info: FireInfo): FireResult {
-  const { engine } = deps;
-  const profile = engine.profiles.get(name);
-  if (!profile.fileRecords) {
+  if (!deps.engine.profiles.get(name).fileRecords) {
     return { outcome: 'skipped', opId: null, message: 'Skipped: this connection does not say which collection holds the file records. Set it in Settings → Connections → Change.' };
   }
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const csvFile = path.join(reportsDir(engine), `storage-check-${stamp}.csv`);
-  return startScheduled(deps, info, {
-    kind: 'consistency',
-    title: `Scheduled storage check of "${profile.name}"`,
-    profile: profile.name,
-    run: (ctx) => runCheck(engine, profile.name, ctx, csvFile),
-  });
+  return startScheduled(deps, info, scheduledSpec(checkJob(deps.engine, name)));
 }

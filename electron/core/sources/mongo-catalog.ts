@@ -3,6 +3,7 @@
 // mongodump folder and restored with `mongorestore`.
 import { EJSON, type Document } from 'bson';
 import type { Db } from 'mongodb';
+import { isTempCollection } from '../restore/cleanup';
 
 /**
  * Keep every value's BSON type when decoding catalog documents: an index key `{a: 1}` stored as Int32
@@ -33,6 +34,7 @@ export async function listCatalog(db: Db): Promise<CatalogEntry[]> {
   for (const c of raw as Document[]) {
     const name = String(c.name);
     if (name.startsWith('system.') && name !== 'system.js') continue;
+    if (isTempCollection(name)) continue; // a restore's or test restore's collections being built: never data
     const type = c.type === 'view' || c.type === 'timeseries' ? c.type : 'collection';
     const uuid = c.info?.uuid;
     out.push({

@@ -1,6 +1,7 @@
 // Bounded retries with exponential backoff for the backup sources. Sources talk to servers over a
 // network that drops connections and answers "slow down" now and then; a backup of hours should ride
 // that out, but a server that keeps failing must end in a clear error, not an endless loop.
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RetryPolicy {
   /** Attempts after the first one. */
@@ -17,17 +18,14 @@ export function backoff(policy: RetryPolicy, attempt: number, signal: AbortSigna
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   // "Full jitter" keeps many parallel downloads from retrying in lockstep against a throttled server.
   const ms = ceiling / 2 + Math.random() * (ceiling / 2);
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+  return pause(ms, signal);
+}
+
+/** Wait `ms`, or less when `signal` aborts: then it rejects with the reason it was cancelled for. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  // timers/promises rejects with an AbortError of its own; callers expect the cancel reason.
+  return sleep(ms, undefined, { signal }).catch((err: unknown) => {
+    throw signal.aborted ? signal.reason : err;
   });
 }
 

@@ -5,11 +5,12 @@ import type { z } from 'zod';
 import { UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { VerifyRequest, VerifyResult, VerifyTargets } from '../../../shared/api/verify';
-import type { Engine } from '../engine';
-import { Repository } from '../repository';
+import type { Services } from '../services';
+import { pauseHook } from '../backup/test-hooks';
 import { latestRule } from '../restore/profile-jobs';
 import { adviceFor } from './problems';
-import { connectProfileMongo, openProfileLocation, type ProfileMongo } from './profile-location';
+import type { JobSpec } from '../jobs/manager';
+import { openProfile, registerSecret } from '../profiles/open';
 import { percentOf } from './sample';
 import { VerifyStateStore } from './state';
 import { verifyBackup } from './verify';
@@ -39,30 +40,30 @@ export function verifyVerdict(result: VerifyResult): UserError | null {
   });
 }
 
-export async function runVerify(engine: Engine, input: VerifyInput, ctx: OperationContext, jobId: () => string | null): Promise<VerifyResult> {
+export async function runVerify(engine: Services, input: VerifyInput, ctx: OperationContext): Promise<VerifyResult> {
   const state = new VerifyStateStore(engine.historyDb);
-  const location = await openProfileLocation(engine, input.profile, input.passphrase);
-  let mongo: ProfileMongo | null = null;
+  if (input.testRestore) ctx.onProgress({ phase: 'Connecting to MongoDB', message: input.profile });
+  // Only the backup location, unless a test restore needs MongoDB: verification must work while the
+  // database or R2 is down, which is exactly when people want to know whether their backups are good.
+  const opened = await openProfile(engine, input.profile, { location: true, mongo: input.testRestore, passphrase: input.passphrase });
+  const location = { ...opened.location, profile: opened.profile };
   try {
-    if (input.testRestore) {
-      ctx.onProgress({ phase: 'Connecting to MongoDB', message: input.profile });
-      mongo = await connectProfileMongo(engine, location.profile);
-    }
     const core = await verifyBackup(
-      { store: location.store, passphrase: location.passphrase, mongo: mongo?.client ?? null },
+      { store: location.store, passphrase: opened.passphrase, mongo: opened.mongo?.client ?? null, mongoDatabase: opened.mongo?.database },
       {
         snapshot: input.snapshot,
         depth: input.depth,
         profile: location.profile.name,
         slice: (repoId) => state.nextSlice(repoId, input.samplePercent),
         testRestore: input.testRestore,
+        hook: pauseHook(engine.testPauseAt, ctx.signal),
         latest: latestRule(engine, location.profile.name, location.describe, 'check'),
       },
       ctx,
     );
     // Only a verification that ran to its end is recorded: a cancelled one proves nothing.
     const at = new Date().toISOString();
-    state.record({ repoId: core.repoId, profile: location.profile.name, opId: jobId(), at, depth: input.depth, testRestore: input.testRestore, snapshots: core.snapshots });
+    state.record({ repoId: core.repoId, profile: location.profile.name, opId: ctx.jobId ?? null, at, depth: input.depth, testRestore: input.testRestore, snapshots: core.snapshots });
     let sample: VerifyResult['sample'] = null;
     if (core.slice) {
       const coverage = state.advance(core.repoId, core.slice, at);
@@ -74,33 +75,35 @@ export async function runVerify(engine: Engine, input: VerifyInput, ctx: Operati
     ctx.log(core.ok ? 'info' : 'warn', core.ok ? `Verified ${core.checked.snapshots} restore point(s): no problems.` : `Verification found ${core.problemCount} problem(s).`);
     return { ...rest, samplePercent: input.depth === 'sampled' ? input.samplePercent : null, sample };
   } finally {
-    location.close();
-    await mongo?.close();
+    await opened.close();
   }
 }
 
-export function startVerifyJob(engine: Engine, input: VerifyInput): Job {
+/** A verification as a job spec: the button, the CLI and the schedule start this same one. */
+export function verifyJob(engine: Services, input: VerifyInput): JobSpec<VerifyResult> {
   const profile = engine.profiles.get(input.profile); // an unknown profile fails now, not inside the job
-  if (input.passphrase) engine.secrets.add(input.passphrase);
-  let jobId: string | null = null;
-  const job = engine.jobs.start({
+  registerSecret(engine, input.passphrase);
+  return {
     kind: 'verify',
     title: verifyTitle(input),
     profile: profile.name,
-    // Only the test restore writes (to its scratch database); reading a location needs no job lock.
+    // Only the test restore writes (to its scratch collections); reading a location needs no job lock.
     locks: input.testRestore ? [`verify-scratch:${profile.name}`] : [],
-    run: (ctx) => runVerify(engine, { ...input, profile: profile.name }, ctx, () => jobId),
+    run: (ctx) => runVerify(engine, { ...input, profile: profile.name }, ctx),
     verdict: verifyVerdict,
-  });
-  jobId = job.id;
-  return job;
+  };
+}
+
+export function startVerifyJob(engine: Services, input: VerifyInput): Job {
+  return engine.jobs.start(verifyJob(engine, input));
 }
 
 /** The restore points a profile can verify, newest first, each with its latest verification. */
-export async function verifyTargets(engine: Engine, name: string, passphrase?: string): Promise<VerifyTargets> {
-  const location = await openProfileLocation(engine, name, passphrase);
+export async function verifyTargets(engine: Services, name: string, passphrase?: string): Promise<VerifyTargets> {
+  const opened = await openProfile(engine, name, { repository: true, passphrase });
+  const location = { ...opened.location, profile: opened.profile };
+  const { repo } = opened;
   try {
-    const repo = await Repository.open(location.store, { passphrase: location.passphrase });
     const damaged: string[] = [];
     const headers = await repo.listSnapshots({ onDamaged: (id) => damaged.push(id) });
     const verified = new VerifyStateStore(engine.historyDb).latestByProfile(location.profile.name);
@@ -120,6 +123,6 @@ export async function verifyTargets(engine: Engine, name: string, passphrase?: s
       damaged,
     };
   } finally {
-    location.close();
+    await opened.close();
   }
 }

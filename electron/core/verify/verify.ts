@@ -21,8 +21,10 @@ import { testRestore, type MongoParts } from './test-restore';
 export interface VerifyPorts {
   store: BlobStore;
   passphrase?: string;
-  /** The MongoDB server the backup came from: the test restore uses a scratch database on it. */
+  /** The MongoDB server the backup came from: the test restore uses scratch collections on it. */
   mongo?: MongoClient | null;
+  /** The connection's database, where the scratch collections go (default: the backed-up one). */
+  mongoDatabase?: string;
 }
 
 export interface VerifyOptions {
@@ -38,6 +40,8 @@ export interface VerifyOptions {
   /** Blob reads in flight (default 8). */
   concurrency?: number;
   onBlobRead?: (id: string) => void;
+  /** Test hook (see backup/test-hooks.ts): the test restore calls it after each scratch batch ('test-restore-batch'). */
+  hook?: (point: string) => Promise<void>;
 }
 
 /** The result before the caller adds sampling coverage (which lives in the history). */
@@ -169,7 +173,7 @@ export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, c
       const target = targets[targets.length - 1];
       const parts = target ? mongoParts.get(target.id) : undefined;
       if (!ports.mongo) throw new UserError({ code: 'INVALID_INPUT', title: 'No database connection', message: 'A test restore needs the MongoDB connection of the profile.', hint: 'Check the connection in Settings, or verify without a test restore.' });
-      if (target && parts && parts.collections.length > 0) restored = await testRestore(repo, ports.mongo, target.id, parts, problems, ctx);
+      if (target && parts && parts.collections.length > 0) restored = await testRestore(repo, ports.mongo, target.id, parts, problems, ctx, ports.mongoDatabase, options.hook);
       else ctx.log('info', 'This restore point has no database part: nothing to test-restore.');
     }
 

@@ -4,6 +4,7 @@ import { Alert, Button, List, Stack, Table, Text, Title } from '@mantine/core';
 import { useNavigate } from 'react-router';
 import { formatBytes, formatDateTime } from '../../../shared/format';
 import { countMatches, type RestoreSummary } from '../../../shared/contract';
+import { summaryOf } from '../../../shared/api/job-summaries';
 import type { Job } from '../../../shared/jobs';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { n, plural } from './words';
@@ -89,7 +90,7 @@ function Failures({ s }: { s: RestoreSummary }) {
 
 export function ResultStep({ job, onAgain }: { job: Job; onAgain: () => void }) {
   const navigate = useNavigate();
-  const s = job.summary as RestoreSummary | null;
+  const s = summaryOf(job, 'restore');
   const when = s ? formatDateTime(s.plan.snapshot.createdAt) : '';
   const undo = s?.safetySnapshot ? (
     <Button variant="default" w="fit-content" onClick={() => void navigate(`/restore?snapshot=${s.safetySnapshot!.id}`)}>

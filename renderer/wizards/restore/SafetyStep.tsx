@@ -4,6 +4,7 @@ import { Alert, Anchor, Button, Checkbox, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { formatDateTime } from '../../../shared/format';
 import type { BackupSummary } from '../../../shared/contract';
+import { summaryOf } from '../../../shared/api/job-summaries';
 import type { UserErrorData } from '../../../shared/errors';
 import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -15,7 +16,7 @@ import { typedPassphrase, useRestore } from './state';
 export function useSafetySnapshot(): BackupSummary | null {
   const id = useRestore((s) => s.safetyJobId);
   const job = useJobs((s) => (id ? s.jobs[id] : undefined));
-  return job?.status === 'succeeded' ? (job.summary as BackupSummary) : null;
+  return job?.status === 'succeeded' ? summaryOf(job, 'backup') : null;
 }
 
 export function SafetyStep() {

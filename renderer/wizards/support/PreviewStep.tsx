@@ -4,7 +4,8 @@
 import { Alert, Button, Checkbox, Group, List, Stack, Text } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
 import { useState } from 'react';
-import type { BundleFile, BundleItem, BundlePreview } from '../../../shared/contract';
+import type { BundleFile, BundleItem } from '../../../shared/contract';
+import { summaryOf } from '../../../shared/api/job-summaries';
 import type { UserErrorData } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import type { Job } from '../../../shared/jobs';
@@ -73,7 +74,9 @@ export function PreviewStep({ job }: { job: Job | null }) {
   if (!job) return null;
   if (job.status === 'canceled') return <Text size="lg">Cancelled: nothing was collected. Go back to start again.</Text>;
   if (job.status !== 'succeeded' || !job.summary) return job.error ? <ErrorAlert error={job.error} title="The bundle could not be prepared" /> : null;
-  const preview = job.summary as BundlePreview;
+  const found = summaryOf(job, 'bundle');
+  if (!found) return null;
+  const preview = found;
   const kept = preview.items.filter((i) => i.required || !excluded.includes(i.path));
   const r = preview.redaction;
 

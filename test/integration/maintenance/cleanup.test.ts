@@ -11,7 +11,7 @@ import type { MaintenanceSummary } from '../../../shared/api/maintenance';
 import { openBackupLocation } from '../../../electron/core/backup/location';
 import { startMaintenanceJob } from '../../../electron/core/maintenance/tasks';
 import { saveProfile } from '../../../electron/core/profiles/service';
-import { openProfileLocation } from '../../../electron/core/verify/profile-location';
+import { openProfile } from '../../../electron/core/profiles/open';
 import { startMongoTestServer, type MongoTestServer } from '../../support/mongo-wire';
 import { tempDir, testEngine, type TestEngine } from '../../support/engine';
 
@@ -81,7 +81,8 @@ describe('maintenance clean-up', () => {
   });
 
   it('removes a lock whose process is gone and keeps one that is alive', async () => {
-    const location = await openProfileLocation(engine, 'Office');
+    const opened = await openProfile(engine, 'Office', { location: true });
+    const { location } = opened;
     try {
       await openBackupLocation(location.store, { createIfEmpty: true });
       const at = new Date().toISOString();
@@ -104,7 +105,7 @@ describe('maintenance clean-up', () => {
       expect(summary.tasks[0]).toEqual({ task: 'locks', ok: true, did: 'Office: removed 1 stale lock.' });
       expect(fs.readdirSync(`${backups}/locks`).sort()).toEqual([`${fresh.id}.json`]);
     } finally {
-      location.close();
+      await opened.close();
     }
   });
 });

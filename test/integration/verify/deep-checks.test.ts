@@ -1,5 +1,5 @@
 // The deeper checks: database chunks parsed and counted, metadata held to mongodump's rules, sampled
-// verification rotating until it has read everything, and the test restore into a scratch database
+// verification rotating until it has read everything, and the test restore into scratch collections
 // that is dropped afterwards — also when the run is cancelled.
 import path from 'node:path';
 import { BSON } from 'bson';
@@ -20,9 +20,11 @@ afterAll(async () => {
   await removeTempDirs();
 });
 
-async function scratchDatabases(): Promise<string[]> {
+/** Scratch collections (and the run registration) left in the database, and any scratch database. */
+async function scratchLeft(): Promise<string[]> {
   const { databases } = await fx.servers.mongoClient.db('admin').admin().listDatabases();
-  return databases.map((d) => d.name).filter((n) => n.startsWith('pcimaint_verify_'));
+  const collections = await fx.servers.mongoClient.db('pcifiles').listCollections({}, { nameOnly: true }).toArray();
+  return [...databases.map((d) => d.name), ...collections.map((c) => c.name)].filter((n) => n.startsWith('pcimaint_'));
 }
 
 describe('deep checks', () => {
@@ -82,14 +84,14 @@ describe('deep checks', () => {
     expect(Math.max(...perRun)).toBeLessThan(everything.size);
   });
 
-  it('test-restores the database into a scratch database, compares it, and drops it', async () => {
+  it('test-restores the database into scratch collections, compares them, and drops them', async () => {
     const r = await verifyBackup({ store: new FolderStore(fx.dir), mongo: fx.servers.mongoClient }, { snapshot: 'latest', depth: 'quick', testRestore: true }, testContext());
     expect(r.problems).toEqual([]);
     expect(r.checked).toMatchObject({ restoredCollections: 2, restoredDocuments: 121 });
-    expect(await scratchDatabases()).toEqual([]);
+    expect(await scratchLeft()).toEqual([]);
   });
 
-  it('drops the scratch database when the test restore is cancelled', async () => {
+  it('drops the scratch collections when the test restore is cancelled', async () => {
     const ctx = testContext();
     const onProgress = ctx.onProgress;
     ctx.onProgress = (u) => {
@@ -98,6 +100,6 @@ describe('deep checks', () => {
     };
     await expect(verifyBackup({ store: new FolderStore(fx.dir), mongo: fx.servers.mongoClient }, { snapshot: 'latest', depth: 'quick', testRestore: true }, ctx)).rejects.toThrow();
     expect(ctx.progress.some((p) => p.message === 'pcifiles.files')).toBe(true);
-    expect(await scratchDatabases()).toEqual([]);
+    expect(await scratchLeft()).toEqual([]);
   });
 });

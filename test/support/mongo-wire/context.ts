@@ -2,6 +2,7 @@
 import { Timestamp, type Document } from 'bson';
 import type { CursorManager } from './cursors';
 import type { FaultController } from './faults';
+import { privilegesOf, type Privilege } from './auth-roles';
 import { ServerParameters } from './history';
 import type { ScramConversation, ScramServer, ScramUser } from './scram';
 import type { Storage } from './storage';
@@ -17,6 +18,8 @@ export interface ConnectionState {
   id: number;
   authenticated: boolean;
   user?: string;
+  /** The database the signed-in user is defined in. */
+  userDb?: string;
   scram?: ScramConversation;
 }
 
@@ -36,6 +39,8 @@ export interface ServerConfig {
   serverVersion: string;
   /** 'reject-all', a SCRAM user, or undefined for no authentication. */
   auth?: 'reject-all' | ScramUser;
+  /** false: users sign in, but roles are not enforced (mongod without --auth). */
+  enforceRoles?: boolean;
 }
 
 export class ServerState {
@@ -56,6 +61,13 @@ export class ServerState {
     readonly cursors: CursorManager,
     readonly faults: FaultController,
   ) {}
+
+  /** The signed-in user's privileges; null when nothing is enforced (no auth, as mongod without --auth). */
+  privileges(conn: ConnectionState): Privilege[] | null {
+    if (!this.scram || typeof this.config.auth !== 'object' || this.config.enforceRoles === false) return null;
+    const user = conn.user !== undefined && conn.userDb !== undefined ? this.scram.find(conn.userDb, conn.user) : undefined;
+    return user ? privilegesOf(user.roles) : [];
+  }
 
   get address(): string {
     return `${this.config.host}:${this.config.port}`;

@@ -3,13 +3,14 @@
 import { ServerState } from './context';
 import { CursorManager } from './cursors';
 import { FaultController } from './faults';
-import { ScramServer } from './scram';
+import { ScramServer, type ScramUser } from './scram';
 import { WireServer } from './server';
 import { Storage } from './storage';
 import { TtlMonitor } from './ttl';
 
 export { FaultController } from './faults';
 export type { CommandFailure, DropOptions } from './faults';
+export type { ScramUser } from './scram';
 
 export interface MongoTestServerOptions {
   /** Default 127.0.0.1. */
@@ -20,6 +21,17 @@ export interface MongoTestServerOptions {
   replSetName?: string;
   /** SCRAM-SHA-256 user, or 'reject-all' (every command but hello/isMaster/ping fails with code 18). */
   auth?: { username: string; password: string } | 'reject-all';
+  /**
+   * More SCRAM users, each defined in `db` (default 'admin': then a client needs authSource=admin, as
+   * with mongod) with built-in `roles` (default root), enforced per command (auth-roles.ts). Implies
+   * authentication even without `auth`.
+   */
+  users?: ScramUser[];
+  /**
+   * Default true. false: like mongod without access control that still has users — signing in works
+   * and connectionStatus lists the roles, but no command is refused.
+   */
+  enforceRoles?: boolean;
   /** Default '7.0.0'. */
   serverVersion?: string;
   /** minSnapshotHistoryWindowInSeconds (default 300, as mongod); also settable with setParameter. */
@@ -46,12 +58,14 @@ export async function startMongoTestServer(opts: MongoTestServerOptions = {}): P
   const cursors = new CursorManager();
   const faults = new FaultController(() => cursors.killAll());
   cursors.faults = faults;
-  const state = new ServerState({ host, port: opts.port ?? 0, replSetName: opts.replSetName, serverVersion: opts.serverVersion ?? '7.0.0', auth: opts.auth }, storage, cursors, faults);
+  const users = [...(opts.auth && opts.auth !== 'reject-all' ? [opts.auth] : []), ...(opts.users ?? [])];
+  const auth = opts.auth ?? users[0];
+  const state = new ServerState({ host, port: opts.port ?? 0, replSetName: opts.replSetName, serverVersion: opts.serverVersion ?? '7.0.0', auth, enforceRoles: opts.enforceRoles ?? true }, storage, cursors, faults);
   if (opts.snapshotHistoryWindowSeconds !== undefined) state.params.set('minSnapshotHistoryWindowInSeconds', opts.snapshotHistoryWindowSeconds);
   if (opts.ttlMonitorSleepSecs !== undefined) state.params.set('ttlMonitorSleepSecs', opts.ttlMonitorSleepSecs);
   // Only a replica set serves snapshot reads, so only there do collections keep versions.
   if (opts.replSetName) storage.history = { clock: () => state.clusterTime(true), window: () => state.params.minSnapshotHistoryWindowInSeconds };
-  if (opts.auth && opts.auth !== 'reject-all') state.scram = new ScramServer(opts.auth);
+  if (auth !== 'reject-all' && users.length > 0) state.scram = new ScramServer(users);
   const ttl = new TtlMonitor(storage, state.params, state.ttlStats);
   ttl.start();
   const wire = new WireServer(state);

@@ -4,6 +4,7 @@
 import { BSON, type Document } from 'bson';
 import { Aggregator, ProcessingMode, Query } from 'mingo';
 import { CommandError } from './errors';
+import { exactFilter } from './exact-match';
 import { StoredDoc } from './storage';
 import { compareValues, isPlainObject, normalizeDoc, pathLeaves } from './values';
 
@@ -19,8 +20,12 @@ export function mingoGuard<T>(fn: () => T): T {
 
 export function matcher(filter: Document | undefined): (doc: StoredDoc) => boolean {
   if (!filter || Object.keys(filter).length === 0) return () => true;
-  const query = mingoGuard(() => new Query(normalizeDoc(filter), {}));
-  return (doc) => mingoGuard(() => query.test(doc.norm));
+  const mingo = (part: Document): ((doc: StoredDoc) => boolean) => {
+    const query = mingoGuard(() => new Query(normalizeDoc(part), {}));
+    return (doc) => mingoGuard(() => query.test(doc.norm));
+  };
+  // Decimal128 operands are compared exactly (exact-match.ts), the rest by mingo.
+  return exactFilter(filter, mingo) ?? mingo(filter);
 }
 
 /**

@@ -1,5 +1,6 @@
 // SCRAM-SHA-256 (RFC 5802/7677) server side for the TEST DOUBLE, enough for the driver's default auth.
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { RoleRef } from './auth-roles';
 import { CommandError } from './errors';
 
 const ITERATIONS = 15000; // mongod's default scramSHA256IterationCount
@@ -7,6 +8,15 @@ const ITERATIONS = 15000; // mongod's default scramSHA256IterationCount
 export interface ScramUser {
   username: string;
   password: string;
+  /** The database the user is defined in (its authSource); default 'admin'. */
+  db?: string;
+  /** Built-in roles; default root (the single user of `auth`). */
+  roles?: RoleRef[];
+}
+
+interface KnownUser {
+  user: ScramUser & { db: string; roles: RoleRef[] };
+  creds: Credentials;
 }
 
 interface Credentials {
@@ -17,6 +27,8 @@ interface Credentials {
 
 export interface ScramConversation {
   user: string;
+  /** The database saslStart ran on: users are looked up there, as mongod does. */
+  db: string;
   clientFirstBare: string;
   serverFirst: string;
   nonce: string;
@@ -47,20 +59,38 @@ function parseAttributes(message: string): Map<string, string> {
 const failed = (): CommandError => new CommandError('AuthenticationFailed', 'Authentication failed.');
 
 export class ScramServer {
-  private readonly creds: Credentials;
+  private readonly users = new Map<string, KnownUser>();
   // An unknown user still gets a full exchange (with made-up credentials) so names cannot be probed.
   private readonly decoy = derive(randomBytes(16).toString('hex'), randomBytes(16));
 
-  constructor(private readonly user: ScramUser) {
-    this.creds = derive(user.password, randomBytes(16));
+  constructor(users: ScramUser[]) {
+    for (const u of users) this.add(u);
   }
 
-  knows(name: string): boolean {
-    return name === this.user.username;
+  /** Adds (or replaces) a user; `roles` default to root. */
+  add(u: ScramUser): void {
+    const db = u.db ?? 'admin';
+    this.users.set(`${db}.${u.username}`, { user: { ...u, db, roles: u.roles ?? [{ role: 'root', db: 'admin' }] }, creds: derive(u.password, randomBytes(16)) });
   }
 
-  /** saslStart: parses the client-first message and answers with the server-first message. */
-  start(mechanism: string, payload: Buffer): { conversation: ScramConversation; reply: string } {
+  remove(db: string, name: string): boolean {
+    return this.users.delete(`${db}.${name}`);
+  }
+
+  find(db: string, name: string): KnownUser['user'] | undefined {
+    return this.users.get(`${db}.${name}`)?.user;
+  }
+
+  all(): KnownUser['user'][] {
+    return [...this.users.values()].map((k) => k.user);
+  }
+
+  knows(db: string, name: string): boolean {
+    return this.users.has(`${db}.${name}`);
+  }
+
+  /** saslStart on database `db`: parses the client-first message and answers with the server-first message. */
+  start(mechanism: string, payload: Buffer, db = 'admin'): { conversation: ScramConversation; reply: string } {
     if (mechanism !== 'SCRAM-SHA-256') {
       throw new CommandError('MechanismUnavailable', `Received authentication for mechanism ${mechanism} which is not enabled`);
     }
@@ -72,10 +102,10 @@ export class ScramServer {
     const user = (attrs.get('n') ?? '').replace(/=2C/g, ',').replace(/=3D/g, '=');
     const clientNonce = attrs.get('r');
     if (!clientNonce) throw new CommandError('BadValue', 'Invalid SCRAM client-first message: no nonce');
-    const creds = this.knows(user) ? this.creds : this.decoy;
+    const creds = this.users.get(`${db}.${user}`)?.creds ?? this.decoy;
     const nonce = clientNonce + randomBytes(24).toString('base64');
     const serverFirst = `r=${nonce},s=${creds.salt.toString('base64')},i=${ITERATIONS}`;
-    return { conversation: { user, clientFirstBare, serverFirst, nonce, creds, done: false }, reply: serverFirst };
+    return { conversation: { user, db, clientFirstBare, serverFirst, nonce, creds, done: false }, reply: serverFirst };
   }
 
   /** saslContinue: checks the client proof; returns the server signature (`v=...`). */
@@ -83,7 +113,7 @@ export class ScramServer {
     const clientFinal = payload.toString('utf8');
     const attrs = parseAttributes(clientFinal);
     const proof = Buffer.from(attrs.get('p') ?? '', 'base64');
-    if (attrs.get('r') !== conv.nonce || proof.length !== 32 || !this.knows(conv.user)) throw failed();
+    if (attrs.get('r') !== conv.nonce || proof.length !== 32 || !this.knows(conv.db, conv.user)) throw failed();
     const withoutProof = clientFinal.slice(0, clientFinal.lastIndexOf(',p='));
     const authMessage = `${conv.clientFirstBare},${conv.serverFirst},${withoutProof}`;
     const signature = hmac(conv.creds.storedKey, authMessage);

@@ -36,7 +36,8 @@ export class WireServer {
     const { connections, config } = this.state;
     connections.current += 1;
     connections.totalCreated += 1;
-    const conn: ConnectionState = { id: this.nextConnectionId++, authenticated: config.auth === undefined };
+    // Without access control (no users, or roles not enforced) every command works without signing in.
+    const conn: ConnectionState = { id: this.nextConnectionId++, authenticated: config.auth === undefined || config.enforceRoles === false };
     const reader = new FrameReader();
     let queue = Promise.resolve();
     socket.on('data', (chunk: Buffer) => {

@@ -1,6 +1,7 @@
 // BSON value semantics for the TEST DOUBLE: type-bracketed ordering, canonical keys for equality and
 // uniqueness, dotted-path lookup, and the plain-JS "view" that mingo evaluates queries against.
 import type { Binary, BSONRegExp, Code, Decimal128, Document, Long, ObjectId, Timestamp } from 'bson';
+import { compareExact, exactKey, exactOf } from './numeric';
 
 /** The `_bsontype` tag of a `bson` class instance, or undefined for plain values. */
 export function bsonTypeOf(v: unknown): string | undefined {
@@ -99,6 +100,8 @@ function cmp<T extends number | bigint | string>(a: T, b: T): number {
 }
 
 function compareNumbers(a: unknown, b: unknown): number {
+  // Decimal128 holds 34 digits: compared exactly (numeric.ts), never through a JS number.
+  if (bsonTypeOf(a) === 'Decimal128' || bsonTypeOf(b) === 'Decimal128') return compareExact(exactOf(a), exactOf(b));
   const x = numericOf(a);
   const y = numericOf(b);
   if (typeof x === 'bigint' && typeof y === 'bigint') return cmp(x, y);
@@ -167,10 +170,7 @@ function compareArrays(a: unknown[], b: unknown[]): number {
 }
 
 function numberKey(v: unknown): string {
-  const n = numericOf(v);
-  if (typeof n === 'bigint') return n.toString();
-  if (bsonTypeOf(v) === 'Decimal128' && /^-?\d+$/.test(String(v))) return BigInt(String(v)).toString();
-  return Number.isInteger(n) ? BigInt(n).toString() : String(n);
+  return exactKey(v);
 }
 
 /**

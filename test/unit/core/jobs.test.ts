@@ -123,6 +123,63 @@ describe('JobManager', () => {
     expect(JSON.stringify(detail)).not.toContain('sup3r-secret-pw');
   });
 
+  it('writes log lines to the history while the job runs, so a crash keeps them, and drops the same lines there', async () => {
+    const hold = gate();
+    const half = gate();
+    const job = engine.jobs.start({
+      kind: 'maintenance',
+      title: 'Long',
+      run: async (ctx) => {
+        for (let i = 0; i < 600; i++) ctx.log('info', `line ${i}`);
+        half.open();
+        await hold.opened;
+        for (let i = 600; i < 1500; i++) ctx.log('info', `line ${i}`);
+        return null;
+      },
+    });
+    await half.opened;
+    await new Promise((r) => setTimeout(r, 20)); // one throttle period (0 ms in tests) and a little
+    const meanwhile = engine.history.get(job.id);
+    expect(meanwhile.status).toBe('running');
+    expect(meanwhile.log).toHaveLength(600);
+    expect(meanwhile.log.at(-1)?.message).toBe('line 599');
+    hold.open();
+    await engine.jobs.wait(job.id);
+    const detail = engine.history.get(job.id);
+    expect(detail.log).toHaveLength(1000);
+    expect(detail.logDropped).toBe(500);
+    // The first fifth (how it started) and the most recent lines, in order, in memory and on disk alike.
+    expect(detail.log.slice(0, 200).map((l) => l.message)).toEqual(Array.from({ length: 200 }, (_, i) => `line ${i}`));
+    expect(detail.log.slice(200).map((l) => l.message)).toEqual(Array.from({ length: 800 }, (_, i) => `line ${700 + i}`));
+  });
+
+  it('gives the job its own id in the context', async () => {
+    let seen: string | undefined;
+    const job = engine.jobs.start({ kind: 'maintenance', title: 'Who am I', run: async (ctx) => (seen = ctx.jobId) });
+    await engine.jobs.wait(job.id);
+    expect(seen).toBe(job.id);
+    expect(engine.history.get(job.id).summary).toBe(job.id);
+  });
+
+  it('keeps only the newest finished jobs in memory; the history keeps them all', async () => {
+    const jobs = new JobManager({ history: engine.history, keepFinished: 2 });
+    const hold = gate();
+    const running = jobs.start({ kind: 'backup', title: 'Still running', run: () => hold.opened });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const j = jobs.start({ kind: 'maintenance', title: `Job ${i}`, run: async () => i });
+      ids.push(j.id);
+      await jobs.wait(j.id);
+    }
+    expect(jobs.list().map((j) => j.title)).toEqual(['Still running', 'Job 2', 'Job 3']);
+    // An older one is read back from the history, so waiting for it still works.
+    expect(jobs.get(ids[0])).toMatchObject({ id: ids[0], title: 'Job 0', status: 'succeeded', summary: 0 });
+    expect(await jobs.wait(ids[0])).toMatchObject({ status: 'succeeded', summary: 0 });
+    expect(() => new JobManager({ keepFinished: 0 }).get(ids[0])).toThrowError(expect.objectContaining({ code: 'NOT_FOUND' }));
+    hold.open();
+    await jobs.wait(running.id);
+  });
+
   it('estimates time left from the rate of progress', async () => {
     let now = 1_000_000;
     const jobs = new JobManager({ throttleMs: 0, now: () => now });

@@ -1,6 +1,7 @@
 // Catalog commands of the TEST DOUBLE: databases, collections, views and indexes, with mongod's errors.
 import { BSON, type Document } from 'bson';
 import type { CommandContext, Handler } from '../context';
+import { allowed, touchesDatabase, unauthorized } from '../auth-roles';
 import { CommandError } from '../errors';
 import { normalizeIndexSpec } from '../index-specs';
 import { createTimeseries, dropTimeseries, findTimeseries, timeseriesEntries } from '../timeseries';
@@ -47,8 +48,14 @@ const listDatabases: Handler = (ctx) => {
     for (const coll of db?.collections.values() ?? []) size += collStats(coll).totalSize as number;
     entries.push({ name, sizeOnDisk: size, empty: size === 0 });
   }
+  // Without the listDatabases action a user sees the databases it has privileges on (authorizedDatabases).
+  const privileges = ctx.server.privileges(ctx.conn);
+  const mayListAll = !privileges || allowed(privileges, { cluster: true }, 'listDatabases');
+  const authorizedOnly = ctx.body.authorizedDatabases === true || (ctx.body.authorizedDatabases === undefined && !mayListAll);
+  if (ctx.body.authorizedDatabases === false && !mayListAll) throw unauthorized(ctx.db, ctx.body);
+  const visible = authorizedOnly && privileges ? entries.filter((e) => touchesDatabase(privileges, String(e.name))) : entries;
   const filter = docArg(ctx, 'filter');
-  const selected = filter ? entries.filter((e) => matcher(filter)(new StoredDoc(Buffer.from(BSON.serialize(e))))) : entries;
+  const selected = filter ? visible.filter((e) => matcher(filter)(new StoredDoc(Buffer.from(BSON.serialize(e))))) : visible;
   if (ctx.body.nameOnly) return { databases: selected.map((e) => ({ name: e.name })) };
   const totalSize = selected.reduce((a, e) => a + (e.sizeOnDisk as number), 0);
   return { databases: selected, totalSize, totalSizeMb: Math.floor(totalSize / 2 ** 20) };
@@ -125,7 +132,11 @@ const drop: Handler = (ctx) => {
   const name = collectionArg(ctx);
   if (dropTimeseries(ctx.server.storage, ctx.db, name)) return { ns: ns(ctx.db, name) };
   const coll = ctx.server.storage.collection(ctx.db, name);
-  if (!ctx.server.storage.drop(ctx.db, name)) throw new CommandError('NamespaceNotFound', 'ns not found');
+  if (!ctx.server.storage.drop(ctx.db, name)) {
+    // MongoDB 7.0 answers ok for a collection that does not exist; earlier servers NamespaceNotFound.
+    if (Number.parseInt(ctx.server.config.serverVersion, 10) >= 7) return {};
+    throw new CommandError('NamespaceNotFound', 'ns not found');
+  }
   return coll ? { nIndexesWas: coll.indexes.length, ns: coll.ns } : { ns: ns(ctx.db, name) };
 };
 

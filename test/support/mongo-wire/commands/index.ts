@@ -2,6 +2,7 @@
 // reply (adding $clusterTime/operationTime when acting as a replica set primary).
 import { Binary, BSON, Long, type Document } from 'bson';
 import { type CommandContext, type ConnectionState, type Handler, RawReply, type ServerState } from '../context';
+import { requirements, satisfies, unauthorized } from '../auth-roles';
 import { CommandError, DropConnection } from '../errors';
 import { buildDocument, elementsOf } from '../rawbson';
 import { FIDELITY } from '../storage';
@@ -9,10 +10,11 @@ import { catalogCommands } from './catalog';
 import { parameterCommands } from './parameters';
 import { readCommands } from './read';
 import { serverCommands } from './server';
+import { userCommands } from './users';
 import { writeCommands } from './write';
 
 // Keys are lower case: mongod accepts both isMaster/ismaster and buildInfo/buildinfo.
-const handlers: Record<string, Handler> = { ...serverCommands, ...catalogCommands, ...readCommands, ...writeCommands, ...parameterCommands };
+const handlers: Record<string, Handler> = { ...serverCommands, ...catalogCommands, ...readCommands, ...writeCommands, ...userCommands, ...parameterCommands };
 
 /** Commands mongod answers before authentication. */
 const PRE_AUTH = new Set(['hello', 'ismaster', 'ping', 'buildinfo', 'saslstart', 'saslcontinue', 'endsessions']);
@@ -31,12 +33,16 @@ export function isHandshake(name: string): boolean {
   return name === 'hello' || name === 'ismaster';
 }
 
-function authorise(server: ServerState, conn: ConnectionState, lower: string, name: string): void {
+function authorise(server: ServerState, conn: ConnectionState, lower: string, name: string, db: string, body: Document): void {
   const auth = server.config.auth;
   if (auth === 'reject-all' && !REJECT_ALL_OPEN.has(lower)) throw new CommandError('AuthenticationFailed', 'Authentication failed.');
   if (auth && auth !== 'reject-all' && !conn.authenticated && !PRE_AUTH.has(lower)) {
     throw new CommandError('Unauthorized', `Command ${name} requires authentication`);
   }
+  const privileges = server.privileges(conn);
+  if (!privileges || PRE_AUTH.has(lower)) return;
+  const needed = requirements(lower, db, body, body[name]);
+  if (needed && !satisfies(privileges, needed)) throw unauthorized(db, body);
 }
 
 function clusterFields(server: ServerState): Document {
@@ -62,7 +68,8 @@ export async function dispatch(server: ServerState, conn: ConnectionState, msg: 
     const lower = name.toLowerCase();
     const handler = handlers[lower];
     if (!handler) throw new CommandError('CommandNotFound', `no such command: '${name}'`);
-    authorise(server, conn, lower, name);
+    const db = typeof body.$db === 'string' ? body.$db : msg.queryDb ?? 'admin';
+    authorise(server, conn, lower, name, db, body);
     if (body.startTransaction || body.autocommit === false) {
       throw new CommandError('IllegalOperation', 'Transactions are not supported by the MongoDB test double');
     }
@@ -72,7 +79,6 @@ export async function dispatch(server: ServerState, conn: ConnectionState, msg: 
         failure.errorLabels ? { errorLabels: failure.errorLabels } : {});
     }
     if (!OWN_COUNTER.has(lower)) server.opcounters.command += 1;
-    const db = typeof body.$db === 'string' ? body.$db : msg.queryDb ?? 'admin';
     const ctx: CommandContext = { server, conn, db, name, body, bodyBytes: msg.body, sequences: msg.sequences };
     return { reply: encodeReply(server, await handler(ctx)), name };
   } catch (err) {

@@ -2,6 +2,7 @@
 import { Binary, Long, ObjectId, type Document } from 'bson';
 import os from 'node:os';
 import type { CommandContext, Handler } from '../context';
+import { mergedPrivileges, privilegesOf } from '../auth-roles';
 import { CommandError } from '../errors';
 import { docArg } from './common';
 
@@ -13,12 +14,32 @@ function versionParts(version: string): number[] {
   return parts.slice(0, 4);
 }
 
+/**
+ * The wire version a mongod of `version` announces (the server's wire_version.h): 4.4 → 9, 5.0 → 13,
+ * 5.x → 13 + x, 6.0 → 17, 6.x → 17 + x, 7.0 → 21, 7.x → 21 + x, 8.0 → 25.
+ */
+export function maxWireVersionOf(version: string): number {
+  const [major, minor] = versionParts(version);
+  if (major >= 8) return 25 + (major - 8) * 4 + minor;
+  if (major >= 5) return 13 + (major - 5) * 4 + minor;
+  if (major === 4) return [7, 7, 8, 8, 9][minor] ?? 9;
+  return major === 3 && minor >= 6 ? 6 : 5;
+}
+
+/** `hello` exists from 4.4.2 (and 4.2.10, 4.0.21); older servers answer CommandNotFound. */
+export function knowsHello(version: string): boolean {
+  const [major, minor, patch] = versionParts(version);
+  return major > 4 || (major === 4 && (minor > 4 || (minor === 4 && patch >= 2)));
+}
+
 const hello: Handler = (ctx) => {
   const { server, conn, body } = ctx;
   const legacy = ctx.name.toLowerCase() === 'ismaster';
+  const version = server.config.serverVersion;
+  if (!legacy && !knowsHello(version)) throw new CommandError('CommandNotFound', `no such command: '${ctx.name}'`);
   const reply: Document = {
     ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
-    ...(body.helloOk ? { helloOk: true } : {}),
+    ...(body.helloOk && knowsHello(version) ? { helloOk: true } : {}),
     maxBsonObjectSize: 16 * 1024 * 1024,
     maxMessageSizeBytes: 48_000_000,
     maxWriteBatchSize: 100_000,
@@ -26,7 +47,7 @@ const hello: Handler = (ctx) => {
     logicalSessionTimeoutMinutes: 30,
     connectionId: conn.id,
     minWireVersion: 0,
-    maxWireVersion: 21,
+    maxWireVersion: maxWireVersionOf(version),
     readOnly: false,
   };
   if (server.isReplSet) {
@@ -38,7 +59,7 @@ const hello: Handler = (ctx) => {
   }
   // The driver asks which mechanisms "db.user" may use; answering SCRAM-SHA-256 makes it pick that one.
   const mechsFor = body.saslSupportedMechs;
-  if (typeof mechsFor === 'string' && server.scram?.knows(mechsFor.slice(mechsFor.indexOf('.') + 1))) {
+  if (typeof mechsFor === 'string' && server.scram?.knows(mechsFor.slice(0, Math.max(0, mechsFor.indexOf('.'))), mechsFor.slice(mechsFor.indexOf('.') + 1))) {
     reply.saslSupportedMechs = ['SCRAM-SHA-256'];
   }
   return reply;
@@ -107,12 +128,15 @@ const replSetGetStatus: Handler = ({ server }) => {
   };
 };
 
-const connectionStatus: Handler = ({ conn }) => ({
-  authInfo: {
-    authenticatedUsers: conn.user ? [{ user: conn.user, db: 'admin' }] : [],
-    authenticatedUserRoles: conn.user ? [{ role: 'root', db: 'admin' }] : [],
-  },
-});
+const connectionStatus: Handler = ({ server, conn, body }) => {
+  const user = conn.user !== undefined && conn.userDb !== undefined ? server.scram?.find(conn.userDb, conn.user) : undefined;
+  const authInfo: Document = {
+    authenticatedUsers: user ? [{ user: user.username, db: user.db }] : [],
+    authenticatedUserRoles: user ? user.roles.map((r) => ({ role: r.role, db: r.db })) : [],
+  };
+  if (body.showPrivileges === true) authInfo.authenticatedUserPrivileges = user ? mergedPrivileges(privilegesOf(user.roles)) : [];
+  return { authInfo };
+};
 
 function payloadOf(ctx: CommandContext): Buffer {
   const p = ctx.body.payload as unknown;
@@ -126,7 +150,7 @@ const authFailed = (): CommandError => new CommandError('AuthenticationFailed', 
 const saslStart: Handler = (ctx) => {
   const scram = ctx.server.scram;
   if (!scram) throw authFailed();
-  const { conversation, reply } = scram.start(String(ctx.body.mechanism), payloadOf(ctx));
+  const { conversation, reply } = scram.start(String(ctx.body.mechanism), payloadOf(ctx), ctx.db);
   conversation.skipEmptyExchange = docArg(ctx, 'options')?.skipEmptyExchange === true;
   ctx.conn.scram = conversation;
   return { conversationId: 1, done: false, payload: new Binary(Buffer.from(reply)) };
@@ -149,6 +173,7 @@ const saslContinue: Handler = (ctx) => {
   }
   conn.authenticated = true;
   conn.user = conv.user;
+  conn.userDb = conv.db;
   if (conv.skipEmptyExchange) conn.scram = undefined;
   return { conversationId: 1, done: conv.skipEmptyExchange === true, payload: new Binary(Buffer.from(serverFinal)) };
 };
