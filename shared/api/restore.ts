@@ -142,11 +142,28 @@ const Failure = z.object({ name: z.string(), message: z.string() });
 
 export const RestoreVerification = z.object({
   ok: z.boolean(),
-  collections: z.array(z.object({ name: z.string(), expected: Count, found: Count.nullable(), sampled: Count, sampleOk: z.boolean(), indexesOk: z.boolean() })),
+  collections: z.array(
+    z.object({
+      name: z.string(),
+      expected: Count,
+      found: Count.nullable(),
+      sampled: Count,
+      sampleOk: z.boolean(),
+      indexesOk: z.boolean(),
+      /** Documents of the restore point already past their TTL when checked: MongoDB may have deleted up to this many by itself. */
+      pastTtl: Count.optional(),
+    }),
+  ),
   objects: z.object({ expected: Count, present: Count, sampled: Count, problems: z.array(Failure) }),
   files: z.object({ expected: Count, present: Count, problems: z.array(Failure) }),
 });
 export type RestoreVerification = z.infer<typeof RestoreVerification>;
+
+/** A restored collection holds the restore point's documents, less at most those MongoDB's TTL deleted. */
+export function countMatches(c: RestoreVerification['collections'][number]): boolean {
+  if (c.found === null) return false;
+  return c.found === c.expected || (c.found < c.expected && c.expected - c.found <= (c.pastTtl ?? 0));
+}
 
 /** What a restore did (the job summary, also kept when it failed or was cancelled part-way). */
 export const RestoreSummary = z.object({

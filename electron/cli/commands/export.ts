@@ -32,9 +32,9 @@ export function registerExport(program: Command, ctx: CliContext): void {
 
   program
     .command('import-mongodump')
-    .description('make a restore point from an existing mongodump folder (plain or --gzip)')
+    .description('make a restore point from an existing mongodump folder (plain or --gzip) or --archive file')
     .requiredOption('--profile <name>', 'the connection whose backups receive it')
-    .requiredOption('--from <dir>', 'the folder mongodump wrote (or one database folder in it)')
+    .requiredOption('--from <path>', 'the folder mongodump wrote (or one database folder in it), or a mongodump --archive file')
     .action(async (opts: { profile: string; from: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       await withEngine(ctx, globals, async (engine, api) => {

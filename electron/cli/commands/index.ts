@@ -32,7 +32,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => (await import('./verify')).registerVerify,
   },
   {
-    commands: [cmd('export', 'write a restore point out as a mongodump folder plus files (or one zip); never overwrites'), cmd('import-mongodump', 'make a restore point from an existing mongodump folder (plain or --gzip)')],
+    commands: [cmd('export', 'write a restore point out as a mongodump folder plus files (or one zip); never overwrites'), cmd('import-mongodump', 'make a restore point from an existing mongodump folder (plain or --gzip) or --archive file')],
     load: async () => (await import('./export')).registerExport,
   },
   { commands: [cmd('restore', 'roll the database, the R2 bucket and the configuration folders back to a restore point (shows the plan first)')], load: async () => (await import('./restore')).registerRestore },

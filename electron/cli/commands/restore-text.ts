@@ -1,5 +1,5 @@
 // The restore plan and its result as plain text for `pci-maint restore` (the same numbers the wizard shows).
-import type { RestorePlan, RestoreSummary } from '../../../shared/api/restore';
+import { countMatches, type RestorePlan, type RestoreSummary } from '../../../shared/api/restore';
 import { formatBytes, formatDuration } from '../../../shared/format';
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -18,6 +18,7 @@ export function planText(plan: RestorePlan): string[] {
       const then = c.kind === 'view' ? '' : `${n(c.docsInSnapshot)} in the restore point`;
       const what = { replace: 'replaced', create: 'created again', view: 'view recreated', skip: `not restored: ${c.note ?? ''}` }[c.action];
       out.push(`  ${c.name.padEnd(width)}  ${now.padStart(16)} → ${then.padEnd(30)} ${what}`);
+      if (c.note && c.action !== 'skip') out.push(`      ${c.note}`);
     }
     if (plan.database.kept.length > 0) out.push(`  Kept as they are (not in the restore point): ${plan.database.kept.map((k) => k.name).join(', ')}`);
   }
@@ -69,7 +70,10 @@ export function summaryText(s: RestoreSummary): string[] {
         ? `Checked afterwards: ${v.collections.length} collections (${n(docs)} documents), ${n(v.objects.present)} of ${n(v.objects.expected)} files present, ${v.objects.sampled} downloaded and compared. Everything matches the restore point.`
         : 'Checked afterwards: differences found:',
     );
-    for (const c of v.collections) if (c.found !== c.expected || !c.sampleOk || !c.indexesOk) out.push(`  ${c.name}: ${c.found} of ${c.expected} documents${c.sampleOk ? '' : ', documents differ'}${c.indexesOk ? '' : ', indexes differ'}`);
+    for (const c of v.collections) {
+      if (countMatches(c) && c.found !== c.expected) out.push(`  ${c.name}: ${n(c.found ?? 0)} of ${n(c.expected)} documents: MongoDB deleted ${n(c.expected - (c.found ?? 0))} that were already past their expiry time (automatic deletion by date).`);
+    }
+    for (const c of v.collections) if (!countMatches(c) || !c.sampleOk || !c.indexesOk) out.push(`  ${c.name}: ${c.found} of ${c.expected} documents${c.sampleOk ? '' : ', documents differ'}${c.indexesOk ? '' : ', indexes differ'}`);
     for (const p of [...v.objects.problems, ...v.files.problems].slice(0, LIST)) out.push(`  ${p.name} ${p.message}`);
   }
   for (const note of s.notes ?? []) out.push(note);

@@ -1,16 +1,20 @@
-// Import an existing mongodump folder (plain or --gzip) as a new restore point, so backups people made
+// Import an existing mongodump folder (plain or --gzip) or --archive file as a new restore point, so backups people made
 // by hand before can be used in the restore wizard. Accepts the folder mongodump wrote (`dump/`, with
 // one folder per database) or one database's folder. Documents are stored byte for byte, as found.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { EJSON, type Document } from 'bson';
 import type { ImportResult } from '../../../shared/api/verify';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import type { BsonChunkRef, Repository } from '../repository';
 import { acquire } from '../repository';
+import { isArchiveFile, unpackArchive } from './mongodump-archive';
 import { metadataProblems } from '../verify/bson-check';
+import { leftOutSentence, optionsSentence, restorableIndexes, restorableOptions } from '../restore/index-specs';
 
 export interface ImportOptions {
   from: string;
@@ -49,7 +53,8 @@ export async function findDump(from: string): Promise<DumpCollection[]> {
       const m = f.isFile() ? DUMP_FILE.exec(f.name) : null;
       if (!m) continue;
       const name = unescapeName(m[1]);
-      if (name.startsWith('system.') && name !== 'system.js') continue;
+      // system.buckets.<name> holds a time-series collection's data (mongodump writes it so).
+      if (name.startsWith('system.') && name !== 'system.js' && !name.startsWith('system.buckets.')) continue;
       const key = `${db}\0${name}`;
       const c = out.get(key) ?? { db, name };
       c[m[2] === 'bson' ? 'bson' : 'metadata'] = path.join(dir, f.name);
@@ -129,12 +134,28 @@ async function resolveNames(found: DumpCollection[]): Promise<(DumpCollection & 
 }
 
 export async function importMongodump(repo: Repository, options: ImportOptions, ctx: OperationContext): Promise<ImportResult> {
+  const from = path.resolve(options.from);
+  if (!(await isArchiveFile(from))) return importFolder(repo, options, ctx, { label: `the mongodump folder ${from}` });
+  // A `mongodump --archive` file: unpacked into mongodump's folder layout first (temporary), then imported.
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'pci-maint-archive-'));
+  try {
+    ctx.onProgress({ phase: 'Unpacking the mongodump archive', unit: 'bytes', done: 0, total: null, bytesDone: 0, bytesTotal: null, message: from });
+    let read = 0;
+    const unpacked = await unpackArchive(from, dir, (n) => ctx.onProgress({ bytesDone: (read += n) }));
+    ctx.log('info', `Unpacked the mongodump archive ${from}: ${unpacked.collections} collections and views${unpacked.serverVersion ? ` from MongoDB ${unpacked.serverVersion}` : ''}.`);
+    return await importFolder(repo, { ...options, from: dir }, ctx, { label: `the mongodump archive ${from}`, createdAt: (await fsp.stat(from)).mtime });
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function importFolder(repo: Repository, options: ImportOptions, ctx: OperationContext, source: { label: string; createdAt?: Date }): Promise<ImportResult> {
   const started = Date.now();
   const collections = await resolveNames(await findDump(options.from));
   const files = collections.flatMap((c) => [c.bson, c.metadata].filter((f): f is string => !!f));
   const stats = await Promise.all(files.map((f) => fsp.stat(f)));
   // The restore point is dated by the dump itself, so it sorts among the restore points where it belongs.
-  const createdAt = new Date(Math.max(...stats.map((s) => s.mtimeMs)));
+  const createdAt = source.createdAt ?? new Date(Math.max(...stats.map((s) => s.mtimeMs)));
   const bytesTotal = stats.reduce((n, s) => n + s.size, 0);
   const lock = await acquire(repo.store, 'shared', { signal: ctx.signal, operation: 'import', log: ctx.log });
   const writer = repo.createManifestWriter();
@@ -168,6 +189,11 @@ export async function importMongodump(repo: Repository, options: ImportOptions, 
         const stored = await writer.putBlob(meta);
         await writer.add({ kind: 'mongo-metadata', path: `mongo/${c.db}/${c.name}.metadata.json`, db: c.db, collection: c.name, size: meta.length, chunks: [{ id: stored.id, size: meta.length }] });
         result.bytes += meta.length;
+        const parsed = EJSON.parse(meta.toString('utf8'), { relaxed: false }) as { indexes?: unknown; options?: unknown };
+        // Stored as found; a restore leaves out what a current server refuses, and says so then too.
+        const options = parsed.options && typeof parsed.options === 'object' ? (parsed.options as Document) : {};
+        for (const line of optionsSentence(`${c.db}.${c.name}`, restorableOptions(options).leftOut)) ctx.log('warn', line);
+        for (const line of leftOutSentence(`${c.db}.${c.name}`, restorableIndexes(Array.isArray(parsed.indexes) ? (parsed.indexes as Document[]) : []).leftOut)) ctx.log('warn', line);
       } else {
         ctx.log('warn', `${c.db}.${c.name} has no .metadata.json: its indexes and options are not known.`);
       }
@@ -180,7 +206,7 @@ export async function importMongodump(repo: Repository, options: ImportOptions, 
       appVersion: options.appVersion,
       parent: null,
       consistency: 'best-effort',
-      consistencyNote: `Imported from the mongodump folder ${path.resolve(options.from)}. Documents are in the order mongodump wrote them.`,
+      consistencyNote: `Imported from ${source.label}. Documents are in the order mongodump wrote them.`,
     });
     ctx.log('info', `Imported ${result.collections} collections (${result.documents} documents) as restore point ${header.id}.`);
     return { ...result, snapshotId: header.id, durationMs: Date.now() - started };

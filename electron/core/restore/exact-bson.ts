@@ -6,6 +6,7 @@
 // is turned into a JS value and PROVEN faithful: serialized with the driver's own options, it must give
 // the backed-up bytes again (Buffer.equals). A document that cannot pass is named, never altered.
 import { BSON, type Document } from 'bson';
+import type { Collection } from 'mongodb';
 import { UserError } from '../../../shared/errors';
 
 /** Decode without promoting values: a Double stays a Double, an Int64 an Int64, a regex a BSON regex. */
@@ -19,6 +20,17 @@ const DRIVER_SERIALIZE = { checkKeys: false, ignoreUndefined: false, serializeFu
  * `_id` is null a new ObjectId (utils.ts, `maybeAddIdToDocuments`: `document._id == null`).
  */
 export const EXACT_INSERT = { ordered: true, bypassDocumentValidation: true, forceServerObjectId: true } as const;
+
+/**
+ * Inserts decoded documents with EXACT_INSERT. A batch of one goes through insertOne: the driver's
+ * insertMany refuses a document of exactly 16 MiB ("Document is larger than the maximum size
+ * 16777216", it checks size >= maxBsonObjectSize), which MongoDB itself accepts.
+ */
+export async function insertExactly(coll: Collection, batch: Document[], bypassDocumentValidation = true): Promise<void> {
+  if (batch.length === 0) return;
+  if (batch.length === 1) await coll.insertOne(batch[0], { bypassDocumentValidation, forceServerObjectId: true });
+  else await coll.insertMany(batch, { ...EXACT_INSERT, bypassDocumentValidation });
+}
 
 /** Why a document cannot be written back exactly through the driver. */
 export type InexactKind = 'undefined' | 'dbpointer' | 'duplicate-field' | 'array-positions' | 'date-range' | 'regex-flags' | 'other';

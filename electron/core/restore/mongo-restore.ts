@@ -13,8 +13,10 @@ import type { MongoCollectionEntry, Repository } from '../repository';
 import { mapMongoError } from '../connections/errors';
 import { bypassHint, type MongoPrivileges } from '../connections/mongo-privileges';
 import { splitDocuments } from '../verify/bson-check';
+import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
 import { tempName } from './cleanup';
-import { decodeExact, EXACT_INSERT, inexactError, InexactTally } from './exact-bson';
+import { leftOutSentence, optionsSentence, restorableIndexes, restorableOptions } from './index-specs';
+import { decodeExact, inexactError, InexactTally, insertExactly } from './exact-bson';
 import type { CollectionMetadata } from './snapshot-index';
 
 export const DATABASE_PHASE = RESTORE_PHASES.database;
@@ -31,6 +33,8 @@ export interface StagedCollection {
   name: string;
   temp: string;
   docs: number;
+  /** Plain sentences for the summary (e.g. index options left out). */
+  notes?: string[];
 }
 
 type Hook = ((point: string) => Promise<void>) | undefined;
@@ -61,11 +65,14 @@ export async function insertCounting(db: Db, collection: string, docs: Document[
   const refused: number[] = []; // positions in `docs`
   let offset = 0;
   while (offset < docs.length) {
+    const rest = docs.slice(offset);
     try {
-      await db.collection(collection).insertMany(docs.slice(offset), { ...EXACT_INSERT, bypassDocumentValidation: mode.bypassValidation });
+      await insertExactly(db.collection(collection), rest, mode.bypassValidation);
       break;
     } catch (err) {
-      const first = err instanceof MongoBulkWriteError ? (Array.isArray(err.writeErrors) ? err.writeErrors[0] : err.writeErrors) : undefined;
+      // insertExactly sends a batch of one with insertOne: its refusal is a plain server error.
+      const single = rest.length === 1 && err instanceof MongoServerError ? { code: err.code, index: 0 } : undefined;
+      const first = err instanceof MongoBulkWriteError ? (Array.isArray(err.writeErrors) ? err.writeErrors[0] : err.writeErrors) : single;
       if (mode.bypassValidation || !first || first.code !== 121) throw err;
       const at = offset + first.index;
       rejected.add((docs[at] as Document)._id);
@@ -96,10 +103,6 @@ export async function writeLimits(db: Db): Promise<WriteLimits> {
   return { maxBatchBytes: num(hello.maxBsonObjectSize, 16 * 1024 * 1024), maxBatchDocs: num(hello.maxWriteBatchSize, 100_000) };
 }
 
-/** Index definitions as `createIndexes` takes them: without the server-set `v` and `ns`, without `_id_` (always there). */
-export function indexSpecs(meta: CollectionMetadata): Document[] {
-  return meta.indexes.filter((ix) => ix.name !== '_id_').map(({ v: _v, ns: _ns, ...spec }) => spec);
-}
 
 function stagingError(name: string, err: unknown): Error {
   if (err instanceof UserError) return err;
@@ -139,7 +142,10 @@ export async function stageCollection(
 ): Promise<StagedCollection> {
   const temp = tempName(db.databaseName, runId, entry.collection);
   try {
-    await db.command({ create: temp, ...meta.options });
+    const created = restorableOptions(meta.options);
+    const optionNotes = optionsSentence(entry.collection, created.leftOut);
+    for (const line of optionNotes) ctx.log('warn', line);
+    await db.command({ create: temp, ...created.options });
     onCreated(temp);
     const coll = db.collection(temp);
     let batch: Document[] = [];
@@ -175,8 +181,7 @@ export async function stageCollection(
     if (inexact.collections.length > 0) throw inexactError(inexact.collections);
     if (rejected.count > 0) throw rejectedError(entry.collection, rejected, mode);
     ctx.signal.throwIfAborted();
-    const specs = indexSpecs(meta);
-    if (specs.length > 0) await db.command({ createIndexes: temp, indexes: specs });
+    // Counted before the indexes exist: once a TTL index does, MongoDB deletes expired documents by itself.
     const count = await coll.countDocuments({});
     if (count !== entry.docs) {
       throw new UserError({
@@ -187,12 +192,31 @@ export async function stageCollection(
         details: `${temp}: ${count} of ${entry.docs}`,
       });
     }
+    const { specs, leftOut } = restorableIndexes(meta.indexes);
+    const indexNotes = leftOutSentence(entry.collection, leftOut);
+    for (const line of indexNotes) ctx.log('warn', line);
+    const notes = [...optionNotes, ...indexNotes];
+    if (specs.length > 0) await db.command({ createIndexes: temp, indexes: specs });
     await hook?.('restore-mongo-staged');
-    return { name: entry.collection, temp, docs: count };
+    return { name: entry.collection, temp, docs: count, ...(notes.length > 0 ? { notes } : {}) };
   } catch (err) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
     throw stagingError(entry.collection, err);
   }
+}
+
+/**
+ * Live views (or time-series collections) that have the name of a collection about to be switched in.
+ * A rename cannot replace them — MongoDB answers NamespaceExists even with dropTarget
+ * (jstests/core/views/rename_collection_view.js) — so they are removed first, before any collection
+ * is switched: a failure here leaves the database exactly as it was. The safety backup holds their definitions.
+ */
+export async function clearNamesInTheWay(db: Db, staged: StagedCollection[]): Promise<{ name: string; type: string }[]> {
+  const wanted = new Set(staged.map((s) => s.name));
+  const live = await db.listCollections({}, { nameOnly: true }).toArray();
+  const inTheWay = live.filter((c) => wanted.has(String(c.name)) && (c.type === 'view' || c.type === 'timeseries')).map((c) => ({ name: String(c.name), type: String(c.type) }));
+  for (const c of inTheWay) await db.collection(c.name).drop();
+  return inTheWay;
 }
 
 /** Swap a staged collection in: the old one (if any) is replaced in one atomic rename. */
@@ -221,4 +245,63 @@ export async function recreateView(db: Db, name: string, options: Document): Pro
   const existing = await db.listCollections({ name }, { nameOnly: true }).toArray();
   if (existing.length > 0) await db.collection(name).drop();
   await db.command({ create: name, ...options });
+}
+
+/**
+ * A time-series collection, restored as mongorestore does it: made anew with its options, its buckets
+ * inserted into `system.buckets.<name>` as they were backed up, then its indexes. A time-series
+ * collection cannot be renamed, so this is not one atomic step: the one there now is removed first.
+ */
+export async function restoreTimeseries(
+  repo: Repository,
+  db: Db,
+  entry: MongoCollectionEntry,
+  name: string,
+  meta: CollectionMetadata,
+  limits: WriteLimits,
+  ctx: OperationContext,
+): Promise<StagedCollection> {
+  try {
+    if ((await db.listCollections({ name }, { nameOnly: true }).toArray()).length > 0) await db.collection(name).drop();
+    await db.command({ create: name, ...restorableOptions(meta.options).options });
+    const buckets = db.collection(`${BUCKETS_PREFIX}${name}`);
+    let batch: Document[] = [];
+    let bytes = 0;
+    const inexact = new InexactTally();
+    for (const chunk of entry.chunks) {
+      for (const raw of splitDocuments(await repo.getBlob(chunk.id))) {
+        const decoded = decodeExact(raw);
+        if (!decoded.ok) {
+          inexact.add(name, decoded.kinds);
+          continue;
+        }
+        if (batch.length > 0 && (bytes + raw.length > limits.maxBatchBytes || batch.length >= limits.maxBatchDocs)) {
+          await insertExactly(buckets, batch, false); // buckets the server made pass its own rules: no bypass needed (nor privilege)
+          batch = [];
+          bytes = 0;
+        }
+        batch.push(decoded.doc);
+        bytes += raw.length;
+      }
+    }
+    await insertExactly(buckets, batch, false); // buckets the server made pass its own rules: no bypass needed (nor privilege)
+    if (inexact.collections.length > 0) throw inexactError(inexact.collections);
+    const count = await buckets.countDocuments({});
+    if (count !== entry.docs) {
+      throw new UserError({
+        code: 'MONGO_ERROR',
+        title: 'Restored collection incomplete',
+        message: `The time-series collection "${name}" has ${count} buckets after restoring, but the restore point holds ${entry.docs}.`,
+        hint: 'Try again. If it keeps happening, export a support bundle and send it to whoever helps you.',
+        details: `${BUCKETS_PREFIX}${name}: ${count} of ${entry.docs}`,
+      });
+    }
+    const { specs, leftOut } = restorableIndexes(meta.indexes);
+    const notes = leftOutSentence(name, leftOut);
+    for (const line of notes) ctx.log('warn', line);
+    if (specs.length > 0) await db.command({ createIndexes: name, indexes: specs });
+    return { name, temp: name, docs: count, ...(notes.length > 0 ? { notes } : {}) };
+  } catch (err) {
+    throw stagingError(name, err);
+  }
 }

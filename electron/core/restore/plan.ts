@@ -19,6 +19,7 @@ import { inexactSentence } from './exact-bson';
 import { refusedEntries, relativeOf } from './folders-restore';
 import { headObject, listLive, readObject, sameMetadata, sameSecond, type LiveBucket } from './r2-live';
 import { collectionNames, contentOf, readMetadata, type SnapshotIndex } from './snapshot-index';
+import { countPastTtl, pastTtlNote, ttlRules } from './ttl';
 
 /** Objects up to this size whose ETag differs are downloaded and compared byte for byte (cheap). */
 const COMPARE_MAX_BYTES = 4 * 1024 * 1024;
@@ -112,20 +113,32 @@ async function planDatabase(deps: PlanDeps, mongo: { db: Db; database: string },
 
   const collections: PlanCollection[] = [];
   for (const name of names) {
-    const data = index.collections.get(name);
     const metaEntry = index.metadata.get(name);
     const meta = await readMetadata(repo, metaEntry);
-    const kind = data ? 'collection' : meta.type;
+    const kind = index.collections.has(name) ? 'collection' : meta.type;
+    const data = kind === 'timeseries' ? index.timeseries.get(name) : index.collections.get(name);
     const exists = live.has(name);
     const docsNow = exists ? await countOf(name) : null;
     let action: PlanCollection['action'] = kind === 'view' ? 'view' : exists ? 'replace' : 'create';
     let note: string | null = null;
-    if (kind === 'timeseries') {
+    if (kind === 'timeseries' && !data) {
       action = 'skip';
-      note = 'Time-series collections are not in backups (only their definition); it is left as it is.';
+      note = 'The restore point holds only the definition of this time-series collection (made by an older version): it is left as it is.';
+    } else if (kind === 'timeseries' && data) {
+      // Restored as mongorestore does it: the collection is made anew and its buckets put back.
+      note = `Time-series collection: restored with its ${data.docs} bucket${data.docs === 1 ? '' : 's'} of measurements${exists ? '; the one there now is removed first, so it is missing for a moment' : ''}.`;
     } else if (kind === 'collection' && !data) {
       action = 'skip';
       note = 'The restore point has no documents for it.';
+    } else if (kind === 'collection' && (live.get(name) === 'view' || live.get(name) === 'timeseries')) {
+      note = `This name is a ${live.get(name) === 'view' ? 'view' : 'time-series collection'} now; it is replaced by the restored collection (the safety backup keeps it).`;
+    } else if (kind === 'view' && live.get(name) === 'collection') {
+      note = `This name is a collection with ${docsNow ?? 0} documents now; it is replaced by the restored view (the safety backup keeps it).`;
+    }
+    const rules = data && action !== 'skip' ? ttlRules(meta.indexes) : [];
+    if (data && rules.length > 0) {
+      const expired = await countPastTtl(repo, data, rules, Date.now());
+      if (expired > 0) note = note ? `${note} ${pastTtlNote(expired, data.docs, rules)}` : pastTtlNote(expired, data.docs, rules);
     }
     if (action !== 'skip') {
       if (data) need(data.chunks);

@@ -19,7 +19,7 @@ import { readPrivileges } from '../connections/mongo-privileges';
 import { checkRestorePoint } from './check';
 import { cleanupLeftovers, dropTemps, RestoreRun } from './cleanup';
 import { restoreFolders, type FolderRestoreResult } from './folders-restore';
-import { DATABASE_PHASE, SWITCH_PHASE, recreateView, stageCollection, swapIn, viewOrder, writeLimits, type StagedCollection } from './mongo-restore';
+import { DATABASE_PHASE, SWITCH_PHASE, clearNamesInTheWay, recreateView, restoreTimeseries, stageCollection, swapIn, viewOrder, writeLimits, type StagedCollection } from './mongo-restore';
 import { putObjects, removeObjects, type R2RestoreOptions } from './r2-restore';
 import type { LiveBucket } from './r2-live';
 import { indexSnapshot, readMetadata, type SnapshotIndex } from './snapshot-index';
@@ -232,16 +232,34 @@ async function switchAll(db: Db, plan: RestorePlan, index: SnapshotIndex, repo: 
   // Last chance to cancel with the database untouched; after this the switch runs to its end.
   ctx.signal.throwIfAborted();
   const views = plan.database!.collections.filter((c) => c.action === 'view');
-  ctx.onProgress({ phase: SWITCH_PHASE, unit: 'collections', done: 0, total: staged.length + views.length, bytesDone: 0, bytesTotal: null, message: '' });
+  ctx.onProgress({ phase: SWITCH_PHASE, unit: 'collections', done: 0, total: staged.length + views.length + plan.database!.collections.filter((c) => c.kind === 'timeseries' && c.action !== 'skip').length, bytesDone: 0, bytesTotal: null, message: '' });
   let done = 0;
+  for (const c of await clearNamesInTheWay(db, staged)) {
+    ctx.log('info', `"${c.name}" was a ${c.type === 'view' ? 'view' : 'time-series collection'}; it was removed so that the restored collection can take its name (the safety backup keeps it).`);
+  }
   for (const s of staged) {
     await swapIn(db, s);
     temps.delete(s.temp);
     summary.database.restored.push({ name: s.name, docs: s.docs });
+    if (s.notes) summary.notes = [...(summary.notes ?? []), ...s.notes];
     summary.database.notRestored = summary.database.notRestored.filter((n) => n !== s.name);
     ctx.log('info', `Switched to the restored ${s.name} (${s.docs} documents).`);
     ctx.onProgress({ done: ++done, message: s.name });
     await options.hook?.('restore-mongo-swapped');
+  }
+  const timeseries = plan.database!.collections.filter((c) => c.kind === 'timeseries' && c.action !== 'skip');
+  const limits = timeseries.length > 0 ? await writeLimits(db) : null;
+  for (const t of timeseries) {
+    try {
+      const restored = await restoreTimeseries(repo, db, index.timeseries.get(t.name)!, t.name, await readMetadata(repo, index.metadata.get(t.name)), limits!, ctx);
+      summary.database.restored.push({ name: t.name, docs: restored.docs });
+      summary.database.notRestored = summary.database.notRestored.filter((n) => n !== t.name);
+      if (restored.notes) summary.notes = [...(summary.notes ?? []), ...restored.notes];
+      ctx.log('info', `Restored the time-series collection ${t.name} (${restored.docs} buckets).`);
+    } catch (err) {
+      summary.database.failed.push({ name: t.name, message: `The time-series collection could not be restored: ${errorText(err)}` });
+    }
+    ctx.onProgress({ done: ++done, message: t.name });
   }
   const defs = await Promise.all(views.map(async (v) => ({ name: v.name, options: (await readMetadata(repo, index.metadata.get(v.name))).options })));
   for (const v of viewOrder(defs)) {

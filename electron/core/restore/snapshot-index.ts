@@ -2,6 +2,7 @@
 // collections and their metadata, the bucket's objects by key, the configuration folders' entries.
 // The manifest is immutable, so the preview and the restore that follows it see the same entries.
 import { EJSON, type Document } from 'bson';
+import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
 import type { SnapshotContents } from '../../../shared/api/restore';
 import type { DirEntry, FileEntry, MongoCollectionEntry, MongoMetadataEntry, R2ObjectEntry, Repository, SnapshotHeader, SymlinkEntry } from '../repository';
 
@@ -12,6 +13,8 @@ export interface SnapshotIndex {
   database: string | null;
   collections: Map<string, MongoCollectionEntry>;
   metadata: Map<string, MongoMetadataEntry>;
+  /** Time-series collections' data (their buckets, `system.buckets.<name>.bson`), by the collection's name. */
+  timeseries: Map<string, MongoCollectionEntry>;
   bucket: string | null;
   objects: Map<string, R2ObjectEntry>;
   /** Entries per folder name (`files/<name>/…`). */
@@ -27,7 +30,7 @@ export interface CollectionMetadata {
 }
 
 export async function indexSnapshot(repo: Repository, header: SnapshotHeader, signal?: AbortSignal): Promise<SnapshotIndex> {
-  const index: SnapshotIndex = { header, database: null, collections: new Map(), metadata: new Map(), bucket: null, objects: new Map(), folders: new Map(), ignored: [] };
+  const index: SnapshotIndex = { header, database: null, collections: new Map(), metadata: new Map(), timeseries: new Map(), bucket: null, objects: new Map(), folders: new Map(), ignored: [] };
   const ignored = new Set<string>();
   for await (const entry of repo.readManifest(header)) {
     signal?.throwIfAborted();
@@ -39,7 +42,8 @@ export async function indexSnapshot(repo: Repository, header: SnapshotHeader, si
           ignored.add(`database ${entry.db}`);
           break;
         }
-        if (entry.kind === 'mongo-collection') index.collections.set(entry.collection, entry);
+        if (entry.kind === 'mongo-collection' && entry.collection.startsWith(BUCKETS_PREFIX)) index.timeseries.set(entry.collection.slice(BUCKETS_PREFIX.length), entry);
+        else if (entry.kind === 'mongo-collection') index.collections.set(entry.collection, entry);
         else index.metadata.set(entry.collection, entry);
         break;
       case 'r2-object':
@@ -87,8 +91,8 @@ export function collectionNames(index: SnapshotIndex): string[] {
 export async function describeContents(repo: Repository, index: SnapshotIndex): Promise<SnapshotContents> {
   const collections: SnapshotContents['collections'] = [];
   for (const name of collectionNames(index)) {
-    const data = index.collections.get(name);
-    const kind = data ? 'collection' : (await readMetadata(repo, index.metadata.get(name))).type;
+    const kind = index.collections.has(name) ? 'collection' : (await readMetadata(repo, index.metadata.get(name))).type;
+    const data = kind === 'timeseries' ? index.timeseries.get(name) : index.collections.get(name); // time-series: its buckets
     collections.push({ name, kind, docs: data?.docs ?? 0, bytes: data?.size ?? 0 });
   }
   const prefixes = new Map<string, { count: number; bytes: number }>();

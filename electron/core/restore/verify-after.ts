@@ -6,12 +6,15 @@ import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import { EJSON, type Document } from 'bson';
 import type { Db } from 'mongodb';
-import { RESTORE_PHASES, type RestorePlan, type RestoreSummary, type RestoreVerification } from '../../../shared/api/restore';
+import { countMatches, RESTORE_PHASES, type RestorePlan, type RestoreSummary, type RestoreVerification } from '../../../shared/api/restore';
 import type { OperationContext } from '../../../shared/jobs';
 import type { Repository } from '../repository';
 import { KEEP_TYPES } from './exact-bson';
 import { listLive, readObject, sameMetadata, type LiveBucket } from './r2-live';
 import { readMetadata, type SnapshotIndex } from './snapshot-index';
+import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
+import { countPastTtl, isPastTtl, notPastTtlFilter, ttlRules } from './ttl';
+import { splitDocuments } from '../verify/bson-check';
 
 export const VERIFY_PHASE = RESTORE_PHASES.verify;
 const SAMPLE_OBJECTS = 10;
@@ -30,23 +33,44 @@ export interface VerifyDeps {
 const indexKey = (ix: Document) => `${String(ix.name)} ${EJSON.stringify(ix.key, { relaxed: false })}`;
 
 async function checkCollection(deps: VerifyDeps, db: Db, name: string): Promise<RestoreVerification['collections'][number]> {
-  const entry = deps.index.collections.get(name)!;
-  const found = await db.collection(name).countDocuments({});
+  // A time-series collection's data are its buckets (what the restore point holds for it).
+  const series = deps.index.collections.has(name) ? undefined : deps.index.timeseries.get(name);
+  const entry = series ?? deps.index.collections.get(name)!;
+  const dataName = series ? `${BUCKETS_PREFIX}${name}` : name;
+  const meta = await readMetadata(deps.repo, deps.index.metadata.get(name));
+  const rules = series ? [] : ttlRules(meta.indexes);
+  const now = Date.now();
+  const found = await db.collection(dataName).countDocuments({});
   let sampled = 0;
   let sampleOk = true;
   const first = entry.chunks[0];
   if (first) {
     // Backups read in _id order, so the first chunk is the first documents the server returns sorted by _id.
-    const docs = (await db.collection(name).find({}, { raw: true, sort: { _id: 1 }, limit: first.docs }).toArray()) as unknown as Buffer[];
-    sampled = docs.length;
-    sampleOk = Buffer.concat(docs).equals(await deps.repo.getBlob(first.id));
+    const docs = (await db.collection(dataName).find({}, { raw: true, sort: { _id: 1 }, limit: first.docs }).toArray()) as unknown as Buffer[];
+    const blob = await deps.repo.getBlob(first.id);
+    if (rules.length === 0) {
+      sampled = docs.length;
+      sampleOk = Buffer.concat(docs).equals(blob);
+    } else {
+      // MongoDB's TTL monitor may have deleted documents past their time: compare the others, in order.
+      const want = [...splitDocuments(blob)].filter((d) => !isPastTtl(d, rules, now));
+      const have = docs.filter((d) => !isPastTtl(d, rules, now));
+      sampled = want.length;
+      sampleOk = have.length >= want.length && want.every((d, i) => Buffer.from(d).equals(have[i]));
+    }
   }
-  const meta = await readMetadata(deps.repo, deps.index.metadata.get(name));
+  let pastTtl: number | undefined;
+  if (rules.length > 0) {
+    // Allowed to be missing: only documents past their time, and only if every other one is there.
+    const past = await countPastTtl(deps.repo, entry, rules, now);
+    const othersLive = await db.collection(dataName).countDocuments(notPastTtlFilter(rules, now));
+    pastTtl = othersLive === entry.docs - past ? past : 0;
+  }
   const live = (await db.collection(name).listIndexes(KEEP_TYPES).toArray()) as Document[];
   const want = new Set(meta.indexes.map(indexKey));
   const have = new Set(live.map(indexKey));
   const indexesOk = meta.indexes.length === 0 || (want.size === have.size && [...want].every((k) => have.has(k)));
-  return { name, expected: entry.docs, found, sampled, sampleOk, indexesOk };
+  return { name, expected: entry.docs, found, sampled, sampleOk, indexesOk, ...(pastTtl ? { pastTtl } : {}) };
 }
 
 async function sha256Of(parts: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<string> {
@@ -117,7 +141,7 @@ export async function verifyRestore(deps: VerifyDeps, plan: RestorePlan, summary
   const objects = deps.live && plan.bucket ? await checkObjects(deps, plan, ctx) : { expected: 0, present: 0, sampled: 0, problems: [] };
   const files = await checkFiles(deps.files);
   const ok =
-    collections.every((c) => c.found === c.expected && c.sampleOk && c.indexesOk) &&
+    collections.every((c) => countMatches(c) && c.sampleOk && c.indexesOk) &&
     objects.problems.length === 0 &&
     objects.present === objects.expected &&
     files.problems.length === 0;

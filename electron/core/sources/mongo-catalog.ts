@@ -12,6 +12,9 @@ import { isTempCollection } from '../restore/cleanup';
  */
 const KEEP_TYPES = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
 
+/** Where MongoDB keeps a time-series collection's data: `system.buckets.<name>`. */
+export const BUCKETS_PREFIX = 'system.buckets.';
+
 export interface CatalogEntry {
   name: string;
   type: 'collection' | 'view' | 'timeseries';

@@ -5,7 +5,7 @@
 import type { ClientSession, Db, MongoClient } from 'mongodb';
 import type { OperationContext } from '../../../shared/jobs';
 import type { BsonChunkRef, MongoCollectionEntry } from '../repository';
-import { listCatalog, listIndexDocs, metadataJson, type CatalogEntry } from './mongo-catalog';
+import { BUCKETS_PREFIX, listCatalog, listIndexDocs, metadataJson, type CatalogEntry } from './mongo-catalog';
 import { isResumable, isSnapshotLost, isSnapshotUnsupported, rawId, resumeFilter } from './mongo-resume';
 import { mongoReadError, type ErrorMapper } from './errors';
 import { DEFAULT_RETRY, backoff, errorText, type RetryPolicy } from './retry';
@@ -89,16 +89,18 @@ export async function backupMongo(port: MongoSourcePort, sink: BackupSink, ctx: 
         ctx.log('warn', `Collection ${entry.name} was dropped while the backup ran; it is not in this backup.`);
         continue;
       }
-      if (entry.type === 'collection') {
-        const collection = await dumpCollection(db, port.database, entry.name, sink, ctx, progress, state, report, options).catch((err: unknown) => {
+      if (entry.type === 'collection' || entry.type === 'timeseries') {
+        // A time-series collection's data are its buckets; mongodump writes them as
+        // system.buckets.<name>.bson (mongo-tools mongodump/prepare.go), and so does the backup.
+        const source = entry.type === 'timeseries' ? `${BUCKETS_PREFIX}${entry.name}` : entry.name;
+        const collection = await dumpCollection(db, port.database, source, sink, ctx, progress, state, report, options).catch((err: unknown) => {
           throw ctx.signal.aborted ? ctx.signal.reason : mapError(err);
         });
         await sink.add(collection);
         report.entries += 1;
         report.bytes += collection.size;
+        // Per-collection counts for the dashboard's comparison (a time-series collection: its buckets).
         report.collections!.push({ name: entry.name, documents: collection.docs });
-      } else if (entry.type === 'timeseries') {
-        ctx.log('warn', `${entry.name} is a time-series collection: only its definition is backed up.`);
       }
       const meta = metadataJson(entry, indexes);
       const stored = await sink.putBlob(meta);

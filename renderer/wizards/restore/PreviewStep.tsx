@@ -36,7 +36,7 @@ function Database({ db }: { db: NonNullable<RestorePlan['database']> }) {
               <Table.Td fw={600}>{c.name}</Table.Td>
               <Table.Td ta="right">{c.kind === 'view' ? '—' : c.docsNow === null ? 'missing' : n(c.docsNow)}</Table.Td>
               <Table.Td ta="right">{c.kind === 'view' ? '—' : n(c.docsInSnapshot)}</Table.Td>
-              <Table.Td c={c.action === 'create' ? 'orange' : c.action === 'skip' ? 'dimmed' : undefined}>{c.note ?? ACTION[c.action]}</Table.Td>
+              <Table.Td c={c.action === 'create' ? 'orange' : c.action === 'skip' ? 'dimmed' : undefined}>{c.action === 'skip' ? (c.note ?? ACTION.skip) : c.note ? `${ACTION[c.action]}. ${c.note}` : ACTION[c.action]}</Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

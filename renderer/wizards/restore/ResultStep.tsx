@@ -3,7 +3,7 @@
 import { Alert, Button, List, Stack, Table, Text, Title } from '@mantine/core';
 import { useNavigate } from 'react-router';
 import { formatBytes, formatDateTime } from '../../../shared/format';
-import type { RestoreSummary } from '../../../shared/contract';
+import { countMatches, type RestoreSummary } from '../../../shared/contract';
 import { summaryOf } from '../../../shared/api/job-summaries';
 import type { Job } from '../../../shared/jobs';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -34,8 +34,9 @@ function Proof({ s }: { s: RestoreSummary }) {
             {v.collections.map((c) => (
               <Table.Tr key={c.name}>
                 <Table.Td fw={600}>{c.name}</Table.Td>
-                <Table.Td ta="right" c={c.found === c.expected ? undefined : 'red.8'}>
+                <Table.Td ta="right" c={countMatches(c) ? undefined : 'red.8'}>
                   {n(c.found)} of {n(c.expected)}
+                  {countMatches(c) && c.found !== c.expected ? ` (${n(c.expected - (c.found ?? 0))} past their expiry time, deleted by MongoDB)` : ''}
                 </Table.Td>
                 <Table.Td c={c.sampleOk && c.indexesOk ? 'green.9' : 'red.8'}>
                   {c.sampleOk ? `${plural(c.sampled, 'document')} byte for byte` : 'Documents differ'}

@@ -3,6 +3,7 @@ import { Timestamp, type Document } from 'bson';
 import type { CursorManager } from './cursors';
 import type { FaultController } from './faults';
 import { privilegesOf, type Privilege } from './auth-roles';
+import { ServerParameters } from './history';
 import type { ScramConversation, ScramServer, ScramUser } from './scram';
 import type { Storage } from './storage';
 
@@ -47,6 +48,10 @@ export class ServerState {
   readonly opcounters: OpCounters = { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 };
   readonly connections = { current: 0, totalCreated: 0 };
   private clock = { t: Math.floor(Date.now() / 1000), i: 0 };
+  /** getParameter/setParameter values the double acts on (history.ts, ttl.ts). */
+  readonly params = new ServerParameters();
+  /** serverStatus.metrics.ttl: passes of the TTL monitor and the documents it deleted (ttl.ts). */
+  readonly ttlStats = { passes: 0, deletedDocuments: 0 };
   /** Present when the server was started with a SCRAM user. */
   scram?: ScramServer;
 
@@ -93,6 +98,8 @@ export interface CommandContext {
   bodyBytes: Buffer;
   /** OP_MSG kind-1 document sequences by identifier (e.g. `documents`), as raw BSON. */
   sequences: Map<string, Buffer[]>;
+  /** Cluster time of a snapshot read (set by readConcernExtra); reads see the data as of then. */
+  readAt?: bigint;
 }
 
 export type Handler = (ctx: CommandContext) => Reply | Promise<Reply>;

@@ -6,6 +6,7 @@ import { FaultController } from './faults';
 import { ScramServer, type ScramUser } from './scram';
 import { WireServer } from './server';
 import { Storage } from './storage';
+import { TtlMonitor } from './ttl';
 
 export { FaultController } from './faults';
 export type { CommandFailure, DropOptions } from './faults';
@@ -33,6 +34,10 @@ export interface MongoTestServerOptions {
   enforceRoles?: boolean;
   /** Default '7.0.0'. */
   serverVersion?: string;
+  /** minSnapshotHistoryWindowInSeconds (default 300, as mongod); also settable with setParameter. */
+  snapshotHistoryWindowSeconds?: number;
+  /** ttlMonitorSleepSecs (default 60, as mongod); also settable with setParameter. */
+  ttlMonitorSleepSecs?: number;
 }
 
 export interface MongoTestServer {
@@ -56,7 +61,13 @@ export async function startMongoTestServer(opts: MongoTestServerOptions = {}): P
   const users = [...(opts.auth && opts.auth !== 'reject-all' ? [opts.auth] : []), ...(opts.users ?? [])];
   const auth = opts.auth ?? users[0];
   const state = new ServerState({ host, port: opts.port ?? 0, replSetName: opts.replSetName, serverVersion: opts.serverVersion ?? '7.0.0', auth, enforceRoles: opts.enforceRoles ?? true }, storage, cursors, faults);
+  if (opts.snapshotHistoryWindowSeconds !== undefined) state.params.set('minSnapshotHistoryWindowInSeconds', opts.snapshotHistoryWindowSeconds);
+  if (opts.ttlMonitorSleepSecs !== undefined) state.params.set('ttlMonitorSleepSecs', opts.ttlMonitorSleepSecs);
+  // Only a replica set serves snapshot reads, so only there do collections keep versions.
+  if (opts.replSetName) storage.history = { clock: () => state.clusterTime(true), window: () => state.params.minSnapshotHistoryWindowInSeconds };
   if (auth !== 'reject-all' && users.length > 0) state.scram = new ScramServer(users);
+  const ttl = new TtlMonitor(storage, state.params, state.ttlStats);
+  ttl.start();
   const wire = new WireServer(state);
   const port = await wire.listen(host, opts.port ?? 0);
   state.config.port = port; // hello must name the real address (`me`, `hosts`) once the port is known
@@ -66,7 +77,10 @@ export async function startMongoTestServer(opts: MongoTestServerOptions = {}): P
     host,
     port,
     faults,
-    close: () => wire.close(),
+    close: () => {
+      ttl.stop();
+      return wire.close();
+    },
     reset: () => {
       storage.dbs.clear();
       cursors.killAll();

@@ -1,8 +1,9 @@
 // In-memory storage of the TEST DOUBLE. Documents are kept as the exact BSON bytes the client sent
 // (with `_id` moved first, as mongod does); decoded forms are derived lazily and never written back.
-import { BSON, UUID, type Document } from 'bson';
+import { BSON, UUID, type Document, type Timestamp } from 'bson';
 import { Query } from 'mingo';
 import { CommandError } from './errors';
+import { VersionLog, tsKey } from './history';
 import { formatDocument, normalizeDoc, pathLeaves, valueKey } from './values';
 
 /** Decoding that keeps every value's BSON type (Int32 vs Double vs Long, BSON regex, Binary). */
@@ -54,6 +55,8 @@ export class Collection {
   readonly docs = new Map<string, StoredDoc>(); // insertion order = natural order
   indexes: IndexSpec[] = [ID_INDEX];
   private uniques = new Map<string, Map<string, string>>(); // index name → key → doc idKey
+  /** Versions for snapshot reads (replica sets only; see history.ts). */
+  log?: VersionLog;
 
   constructor(public db: string, public name: string, readonly options: Document = {}) {}
 
@@ -112,6 +115,7 @@ export class Collection {
   insert(doc: StoredDoc): void {
     if (this.docs.has(doc.idKey)) throw this.duplicate(ID_INDEX, doc);
     this.checkUnique(doc);
+    this.log?.record(doc.idKey, undefined);
     this.docs.set(doc.idKey, doc);
     this.indexDoc(doc, true);
     this.enforceCap();
@@ -119,12 +123,14 @@ export class Collection {
 
   replace(old: StoredDoc, next: StoredDoc): void {
     this.checkUnique(next, old.idKey);
+    this.log?.record(old.idKey, old);
     this.indexDoc(old, false);
     this.docs.set(old.idKey, next); // same key: keeps its natural-order position
     this.indexDoc(next, true);
   }
 
   delete(doc: StoredDoc): void {
+    this.log?.record(doc.idKey, doc);
     this.indexDoc(doc, false);
     this.docs.delete(doc.idKey);
   }
@@ -206,6 +212,8 @@ export function validateNames(db: string, coll?: string): void {
 
 export class Storage {
   readonly dbs = new Map<string, Database>();
+  /** Set on a replica set: collections keep versions for snapshot reads (history.ts). */
+  history?: { clock: () => Timestamp; window: () => number };
 
   db(name: string): Database | undefined {
     return this.dbs.get(name);
@@ -230,6 +238,7 @@ export class Storage {
     const database = this.ensureDb(db);
     if (database.collections.has(name) || database.views.has(name)) throw new CommandError('NamespaceExists', `Collection ${db}.${name} already exists.`);
     const coll = new Collection(db, name, options);
+    if (this.history) coll.log = new VersionLog(this.history.clock, this.history.window, tsKey(this.history.clock()));
     database.collections.set(name, coll);
     return coll;
   }

@@ -1,5 +1,7 @@
 // Helpers shared by the command handlers of the TEST DOUBLE.
-import { BSON, type Document } from 'bson';
+import { BSON, Timestamp, type Document } from 'bson';
+import { checkReadTimestamp, tsKey } from '../history';
+import { BUCKETS_PREFIX, findTimeseries, unpack } from '../timeseries';
 import type { CommandContext } from '../context';
 import { CommandError } from '../errors';
 import { aggregate, type PipelineEnv } from '../query';
@@ -43,14 +45,19 @@ export function readConcernExtra(ctx: CommandContext): Document {
   const rc = ctx.body.readConcern as Document | undefined;
   if (!rc || rc.level !== 'snapshot') return {};
   if (!ctx.server.isReplSet) throw new CommandError('NotAReplicaSet', 'node needs to be a replica set member to use read concern');
-  return { atClusterTime: rc.atClusterTime ?? ctx.server.clusterTime() };
+  const given = rc.atClusterTime instanceof Timestamp ? rc.atClusterTime : undefined;
+  const at = given ?? ctx.server.clusterTime();
+  ctx.readAt = given ? checkReadTimestamp(given, ctx.server.params) : tsKey(at);
+  return { atClusterTime: at };
 }
 
 /** Documents of a collection, or of a view evaluated over its source (views may stack). */
 export function sourceDocs(ctx: CommandContext, db: string, name: string, depth = 0): StoredDoc[] {
   const { storage } = ctx.server;
+  const ts = findTimeseries(storage, db, name);
+  if (ts) return unpack(sourceDocs(ctx, db, `${BUCKETS_PREFIX}${name}`, depth + 1), ts);
   const coll = storage.collection(db, name);
-  if (coll) return [...coll.docs.values()];
+  if (coll) return ctx.readAt !== undefined && coll.log ? coll.log.docsAt(coll.docs, ctx.readAt) : [...coll.docs.values()];
   const view = storage.view(db, name);
   if (!view) return [];
   if (depth > 20) throw new CommandError('BadValue', 'View depth too deep or view cycle detected');

@@ -7,13 +7,14 @@ import { CommandError, DropConnection } from '../errors';
 import { buildDocument, elementsOf } from '../rawbson';
 import { FIDELITY } from '../storage';
 import { catalogCommands } from './catalog';
+import { parameterCommands } from './parameters';
 import { readCommands } from './read';
 import { serverCommands } from './server';
 import { userCommands } from './users';
 import { writeCommands } from './write';
 
 // Keys are lower case: mongod accepts both isMaster/ismaster and buildInfo/buildinfo.
-const handlers: Record<string, Handler> = { ...serverCommands, ...catalogCommands, ...readCommands, ...writeCommands, ...userCommands };
+const handlers: Record<string, Handler> = { ...serverCommands, ...catalogCommands, ...readCommands, ...writeCommands, ...userCommands, ...parameterCommands };
 
 /** Commands mongod answers before authentication. */
 const PRE_AUTH = new Set(['hello', 'ismaster', 'ping', 'buildinfo', 'saslstart', 'saslcontinue', 'endsessions']);

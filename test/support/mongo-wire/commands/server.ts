@@ -87,6 +87,7 @@ const serverStatus: Handler = ({ server }) => {
     localTime: new Date(),
     connections: { current: server.connections.current, available: 838_860 - server.connections.current, totalCreated: server.connections.totalCreated, active: 1 },
     opcounters: Object.fromEntries(Object.entries(server.opcounters).map(([k, v]) => [k, Long.fromNumber(v)])),
+    metrics: { ttl: { deletedDocuments: Long.fromNumber(server.ttlStats.deletedDocuments), passes: Long.fromNumber(server.ttlStats.passes) } },
     storageEngine: { name: 'mongo-wire-test-double', supportsCommittedReads: true, persistent: false },
     mem: { bits: 64, resident: Math.round(process.memoryUsage().rss / 2 ** 20), virtual: 0, supported: true },
   };
@@ -102,6 +103,7 @@ const getParameter: Handler = ({ server, body }) => {
     featureCompatibilityVersion: { version: `${major}.${minor}` },
     authenticationMechanisms: ['SCRAM-SHA-256'],
   };
+  for (const name of ['minSnapshotHistoryWindowInSeconds', 'ttlMonitorEnabled', 'ttlMonitorSleepSecs']) known[name] = server.params.get(name);
   if (body.getParameter === '*') return known;
   const out: Document = {};
   for (const key of Object.keys(body)) {

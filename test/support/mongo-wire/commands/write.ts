@@ -7,6 +7,7 @@ import { encode, matcher, project, sortDocs } from '../query';
 import { arrayDocuments, withIdFirst } from '../rawbson';
 import { StoredDoc } from '../storage';
 import { applyReplacement, applyUpdates, isOperatorUpdate, upsertSeed } from '../update';
+import { findTimeseries, insertMeasurements } from '../timeseries';
 import { isPlainObject } from '../values';
 import { collectionArg, docArg, statements } from './common';
 
@@ -42,6 +43,12 @@ const insert: Handler = (ctx) => {
   const name = collectionArg(ctx);
   const raw = ctx.sequences.get('documents') ?? arrayDocuments(ctx.bodyBytes, 'documents');
   if (!raw) throw new CommandError('FailedToParse', "BSON field 'insert.documents' is missing but a required field");
+  const ts = findTimeseries(ctx.server.storage, ctx.db, name);
+  if (ts) {
+    insertMeasurements(ctx.server.storage, ctx.db, ts, raw);
+    ctx.server.clusterTime(true);
+    return { n: raw.length };
+  }
   const coll = ctx.server.storage.writable(ctx.db, name);
   const bypass = ctx.body.bypassDocumentValidation === true;
   let n = 0;
