@@ -1,5 +1,5 @@
 // The app shell: navigation on the left, the current screen on the right; colours follow the OS.
-import { AppShell, Burger, Group, MantineProvider, NavLink, Title, createTheme } from '@mantine/core';
+import { AppShell, Burger, Group, MantineProvider, NavLink, Title } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect } from 'react';
@@ -7,8 +7,8 @@ import { HashRouter, Route, Routes, useLocation, useNavigate } from 'react-route
 import { ROUTES } from './routes';
 import { useApp } from '../stores/app';
 import { startJobSync } from '../stores/jobs';
+import { cssVariablesResolver, theme } from './theme';
 
-const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md', fontSizes: { md: '1rem' } });
 
 function Shell() {
   const [opened, { toggle }] = useDisclosure();
@@ -59,7 +59,7 @@ export function App() {
     void load();
   }, [load]);
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <Notifications />
       <HashRouter>
         <Shell />

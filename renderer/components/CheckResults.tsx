@@ -32,7 +32,7 @@ export function CheckResults({ checks, label }: { checks: CheckResult[]; label: 
         return (
           <List.Item key={c.id} data-check={c.id} data-status={c.status}>
             <Group align="flex-start" wrap="nowrap" gap="sm">
-              <ThemeIcon color={look.color} radius="xl" size="md" aria-label={look.word}>
+              <ThemeIcon color={look.color} radius="xl" size="md" role="img" aria-label={look.word}>
                 {look.icon}
               </ThemeIcon>
               <Stack gap={2}>

@@ -52,7 +52,7 @@ export function ChecksList({ checks, label, acknowledged, onAcknowledge, onActio
         return (
           <List.Item key={c.id} data-check={c.id} data-status={c.status}>
             <Group align="flex-start" wrap="nowrap" gap="sm">
-              <ThemeIcon color={look.color} radius="xl" size="md" aria-label={look.word} mt={2}>
+              <ThemeIcon color={look.color} radius="xl" size="md" role="img" aria-label={look.word} mt={2}>
                 {look.icon}
               </ThemeIcon>
               <Stack gap={4}>
