@@ -1,7 +1,7 @@
 // The reusable wizard: numbered steps, Back / Next / Cancel, per-step checks before moving on, a
 // running step that shows a job's progress (with Cancel), and a result step.
-import { Alert, Button, Group, Paper, Stack, Stepper, Text, Title } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useRef, useState, type ReactNode } from 'react';
 import type { Job } from '../../shared/jobs';
 import { isFinal } from '../../shared/jobs';
 import type { UserErrorData } from '../../shared/errors';
@@ -9,13 +9,14 @@ import { api, errorData } from '../api';
 import { useJobs } from '../stores/jobs';
 import { ErrorAlert } from './ErrorAlert';
 import { JobProgressView } from './JobProgressView';
+import { StepIndicator } from './StepIndicator';
+import { useFocusOnChange } from './focus';
 
 export type WizardStep =
   | {
       kind: 'form';
       id: string;
       label: string;
-      description?: string;
       render: () => ReactNode;
       /** Return a message to stay on this step, or null to move on. */
       validate?: () => string | null | Promise<string | null>;
@@ -25,23 +26,20 @@ export type WizardStep =
       kind: 'run';
       id: string;
       label: string;
-      description?: string;
       start: () => Promise<Job>;
       /** What the running job looks like; JobProgressView with Cancel unless given. */
       render?: (job: Job) => ReactNode;
     }
-  | { kind: 'result'; id: string; label: string; description?: string; render: (job: Job | null) => ReactNode };
+  | { kind: 'result'; id: string; label: string; render: (job: Job | null) => ReactNode };
 
 export interface WizardProps {
   title: string;
   steps: WizardStep[];
   onCancel: () => void;
   onDone: (job: Job | null) => void;
-  /** 'sm' fits six or more steps on one line. */
-  stepperSize?: 'sm' | 'md';
 }
 
-export function Wizard({ title, steps, onCancel, onDone, stepperSize = 'md' }: WizardProps) {
+export function Wizard({ title, steps, onCancel, onDone }: WizardProps) {
   const [active, setActive] = useState(0);
   const [invalid, setInvalid] = useState<string | null>(null);
   const [startError, setStartError] = useState<UserErrorData | null>(null);
@@ -53,6 +51,9 @@ export function Wizard({ title, steps, onCancel, onDone, stepperSize = 'md' }: W
   const finished = steps[active].kind === 'run' && job !== null && isFinal(job.status);
   const current = finished && resultIndex > active ? resultIndex : active;
   const step = steps[current];
+  // The step's heading takes the focus when the wizard moves on (and when the result appears).
+  const heading = useRef<HTMLHeadingElement>(null);
+  useFocusOnChange(heading, current);
 
   async function next() {
     setInvalid(null);
@@ -90,14 +91,10 @@ export function Wizard({ title, steps, onCancel, onDone, stepperSize = 'md' }: W
   return (
     <Stack gap="lg" maw={900}>
       <Title order={1}>{title}</Title>
-      <Stepper active={current} size={stepperSize} allowNextStepsSelect={false} aria-label={`${title} steps`}>
-        {steps.map((s) => (
-          <Stepper.Step key={s.id} label={s.label} description={s.description} />
-        ))}
-      </Stepper>
+      <StepIndicator steps={steps.map((s) => s.label)} active={current} finished={step.kind === 'result'} label={`${title} steps`} />
       <Paper withBorder radius="md" p="xl">
         <Stack gap="md">
-          <Title order={2} size="h3">
+          <Title order={2} size="h3" ref={heading}>
             {step.label}
           </Title>
           {/* Typing or pressing a button again answers "please check this step": the old message would only mislead. */}

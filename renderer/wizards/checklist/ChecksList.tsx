@@ -1,9 +1,11 @@
 // The checklist's checks, one per line: passed / warning / failed / not run, what was found, what to do,
 // the button that fixes it (where there is one) and, for a warning before the update, a box to accept it.
-import { Button, Checkbox, Code, Collapse, Group, List, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { Button, Checkbox, Group, List, Stack, Text, ThemeIcon } from '@mantine/core';
 import { IconAlertTriangle, IconArchive, IconCheck, IconMinus, IconRestore, IconSettings, IconX } from '@tabler/icons-react';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { ChecklistAction, ChecklistCheck } from '../../../shared/contract';
+import { formatDatesIn } from '../../../shared/format';
+import { TechnicalDetails } from '../../components/TechnicalDetails';
 
 const LOOK = {
   pass: { color: 'green', icon: <IconCheck size={16} />, word: 'Passed' },
@@ -17,20 +19,6 @@ const ACTIONS: Record<ChecklistAction, { label: string; icon: ReactNode }> = {
   rollback: { label: 'Roll back', icon: <IconRestore size={18} /> },
   settings: { label: 'PCI File Manager settings', icon: <IconSettings size={18} /> },
 };
-
-function Details({ text }: { text: string }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <UnstyledButton onClick={() => setOpen((o) => !o)} aria-expanded={open} fz="sm" c="dimmed">
-        {open ? 'Hide details' : 'Show details'}
-      </UnstyledButton>
-      <Collapse expanded={open}>
-        <Code block>{text}</Code>
-      </Collapse>
-    </>
-  );
-}
 
 export interface ChecksListProps {
   checks: ChecklistCheck[];
@@ -57,13 +45,13 @@ export function ChecksList({ checks, label, acknowledged, onAcknowledge, onActio
               </ThemeIcon>
               <Stack gap={4}>
                 <Text fw={600}>{c.label}</Text>
-                <Text>{c.message}</Text>
+                <Text>{formatDatesIn(c.message)}</Text>
                 {c.status !== 'pass' && c.hint ? (
                   <Text fw={600} c={c.status === 'fail' ? 'red' : c.status === 'warn' ? 'orange' : 'dimmed'}>
                     {c.hint}
                   </Text>
                 ) : null}
-                {c.details ? <Details text={c.details} /> : null}
+                {c.details ? <TechnicalDetails label="details" text={c.details} /> : null}
                 <Group gap="sm">
                   {c.action && onAction && c.status !== 'pass' && c.status !== 'skipped' ? (
                     <Button

@@ -2,15 +2,17 @@
 // typed confirmation → restoring (progress, Cancel) → result (proof, what to do next). Reachable by
 // URL with a restore point chosen already (`/restore?snapshot=ID&profile=NAME`), so the pre-update
 // checklist and the dashboard can link straight to the one to use.
-import { Alert, Button, Group, Paper, Stack, Stepper, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconPlugConnected } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { RESTORE_CONFIRM_WORD } from '../../../shared/contract';
 import type { UserErrorData } from '../../../shared/errors';
 import { isFinal } from '../../../shared/jobs';
 import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { StepIndicator } from '../../components/StepIndicator';
+import { useFocusOnChange } from '../../components/focus';
 import { useJobs } from '../../stores/jobs';
 import { useProfiles } from '../../stores/profiles';
 import { ConfirmStep } from './ConfirmStep';
@@ -65,6 +67,8 @@ export function RestoreWizard() {
   const [tried, setTried] = useState<number | null>(null);
   const [startError, setStartError] = useState<UserErrorData | null>(null);
   const [busy, setBusy] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useFocusOnChange(heading, s.step);
   const linkedSnapshot = params.get('snapshot');
   const linkedProfile = params.get('profile');
 
@@ -134,14 +138,10 @@ export function RestoreWizard() {
   return (
     <Stack gap="lg" maw={960}>
       <Title order={1}>Roll back to an earlier state</Title>
-      <Stepper active={s.step} size="xs" iconSize={30} allowNextStepsSelect={false} aria-label="Rollback steps">
-        {STEPS.map((label) => (
-          <Stepper.Step key={label} label={label} />
-        ))}
-      </Stepper>
+      <StepIndicator steps={STEPS} active={s.step} finished={s.step === STEPS.length - 1} label="Rollback steps" />
       <Paper withBorder radius="md" p="xl">
         <Stack gap="md">
-          <Title order={2} size="h3">
+          <Title order={2} size="h3" ref={heading}>
             {TITLES[s.step]}
           </Title>
           {s.step === 0 ? <PointStep /> : null}
