@@ -9,6 +9,7 @@ import { api, errorData } from '../api';
 import { useJobs } from '../stores/jobs';
 import { ErrorAlert } from './ErrorAlert';
 import { JobProgressView } from './JobProgressView';
+import { ConfirmLeave } from './ConfirmLeave';
 import { StepIndicator } from './StepIndicator';
 import { useFocusOnChange } from './focus';
 
@@ -37,10 +38,20 @@ export interface WizardProps {
   steps: WizardStep[];
   onCancel: () => void;
   onDone: (job: Job | null) => void;
+  /** Where the wizard opens (a wizard whose progress is saved resumes at its step). */
+  initialStep?: number;
+  /** The Cancel button's words; "Cancel" unless given. */
+  cancelLabel?: string;
+  /**
+   * Ask before Cancel drops what was entered (true by default, once past the first step); false
+   * where every step is saved as it goes and leaving loses nothing.
+   */
+  confirmCancel?: boolean;
 }
 
-export function Wizard({ title, steps, onCancel, onDone }: WizardProps) {
-  const [active, setActive] = useState(0);
+export function Wizard({ title, steps, onCancel, onDone, initialStep = 0, cancelLabel = 'Cancel', confirmCancel = true }: WizardProps) {
+  const [active, setActive] = useState(Math.min(Math.max(0, initialStep), steps.length - 1));
+  const [leaving, setLeaving] = useState(false);
   const [invalid, setInvalid] = useState<string | null>(null);
   const [startError, setStartError] = useState<UserErrorData | null>(null);
   const [busy, setBusy] = useState(false);
@@ -82,6 +93,11 @@ export function Wizard({ title, steps, onCancel, onDone }: WizardProps) {
     setActive(Math.min(active + 1, steps.length - 1));
   }
 
+  function cancel() {
+    if (confirmCancel && active > 0) setLeaving(true);
+    else onCancel();
+  }
+
   function back() {
     setInvalid(null);
     setStartError(null);
@@ -111,8 +127,8 @@ export function Wizard({ title, steps, onCancel, onDone }: WizardProps) {
       </Paper>
       <Group justify="space-between">
         {step.kind === 'form' ? (
-          <Button variant="subtle" color="gray" onClick={onCancel} size="md">
-            Cancel
+          <Button variant="subtle" color="gray" onClick={cancel} size="md">
+            {cancelLabel}
           </Button>
         ) : (
           <span />
@@ -135,6 +151,7 @@ export function Wizard({ title, steps, onCancel, onDone }: WizardProps) {
           ) : null}
         </Group>
       </Group>
+      <ConfirmLeave opened={leaving} onStay={() => setLeaving(false)} onLeave={onCancel} />
     </Stack>
   );
 }

@@ -61,6 +61,11 @@ test('prepares an update, then catches a bad one and links to the rollback', asy
   await expect(page.getByRole('status').filter({ hasText: 'Every check passed' })).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('[data-status="fail"], [data-status="warn"]')).toHaveCount(0);
   await shot(page, '4-checks-passed');
+  // Leaving for now and coming back resumes at the checks, not at "Versions".
+  await page.getByRole('button', { name: 'Leave for now' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Pre-update checklist' }).click();
+  await expect(step(page, 'Checks')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Every check passed' })).toBeVisible();
   await page.getByRole('button', { name: 'Next' }).click();
 
   // 3. Confirmations, then "Ready to update".

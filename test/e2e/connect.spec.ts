@@ -141,7 +141,14 @@ test('connects PCI File Manager step by step and shows its health', async ({ pag
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(step(page, 'R2')).toBeVisible();
   await expect(page.getByLabel('Bucket name')).toHaveValue('pci-files');
+  // Cancel past the first step asks first: "Stay here" keeps the wizard as it was.
   await page.getByRole('button', { name: 'Cancel' }).click();
+  const leave = page.getByRole('dialog', { name: 'Leave this wizard?' });
+  await expect(leave).toContainText('not kept');
+  await leave.getByRole('button', { name: 'Stay here' }).click();
+  await expect(page.getByLabel('Bucket name')).toHaveValue('pci-files');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await leave.getByRole('button', { name: 'Leave and discard' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
 });
 

@@ -126,9 +126,13 @@ test('rolls the dataset back after a bad upgrade, step by step, and proves it', 
   await expect(step(page, 'Confirm the rollback')).toBeVisible();
   const go = page.getByRole('button', { name: 'Roll back now' });
   await expect(go).toBeDisabled();
-  await page.getByLabel('Type RESTORE to confirm').fill('restore');
+  // A wrong word says why the button stays grey; the word in small letters is accepted.
+  await page.getByLabel('Type RESTORE to confirm').fill('restroe');
   await expect(go).toBeDisabled();
-  await page.getByLabel('Type RESTORE to confirm').fill('RESTORE');
+  await expect(page.getByText('That is not the word RESTORE')).toBeVisible();
+  await page.getByLabel('Type RESTORE to confirm').fill('restore');
+  await expect(go).toBeEnabled();
+  await expect(page.getByText('That is not the word RESTORE')).toBeHidden();
   await shot(page, '5-confirm');
 
   // 6. Running: R2 answers slowly for a moment, so the progress can be seen (and photographed).

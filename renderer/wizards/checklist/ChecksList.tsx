@@ -2,7 +2,7 @@
 // the button that fixes it (where there is one) and, for a warning before the update, a box to accept it.
 import { Button, Checkbox, Group, List, Stack, Text, ThemeIcon } from '@mantine/core';
 import { IconAlertTriangle, IconArchive, IconCheck, IconMinus, IconRestore, IconSettings, IconX } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ChecklistAction, ChecklistCheck } from '../../../shared/contract';
 import { formatDatesIn } from '../../../shared/format';
 import { TechnicalDetails } from '../../components/TechnicalDetails';
@@ -25,18 +25,30 @@ export interface ChecksListProps {
   label: string;
   /** Warnings accepted so far (check id → the message accepted); omit where warnings need no answer. */
   acknowledged?: Record<string, string>;
-  onAcknowledge?: (id: string) => void;
+  /** Record the acceptance; the box ticks at once and unticks again if this fails. */
+  onAcknowledge?: (id: string) => void | Promise<unknown>;
   onAction?: (action: ChecklistAction) => void;
   /** Actions that are running now (their button shows it and waits). */
   busy?: Partial<Record<ChecklistAction, boolean>>;
 }
 
 export function ChecksList({ checks, label, acknowledged, onAcknowledge, onAction, busy = {} }: ChecksListProps) {
+  // Ticked, not yet recorded (the round trip takes a moment; a box that waits invites a second click).
+  const [ticking, setTicking] = useState<Record<string, string>>({});
+  const tick = (id: string, message: string) => {
+    setTicking((t) => ({ ...t, [id]: message }));
+    void Promise.resolve(onAcknowledge?.(id)).finally(() =>
+      setTicking((t) => {
+        const { [id]: _done, ...rest } = t;
+        return rest;
+      }),
+    );
+  };
   return (
     <List spacing="md" listStyleType="none" aria-label={label} data-testid="checklist-checks">
       {checks.map((c) => {
         const look = LOOK[c.status];
-        const accepted = acknowledged?.[c.id] === c.message;
+        const accepted = acknowledged?.[c.id] === c.message || ticking[c.id] === c.message;
         return (
           <List.Item key={c.id} data-check={c.id} data-status={c.status}>
             <Group align="flex-start" wrap="nowrap" gap="sm">
@@ -66,7 +78,7 @@ export function ChecksList({ checks, label, acknowledged, onAcknowledge, onActio
                     </Button>
                   ) : null}
                   {c.status === 'warn' && onAcknowledge ? (
-                    <Checkbox label="I have read this warning; go on anyway" checked={accepted} disabled={accepted} onChange={() => onAcknowledge(c.id)} />
+                    <Checkbox label="I have read this warning; go on anyway" checked={accepted} disabled={accepted} onChange={() => tick(c.id, c.message)} />
                   ) : null}
                 </Group>
               </Stack>
