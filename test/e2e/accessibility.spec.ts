@@ -84,6 +84,14 @@ async function check(page: Page, scheme: string, where: string): Promise<void> {
   await page.screenshot({ path: path.join('test-results/screens', `${file}.png`), fullPage: true });
 }
 
+/** Every text field on the page says in one line what it is (the jargon of item 8 explained). */
+async function expectFieldsExplained(page: Page, where: string): Promise<void> {
+  const bare = await page.evaluate(`[...document.querySelectorAll('main input:not([type=hidden]):not([type=radio]):not([type=checkbox]), main textarea')]
+    .filter((el) => !el.getAttribute('aria-describedby'))
+    .map((el) => el.getAttribute('aria-label') || (el.labels && el.labels[0] ? el.labels[0].textContent : el.name))`);
+  expect(bare, `fields without an explanation on ${where}`).toEqual([]);
+}
+
 async function openPage(browser: Browser, scheme: 'light' | 'dark'): Promise<Page> {
   const context = await browser.newContext({ colorScheme: scheme });
   const page = await context.newPage();
@@ -143,8 +151,9 @@ for (const scheme of ['light', 'dark'] as const) {
 
     // Storage check: run, with the dataset's planted problems.
     await nav.getByRole('link', { name: 'Storage check', exact: true }).click();
-    await page.getByRole('button', { name: 'Start the check' }).click();
+    await page.getByRole('button', { name: /^(Start the check|Check again)$/ }).click();
     await expect(page.getByTestId('check-problems')).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('check-result-region')).toBeFocused();
     await check(page, scheme, 'Storage check result');
 
     // Restore: restore point, what, preview (nothing is changed).
@@ -183,19 +192,25 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.getByRole('button', { name: 'Test connection' }).click();
     await expect(page.getByRole('list', { name: 'MongoDB test results' })).toBeVisible({ timeout: 30_000 });
     await check(page, scheme, 'Connect MongoDB');
+    await expectFieldsExplained(page, 'Connect MongoDB');
     await next(page);
     await expect(step(page, 'R2')).toBeVisible({ timeout: 30_000 });
     await page.getByText('Other S3-compatible storage').click();
     await page.getByLabel('Endpoint address').fill(s3.endpoint);
+    // The demo's instructions name a region and path-style: the form has a place for both.
+    await expect(page.getByLabel('Region')).toHaveValue('auto');
+    await expect(page.getByRole('checkbox', { name: 'Path-style addresses' })).toBeChecked();
     await page.getByLabel('Bucket name').fill('pci-files');
     await page.getByLabel('Access Key ID').fill(s3.accessKeyId);
     await page.getByLabel('Secret Access Key').fill(s3.secretAccessKey);
     await page.getByRole('button', { name: 'Test connection' }).click();
     await expect(page.getByRole('list', { name: 'R2 test results' })).toBeVisible({ timeout: 30_000 });
     await check(page, scheme, 'Connect R2');
+    await expectFieldsExplained(page, 'Connect R2');
     await next(page);
     await expect(step(page, 'File records')).toBeVisible({ timeout: 30_000 });
     await check(page, scheme, 'Connect file records');
+    await expectFieldsExplained(page, 'Connect file records');
     await next(page);
     await expect(step(page, 'Backup location')).toBeVisible();
     await page.getByLabel('Backup folder').fill(path.join(backups, 'second'));
