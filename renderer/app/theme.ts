@@ -3,7 +3,7 @@
 // blue button 3.6:1, green text on a light-green alert 3.8:1. Instead of hand-picking shades per
 // component, every colour's filled, text and light-variant values are derived here: the palette
 // shade Mantine would use, darkened just enough to reach the target against the background it sits on.
-import { DEFAULT_THEME, createTheme, darken, luminance, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
+import { DEFAULT_THEME, Drawer, Modal, createTheme, darken, luminance, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
 
 /** A little above 4.5:1, so rounding in the browser's colour maths never drops below it. */
 export const TARGET_CONTRAST = 4.6;
@@ -88,4 +88,13 @@ export const cssVariablesResolver: CSSVariablesResolver = (theme) => {
   return { variables: {}, light, dark };
 };
 
-export const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md', fontSizes: { md: '1rem' } });
+export const theme = createTheme({
+  primaryColor: 'blue',
+  defaultRadius: 'md',
+  fontSizes: { md: '1rem' },
+  components: {
+    // Their ✕ buttons have no text: name them, so a screen reader says what they do.
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+  },
+});

@@ -136,6 +136,12 @@ for (const scheme of ['light', 'dark'] as const) {
     await next(page);
     await expect(step(page, 'Review')).toBeVisible();
     await check(page, scheme, 'Backup review');
+    // Cancel past the first step asks before dropping the choices made.
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect(page.getByRole('dialog', { name: 'Leave this wizard?' })).toBeVisible();
+    await check(page, scheme, 'Leave the wizard');
+    await page.getByRole('button', { name: 'Stay here' }).click();
+    await expect(step(page, 'Review')).toBeVisible();
 
     // Verify: a quick check, run to its result.
     await nav.getByRole('link', { name: 'Verify', exact: true }).click();

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { CONFIRMATIONS } from '../../shared/api/checklist';
 import { serveApp, type ServedApp } from '../support/serve';
+import { expectAccessible } from '../support/axe';
 import { checklistWorld, type ChecklistWorld } from '../support/checklist';
 import { tempDir, testEngine } from '../support/engine';
 
@@ -28,6 +29,8 @@ test.afterAll(async () => {
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: `test-results/screens/checklist-${name}.png`, fullPage: true });
+  // Every step photographed is also checked for WCAG AA (serious and critical violations fail).
+  await expectAccessible(page, `checklist ${name}`);
 }
 
 const step = (page: Page, name: string) => page.getByRole('heading', { level: 2, name, exact: true });

@@ -10,6 +10,7 @@ import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@a
 import { MongoClient } from 'mongodb';
 import { expect, test, type Page } from '@playwright/test';
 import { serveApp, type ServedApp } from '../support/serve';
+import { expectAccessible } from '../support/axe';
 import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
 import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { r2Client } from '../support/s3/client';
@@ -72,6 +73,8 @@ test.afterAll(async () => {
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: `test-results/screens/restore-${name}.png`, fullPage: true });
+  // Every step photographed is also checked for WCAG AA (serious and critical violations fail).
+  await expectAccessible(page, `restore ${name}`);
 }
 
 const step = (page: Page, name: string) => page.getByRole('heading', { level: 2, name, exact: true });
