@@ -10,7 +10,8 @@ import { useProfiles } from '../../stores/profiles';
 import { ChecksStep } from './ChecksStep';
 import { ConfirmStep } from './ConfirmStep';
 import { ReadyStep } from './ReadyStep';
-import { resumeStep, useChecklist } from './state';
+import { resumeStep } from './resume';
+import { useChecklist } from './state';
 import { VersionsStep } from './VersionsStep';
 
 async function saveVersions(profile: string): Promise<string | null> {
