@@ -37,6 +37,31 @@ export function formatDateTime(iso: string | null | undefined, locale?: string):
   return d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** The time of day only (for log lines under a heading that gives the date), in local time. */
+export function formatTime(iso: string | null | undefined, locale?: string): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleTimeString(locale, { timeStyle: 'medium' });
+}
+
+/** ISO 8601 timestamps as core writes them (2026-12-03T15:09:19.123Z, 2026-12-03T15:09:19+01:00). */
+const ISO_TIMESTAMP = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b/g;
+
+/**
+ * A message from core with every timestamp in it written the way the rest of the app writes dates
+ * (formatDateTime), so a person never reads a raw "2026-12-03T15:09:19.123Z" while a job runs.
+ */
+export function formatDatesIn(text: string, locale?: string): string;
+export function formatDatesIn(text: string | null | undefined, locale?: string): string | null | undefined;
+export function formatDatesIn(text: string | null | undefined, locale?: string): string | null | undefined {
+  if (!text) return text;
+  return text.replace(ISO_TIMESTAMP, (iso) => {
+    const formatted = formatDateTime(iso, locale);
+    return formatted === '—' ? iso : formatted;
+  });
+}
+
 /** "3 days ago", "2 hours ago", "just now". */
 export function ago(iso: string, now = Date.now()): string {
   const s = Math.max(0, (now - Date.parse(iso)) / 1000);

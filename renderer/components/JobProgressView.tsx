@@ -1,7 +1,7 @@
 // A running job: phase, a progress bar, items and bytes, time left, and Cancel.
 import { Button, Group, Progress, Stack, Text } from '@mantine/core';
 import type { Job } from '../../shared/jobs';
-import { formatBytes, formatTimeLeft } from '../../shared/format';
+import { formatBytes, formatDatesIn, formatTimeLeft } from '../../shared/format';
 
 export function percentOf(job: Job): number | null {
   const p = job.progress;
@@ -27,7 +27,7 @@ export function JobProgressView({ job, onCancel }: { job: Job; onCancel?: () => 
         </Text>
         <Text c="dimmed">{pct !== null ? `${Math.floor(pct)} % · ${formatTimeLeft(p.etaSeconds)}` : ''}</Text>
       </Group>
-      {p.message ? <Text c="dimmed">{p.message}</Text> : null}
+      {p.message ? <Text c="dimmed">{formatDatesIn(p.message)}</Text> : null}
       {onCancel ? (
         <Group>
           <Button variant="default" color="red" onClick={onCancel} disabled={canceling}>

@@ -17,7 +17,7 @@ export function PhaseList({ phases, current, label }: { phases: string[]; curren
                   <IconCheck size={14} aria-label="done" />
                 </ThemeIcon>
               ) : now ? (
-                <Loader size={20} aria-label="in progress" />
+                <Loader size={20} role="img" aria-label="in progress" />
               ) : (
                 <ThemeIcon color="gray" variant="light" size={22} radius="xl">
                   <IconCircleDashed size={14} aria-label="to come" />

@@ -1,7 +1,7 @@
 // The reusable wizard: numbered steps, Back / Next / Cancel, per-step checks before moving on, a
 // running step that shows a job's progress (with Cancel), and a result step.
-import { Alert, Button, Group, Paper, Stack, Stepper, Text, Title } from '@mantine/core';
-import { useState, type ReactNode } from 'react';
+import { Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useRef, useState, type ReactNode } from 'react';
 import type { Job } from '../../shared/jobs';
 import { isFinal } from '../../shared/jobs';
 import type { UserErrorData } from '../../shared/errors';
@@ -9,13 +9,15 @@ import { api, errorData } from '../api';
 import { useJobs } from '../stores/jobs';
 import { ErrorAlert } from './ErrorAlert';
 import { JobProgressView } from './JobProgressView';
+import { ConfirmLeave } from './ConfirmLeave';
+import { StepIndicator } from './StepIndicator';
+import { useFocusOnChange } from './focus';
 
 export type WizardStep =
   | {
       kind: 'form';
       id: string;
       label: string;
-      description?: string;
       render: () => ReactNode;
       /** Return a message to stay on this step, or null to move on. */
       validate?: () => string | null | Promise<string | null>;
@@ -25,24 +27,31 @@ export type WizardStep =
       kind: 'run';
       id: string;
       label: string;
-      description?: string;
       start: () => Promise<Job>;
       /** What the running job looks like; JobProgressView with Cancel unless given. */
       render?: (job: Job) => ReactNode;
     }
-  | { kind: 'result'; id: string; label: string; description?: string; render: (job: Job | null) => ReactNode };
+  | { kind: 'result'; id: string; label: string; render: (job: Job | null) => ReactNode };
 
 export interface WizardProps {
   title: string;
   steps: WizardStep[];
   onCancel: () => void;
   onDone: (job: Job | null) => void;
-  /** 'sm' fits six or more steps on one line. */
-  stepperSize?: 'sm' | 'md';
+  /** Where the wizard opens (a wizard whose progress is saved resumes at its step). */
+  initialStep?: number;
+  /** The Cancel button's words; "Cancel" unless given. */
+  cancelLabel?: string;
+  /**
+   * Ask before Cancel drops what was entered (true by default, once past the first step); false
+   * where every step is saved as it goes and leaving loses nothing.
+   */
+  confirmCancel?: boolean;
 }
 
-export function Wizard({ title, steps, onCancel, onDone, stepperSize = 'md' }: WizardProps) {
-  const [active, setActive] = useState(0);
+export function Wizard({ title, steps, onCancel, onDone, initialStep = 0, cancelLabel = 'Cancel', confirmCancel = true }: WizardProps) {
+  const [active, setActive] = useState(Math.min(Math.max(0, initialStep), steps.length - 1));
+  const [leaving, setLeaving] = useState(false);
   const [invalid, setInvalid] = useState<string | null>(null);
   const [startError, setStartError] = useState<UserErrorData | null>(null);
   const [busy, setBusy] = useState(false);
@@ -53,6 +62,9 @@ export function Wizard({ title, steps, onCancel, onDone, stepperSize = 'md' }: W
   const finished = steps[active].kind === 'run' && job !== null && isFinal(job.status);
   const current = finished && resultIndex > active ? resultIndex : active;
   const step = steps[current];
+  // The step's heading takes the focus when the wizard moves on (and when the result appears).
+  const heading = useRef<HTMLHeadingElement>(null);
+  useFocusOnChange(heading, current);
 
   async function next() {
     setInvalid(null);
@@ -81,6 +93,11 @@ export function Wizard({ title, steps, onCancel, onDone, stepperSize = 'md' }: W
     setActive(Math.min(active + 1, steps.length - 1));
   }
 
+  function cancel() {
+    if (confirmCancel && active > 0) setLeaving(true);
+    else onCancel();
+  }
+
   function back() {
     setInvalid(null);
     setStartError(null);
@@ -90,14 +107,10 @@ export function Wizard({ title, steps, onCancel, onDone, stepperSize = 'md' }: W
   return (
     <Stack gap="lg" maw={900}>
       <Title order={1}>{title}</Title>
-      <Stepper active={current} size={stepperSize} allowNextStepsSelect={false} aria-label={`${title} steps`}>
-        {steps.map((s) => (
-          <Stepper.Step key={s.id} label={s.label} description={s.description} />
-        ))}
-      </Stepper>
+      <StepIndicator steps={steps.map((s) => s.label)} active={current} finished={step.kind === 'result'} label={`${title} steps`} />
       <Paper withBorder radius="md" p="xl">
         <Stack gap="md">
-          <Title order={2} size="h3">
+          <Title order={2} size="h3" ref={heading}>
             {step.label}
           </Title>
           {/* Typing or pressing a button again answers "please check this step": the old message would only mislead. */}
@@ -114,8 +127,8 @@ export function Wizard({ title, steps, onCancel, onDone, stepperSize = 'md' }: W
       </Paper>
       <Group justify="space-between">
         {step.kind === 'form' ? (
-          <Button variant="subtle" color="gray" onClick={onCancel} size="md">
-            Cancel
+          <Button variant="subtle" color="gray" onClick={cancel} size="md">
+            {cancelLabel}
           </Button>
         ) : (
           <span />
@@ -138,6 +151,7 @@ export function Wizard({ title, steps, onCancel, onDone, stepperSize = 'md' }: W
           ) : null}
         </Group>
       </Group>
+      <ConfirmLeave opened={leaving} onStay={() => setLeaving(false)} onLeave={onCancel} />
     </Stack>
   );
 }

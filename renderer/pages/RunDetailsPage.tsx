@@ -5,7 +5,8 @@ import { useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import type { HistoryDetail } from '../../shared/contract';
 import type { UserErrorData } from '../../shared/errors';
-import { formatDateTime, formatDuration } from '../../shared/format';
+import { formatDateTime, formatDatesIn, formatDuration, formatTime } from '../../shared/format';
+import { DETAILS_BLOCK_STYLE } from '../components/TechnicalDetails';
 import { api, errorData } from '../api';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StatusBadge } from '../components/StatusBadge';
@@ -40,8 +41,8 @@ export function RunDetailsPage() {
               Log
             </Title>
             {run.log.length ? (
-              <Code block style={{ whiteSpace: 'pre-wrap' }}>
-                {run.log.map((l) => `${l.at.slice(11, 19)}  ${l.level.padEnd(5)}  ${l.message}`).join('\n')}
+              <Code block style={DETAILS_BLOCK_STYLE} tabIndex={0} aria-label="Log lines">
+                {run.log.map((l) => `${formatTime(l.at)}  ${l.level.padEnd(5)}  ${formatDatesIn(l.message)}`).join('\n')}
               </Code>
             ) : (
               <Text c="dimmed">This run wrote nothing to its log.</Text>

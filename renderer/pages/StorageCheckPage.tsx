@@ -1,7 +1,7 @@
 // Storage check: are the files PCI File Manager lists really in R2, and is R2 holding files nobody
 // uses? Starts the check (read-only), shows its progress, and the latest result.
 import { Button, Group, Select, Stack, Text, Title } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ConsistencyResult, type HistoryItem } from '../../shared/contract';
 import type { UserErrorData } from '../../shared/errors';
@@ -9,6 +9,7 @@ import { isFinal } from '../../shared/jobs';
 import { api, errorData } from '../api';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { JobProgressView } from '../components/JobProgressView';
+import { useFocusOnChange } from '../components/focus';
 import { useJobs } from '../stores/jobs';
 import { useProfiles } from '../stores/profiles';
 import { Findings } from './storage-check/Findings';
@@ -40,6 +41,9 @@ export function StorageCheckPage() {
 
   const running = useMemo(() => Object.values(jobs).find((j) => j.kind === 'consistency' && j.profile === selected && !isFinal(j.status)) ?? null, [jobs, selected]);
   const profile = profiles?.find((p) => p.profile.name === selected)?.profile;
+  // When a check ends, the focus moves to its result.
+  const resultRef = useRef<HTMLDivElement>(null);
+  useFocusOnChange(resultRef, running?.id ?? null, running === null);
 
   async function start() {
     setError(null);
@@ -90,9 +94,11 @@ export function StorageCheckPage() {
       ) : null}
       {error ? <ErrorAlert error={error} /> : null}
       {running ? <JobProgressView job={running} onCancel={() => void api.jobs.cancel({ id: running.id })} /> : null}
-      {!running && last && last.status === 'failed' && last.error ? <ErrorAlert error={last.error} title="The last check could not finish" /> : null}
-      {!running && last && last.status === 'canceled' ? <Text c="dimmed">The last check was cancelled before it finished.</Text> : null}
-      {!running && result?.success ? <Findings result={result.data} jobId={last!.id} at={last!.finishedAt} profile={profile.name} /> : null}
+      <div ref={resultRef} data-testid="check-result-region">
+        {!running && last && last.status === 'failed' && last.error ? <ErrorAlert error={last.error} title="The last check could not finish" /> : null}
+        {!running && last && last.status === 'canceled' ? <Text c="dimmed">The last check was cancelled before it finished.</Text> : null}
+        {!running && result?.success ? <Findings result={result.data} jobId={last!.id} at={last!.finishedAt} profile={profile.name} /> : null}
+      </div>
       {!running && last === null && profile.fileRecords ? <Text c="dimmed">No check has run yet.</Text> : null}
     </Stack>
   );

@@ -14,6 +14,11 @@ const Bytes = z.number().nonnegative();
 /** What a person types to start a restore: nothing changes by accident. */
 export const RESTORE_CONFIRM_WORD = 'RESTORE';
 
+/** Did the person type the confirmation word? Capital or small letters alike: the intent is the same. */
+export function confirmWordTyped(text: string): boolean {
+  return text.trim().toUpperCase() === RESTORE_CONFIRM_WORD;
+}
+
 /** The phases of a restore job, in order (the progress names them; the wizard lists them). */
 export const RESTORE_PHASES = {
   check: 'Checking the restore point',

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { serveApp, type ServedApp } from '../support/serve';
+import { expectAccessible } from '../support/axe';
 import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
 import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { seedDataset, type DatasetSummary } from '../support/dataset';
@@ -58,6 +59,8 @@ async function shot(page: Page, name: string): Promise<void> {
   // A full-page shot of a scrolled page paints the fixed header mid-page: start from the top.
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+  // Every step photographed is also checked for WCAG AA (serious and critical violations fail).
+  await expectAccessible(page, `backup ${name}`);
 }
 
 const step = (page: Page, name: string) => page.getByRole('heading', { level: 2, name, exact: true });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { CONFIRMATIONS } from '../../shared/api/checklist';
 import { serveApp, type ServedApp } from '../support/serve';
+import { expectAccessible } from '../support/axe';
 import { checklistWorld, type ChecklistWorld } from '../support/checklist';
 import { tempDir, testEngine } from '../support/engine';
 
@@ -28,6 +29,8 @@ test.afterAll(async () => {
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: `test-results/screens/checklist-${name}.png`, fullPage: true });
+  // Every step photographed is also checked for WCAG AA (serious and critical violations fail).
+  await expectAccessible(page, `checklist ${name}`);
 }
 
 const step = (page: Page, name: string) => page.getByRole('heading', { level: 2, name, exact: true });
@@ -61,6 +64,11 @@ test('prepares an update, then catches a bad one and links to the rollback', asy
   await expect(page.getByRole('status').filter({ hasText: 'Every check passed' })).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('[data-status="fail"], [data-status="warn"]')).toHaveCount(0);
   await shot(page, '4-checks-passed');
+  // Leaving for now and coming back resumes at the checks, not at "Versions".
+  await page.getByRole('button', { name: 'Leave for now' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Pre-update checklist' }).click();
+  await expect(step(page, 'Checks')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Every check passed' })).toBeVisible();
   await page.getByRole('button', { name: 'Next' }).click();
 
   // 3. Confirmations, then "Ready to update".

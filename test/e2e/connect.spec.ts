@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { serveApp, type ServedApp } from '../support/serve';
+import { expectAccessible } from '../support/axe';
 import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
 import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { seedDataset, type DatasetSummary } from '../support/dataset';
@@ -40,6 +41,8 @@ async function shot(page: Page, name: string): Promise<void> {
   // A full-page shot of a scrolled page paints the fixed header mid-page: start from the top.
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: `test-results/screens/connect-${name}.png`, fullPage: true });
+  // Every step photographed is also checked for WCAG AA (serious and critical violations fail).
+  await expectAccessible(page, `connect ${name}`);
 }
 
 const step = (page: Page, name: string) => page.getByRole('heading', { level: 2, name, exact: true });
@@ -142,7 +145,14 @@ test('connects PCI File Manager step by step and shows its health', async ({ pag
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(step(page, 'R2')).toBeVisible();
   await expect(page.getByLabel('Bucket name')).toHaveValue('pci-files');
+  // Cancel past the first step asks first: "Stay here" keeps the wizard as it was.
   await page.getByRole('button', { name: 'Cancel' }).click();
+  const leave = page.getByRole('dialog', { name: 'Leave this wizard?' });
+  await expect(leave).toContainText('not kept');
+  await leave.getByRole('button', { name: 'Stay here' }).click();
+  await expect(page.getByLabel('Bucket name')).toHaveValue('pci-files');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await leave.getByRole('button', { name: 'Leave and discard' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
 });
 

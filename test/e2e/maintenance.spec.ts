@@ -8,6 +8,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { saveProfile } from '../../electron/core/profiles/service';
 import { serveApp, type ServedApp } from '../support/serve';
+import { expectAccessible } from '../support/axe';
 import { tempDir, testEngine } from '../support/engine';
 import { FolderStore, Repository } from '../../electron/core/repository';
 import { TEST_SCRYPT_N } from '../support/backup';
@@ -73,6 +74,8 @@ async function shot(page: Page, name: string, locator?: ReturnType<Page['locator
   await page.evaluate('window.scrollTo(0, 0)');
   if (locator) await locator.screenshot({ path: `test-results/screens/maintenance-${name}.png` });
   else await page.screenshot({ path: `test-results/screens/maintenance-${name}.png`, fullPage: true });
+  // Every step photographed is also checked for WCAG AA (serious and critical violations fail).
+  await expectAccessible(page, `maintenance ${name}`);
 }
 
 async function openMaintenance(page: Page): Promise<void> {

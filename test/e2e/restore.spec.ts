@@ -10,6 +10,7 @@ import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@a
 import { MongoClient } from 'mongodb';
 import { expect, test, type Page } from '@playwright/test';
 import { serveApp, type ServedApp } from '../support/serve';
+import { expectAccessible } from '../support/axe';
 import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
 import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { r2Client } from '../support/s3/client';
@@ -72,6 +73,8 @@ test.afterAll(async () => {
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: `test-results/screens/restore-${name}.png`, fullPage: true });
+  // Every step photographed is also checked for WCAG AA (serious and critical violations fail).
+  await expectAccessible(page, `restore ${name}`);
 }
 
 const step = (page: Page, name: string) => page.getByRole('heading', { level: 2, name, exact: true });
@@ -126,9 +129,13 @@ test('rolls the dataset back after a bad upgrade, step by step, and proves it', 
   await expect(step(page, 'Confirm the rollback')).toBeVisible();
   const go = page.getByRole('button', { name: 'Roll back now' });
   await expect(go).toBeDisabled();
-  await page.getByLabel('Type RESTORE to confirm').fill('restore');
+  // A wrong word says why the button stays grey; the word in small letters is accepted.
+  await page.getByLabel('Type RESTORE to confirm').fill('restroe');
   await expect(go).toBeDisabled();
-  await page.getByLabel('Type RESTORE to confirm').fill('RESTORE');
+  await expect(page.getByText('That is not the word RESTORE')).toBeVisible();
+  await page.getByLabel('Type RESTORE to confirm').fill('restore');
+  await expect(go).toBeEnabled();
+  await expect(page.getByText('That is not the word RESTORE')).toBeHidden();
   await shot(page, '5-confirm');
 
   // 6. Running: R2 answers slowly for a moment, so the progress can be seen (and photographed).

@@ -1,7 +1,8 @@
-// The app shell in a real browser against `pci-maint serve`: every top-level screen, the dashboard,
-// an empty history, and the token gate.
+// The app shell in a real browser against `pci-maint serve`: every top-level screen (each checked
+// with axe-core for WCAG AA), the dashboard, an empty history, and the token gate.
 import { expect, test } from '@playwright/test';
 import { serveApp, type ServedApp } from '../support/serve';
+import { expectAccessible } from '../support/axe';
 
 let app: ServedApp;
 test.beforeEach(async () => {
@@ -36,6 +37,7 @@ test('the tokened URL opens the dashboard and every screen is reachable from the
     await expect(page.getByRole('heading', { level: 1, name: screen.heading })).toBeVisible();
     await expect(nav.getByRole('link', { name: screen.name, exact: true })).toHaveAttribute('aria-current', 'page');
     await page.screenshot({ path: `test-results/screens/${screen.file}.png`, fullPage: true });
+    await expectAccessible(page, `${screen.name} (empty data folder)`);
   }
 });
 
@@ -64,5 +66,6 @@ test('the dark colour scheme follows the system', async ({ browser }) => {
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
   await page.screenshot({ path: 'test-results/screens/dashboard-dark.png', fullPage: true });
+  await expectAccessible(page, 'Dashboard (dark, empty data folder)');
   await context.close();
 });

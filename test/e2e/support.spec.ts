@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { serveApp, type ServedApp } from '../support/serve';
+import { expectAccessible } from '../support/axe';
 import { checklistWorld, type ChecklistWorld } from '../support/checklist';
 import { tempDir, testEngine } from '../support/engine';
 
@@ -33,6 +34,8 @@ test.afterAll(async () => {
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: `test-results/screens/support-${name}.png`, fullPage: true });
+  // Every step photographed is also checked for WCAG AA (serious and critical violations fail).
+  await expectAccessible(page, `support ${name}`);
 }
 
 test('previews the support bundle, leaves a file out and downloads a clean zip', async ({ page }) => {

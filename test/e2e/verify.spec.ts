@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { serveApp, type ServedApp } from '../support/serve';
+import { expectAccessible } from '../support/axe';
 import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
 import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { seedDataset, type DatasetSummary } from '../support/dataset';
@@ -55,6 +56,8 @@ test.afterAll(async () => {
 async function shot(page: Page, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: `test-results/screens/verify-${name}.png`, fullPage: true });
+  // Every step photographed is also checked for WCAG AA (serious and critical violations fail).
+  await expectAccessible(page, `verify ${name}`);
 }
 
 async function chooseAndStart(page: Page, depth: 'Quick check' | 'Sample check' | 'Full check', testRestore: boolean): Promise<void> {

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, serveApp } from '../support/serve';
+import { CLI, runCli, serveApp } from '../support/serve';
 import { tempDir } from '../support/engine';
 
 const homes: string[] = [];
@@ -25,6 +25,15 @@ describe('pci-maint', () => {
     const version = run(['--version']);
     expect(version.code).toBe(0);
     expect(version.out.trim()).toBe(JSON.parse(fs.readFileSync('package.json', 'utf8')).version);
+  });
+
+  it('says which data folder it looked in when there are no connections, with nothing else before it', async () => {
+    const home = tempDir();
+    homes.push(home);
+    const list = await runCli(home, process.env, ['profile', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.out.trim()).toBe(`No connections yet in the data folder ${home}. Create one with "pci-maint profile set NAME …", or choose the data folder that has them with --home DIR (or PCI_MAINT_HOME).`);
+    expect(list.err).toBe('');
   });
 
   it('lists an empty history in words and as JSON', () => {

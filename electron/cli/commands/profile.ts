@@ -186,10 +186,11 @@ export function registerProfile(program: Command, ctx: CliContext): void {
     .description('list profiles')
     .action(async (_o: unknown, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      await withEngine(ctx, globals, async (_engine, api) => {
+      await withEngine(ctx, globals, async (engine, api) => {
         const views = (await api.profiles.list({})).profiles;
         if (globals.json) return ctx.io.out(JSON.stringify({ profiles: views }));
-        if (views.length === 0) return ctx.io.out('No connections yet. Create one with "pci-maint profile set NAME …".');
+        // Say where it looked: an empty list is often the wrong data folder (another user, another --home).
+        if (views.length === 0) return ctx.io.out(`No connections yet in the data folder ${engine.paths.home}. Create one with "pci-maint profile set NAME …", or choose the data folder that has them with --home DIR (or PCI_MAINT_HOME).`);
         for (const v of views) ctx.io.out(`${v.profile.name.padEnd(24)} ${v.profile.mongo.database.padEnd(16)} ${v.profile.r2.bucket}`);
       });
     });

@@ -5,7 +5,7 @@
 import readline from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import { RESTORE_CONFIRM_WORD, RestoreScope, type RestoreSummary } from '../../../shared/api/restore';
+import { RESTORE_CONFIRM_WORD, RestoreScope, confirmWordTyped, type RestoreSummary } from '../../../shared/api/restore';
 import { userError } from '../../../shared/errors';
 import { planView } from '../../core/restore/plan';
 import { planRestore, safetyBackupObstacle, startRestoreJob } from '../../core/restore/profile-jobs';
@@ -54,7 +54,7 @@ async function confirmed(ctx: CliContext): Promise<boolean> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`\nType ${RESTORE_CONFIRM_WORD} to roll back now (anything else stops here): `);
-    return answer.trim() === RESTORE_CONFIRM_WORD;
+    return confirmWordTyped(answer);
   } finally {
     rl.close();
     ctx.io.err('');

@@ -75,8 +75,8 @@ export async function backupMongo(port: MongoSourcePort, sink: BackupSink, ctx: 
     session: replicated ? port.client.startSession({ snapshot: true }) : undefined,
     pointInTime: replicated,
     note: replicated
-      ? 'MongoDB replica set: the whole database was read at one point in time.'
-      : 'Standalone MongoDB server: documents that changed while the backup ran may be a mix of old and new. Stop PCI File Manager during the backup for a fully consistent copy.',
+      ? 'The whole database was copied as it was at one moment (MongoDB runs as a replica set, which allows that).'
+      : 'MongoDB runs as a single server, which cannot hold one moment still for a backup: a record changed while the backup ran may be copied partly before and partly after the change. For a copy that is exactly one moment, stop PCI File Manager during the backup.',
     batchSize,
   };
   ctx.log('info', `Backing up database ${port.database}: ${catalog.length} collections and views, ${replicated ? 'snapshot read' : 'best effort (standalone server)'}`);

@@ -9,6 +9,14 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 
 const KIND_WORDS = { backup: 'backup', verify: 'verification', check: 'storage check' } as const;
 
+/** What each system scheduler is, for someone who has never heard of it. */
+const METHOD_HELP: Record<OsMethod, string> = {
+  cron: 'cron is the scheduler built into Linux and macOS: it runs commands at set times, listed in a file called the crontab.',
+  systemd: 'systemd runs the services of most Linux systems; a systemd timer starts a command at set times, also after a restart.',
+  schtasks: 'Task Scheduler is the part of Windows that starts programs at set times.',
+  launchd: 'launchd is the part of macOS that starts programs at set times.',
+};
+
 function Copyable({ label, text }: { label: string; text: string }) {
   return (
     <Stack gap={4}>
@@ -34,6 +42,7 @@ function Copyable({ label, text }: { label: string; text: string }) {
 function MethodPanel({ m, busy, onInstall, onRemove }: { m: OsMethodPlan; busy: boolean; onInstall: () => void; onRemove: () => void }) {
   return (
     <Stack gap="sm" pt="sm">
+      <Text size="sm">{METHOD_HELP[m.method]}</Text>
       <Group gap="xs">
         {m.installed.length ? (
           m.installed.map((k) => (

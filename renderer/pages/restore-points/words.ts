@@ -10,6 +10,11 @@ export const TRIGGER_WORDS: Record<BackupTrigger, { label: string; color: string
   other: { label: 'Other', color: 'gray', help: 'Made with tags of its own.' },
 };
 
+/** A restore point's tag in words ("pre-restore" → "Before a rollback"); tags of its own stay as typed. */
+export function tagLabel(tag: string): string {
+  return tag in TRIGGER_WORDS && tag !== 'other' ? TRIGGER_WORDS[tag as BackupTrigger].label : tag;
+}
+
 export const DEPTH_WORDS: Record<SnapshotVerification['depth'], string> = { quick: 'Quick check', sampled: 'Sample check', full: 'Full check' };
 
 export function verifiedWords(v: SnapshotVerification | null | undefined): { label: string; color: string; detail: string } {

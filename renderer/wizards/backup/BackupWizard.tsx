@@ -89,5 +89,5 @@ export function BackupWizard() {
     setRun((k) => k + 1);
     void s.choose(s.profile!, useProfiles.getState().profiles?.find((p) => p.profile.name === s.profile));
   };
-  return <Wizard key={run} title="Make a backup" steps={steps(again)} stepperSize="sm" onCancel={() => void navigate('/')} onDone={() => void navigate('/')} />;
+  return <Wizard key={run} title="Make a backup" steps={steps(again)} onCancel={() => void navigate('/')} onDone={() => void navigate('/')} />;
 }

@@ -6,6 +6,8 @@ import { IconCheck, IconMinus } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { formatBytes, formatDateTime } from '../../../shared/format';
 import type { UserErrorData } from '../../../shared/errors';
+import { TechnicalDetails } from '../../components/TechnicalDetails';
+import { useApp } from '../../stores/app';
 import { useJobs } from '../../stores/jobs';
 import { useProfiles } from '../../stores/profiles';
 import { useBackup } from './state';
@@ -38,6 +40,8 @@ export function WhatStep() {
   const counting = useJobs((s) => (countJobId ? s.jobs[countJobId] : undefined));
   const view = profiles.find((p) => p.profile.name === profile);
   const folders = view?.profile.folders ?? [];
+  // The command line is for browser mode on a server, and for whoever helps: not for the desktop app's user.
+  const commandLine = useApp((s) => s.info?.mode !== 'desktop');
   const mongo = health?.mongo;
   const r2 = health?.r2;
   return (
@@ -99,7 +103,10 @@ export function WhatStep() {
               </Text>
             </>
           ) : (
-            <Text c="dimmed">No configuration folders are set for this connection. Whoever set it up can add them with the command “pci-maint profile set … --folder”.</Text>
+            <Stack gap={0} align="flex-start">
+              <Text c="dimmed">No configuration folders are set for this connection. These are folders with PCI File Manager's settings files, kept with the data so that a rollback can put them back too; whoever helps you with PCI File Manager can add them.</Text>
+              {commandLine && profile ? <TechnicalDetails label="the command for the command line" text={`pci-maint profile set "${profile}" --folder /path/to/the/settings/folder`} /> : null}
+            </Stack>
           )}
         </Part>
       </Stack>

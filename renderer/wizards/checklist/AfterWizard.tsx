@@ -44,6 +44,8 @@ export function AfterWizard() {
     <Wizard
       title="After updating PCI File Manager"
       steps={steps}
+      cancelLabel="Leave for now"
+      confirmCancel={false}
       onCancel={() => void navigate('/')}
       onDone={() => {
         const s = useChecklist.getState();

@@ -40,13 +40,13 @@ export function AppSettingsForm({ profile, onSaved }: { profile: string; onSaved
     <Stack gap="sm" onInput={() => setSaved(false)}>
       <TextInput
         label="Health address of PCI File Manager"
-        description="A web address that answers while PCI File Manager runs, e.g. http://localhost:3000/api/health. Leave empty if you do not know it."
+        description="A web page of PCI File Manager that says it is running, so the checklist can see it works again after the update (e.g. http://localhost:3000/api/health). Ask whoever installed it, or leave empty."
         value={healthUrl}
         onChange={(e) => setHealthUrl(e.currentTarget.value)}
       />
       <TextInput
         label="Version file of PCI File Manager"
-        description="A file that holds the installed version (its package.json, or a text file with the version on its first line). Leave empty to type the version yourself."
+        description="The file on this computer where PCI File Manager keeps its version number (its package.json, or a text file with the version on its first line), so the checklist reads the version by itself. Leave empty to type the version yourself."
         value={versionFile}
         onChange={(e) => setVersionFile(e.currentTarget.value)}
       />

@@ -10,6 +10,7 @@ import { useProfiles } from '../../stores/profiles';
 import { ChecksStep } from './ChecksStep';
 import { ConfirmStep } from './ConfirmStep';
 import { ReadyStep } from './ReadyStep';
+import { resumeStep } from './resume';
 import { useChecklist } from './state';
 import { VersionsStep } from './VersionsStep';
 
@@ -54,10 +55,14 @@ export function BeforeWizard({ profile }: { profile: string }) {
     { kind: 'form', id: 'confirm', label: 'Confirmations', render: () => <ConfirmStep />, validate: declareReady, nextLabel: 'Ready to update' },
     { kind: 'result', id: 'ready', label: 'Update', render: () => <ReadyStep /> },
   ];
+  // Every step is saved as it goes: leaving loses nothing, and coming back resumes where it was.
   return (
     <Wizard
       title="Before updating PCI File Manager"
       steps={steps}
+      initialStep={resumeStep(useChecklist.getState().record!)}
+      cancelLabel="Leave for now"
+      confirmCancel={false}
       onCancel={() => void navigate('/')}
       onDone={() => useChecklist.getState().setStage('after')}
     />

@@ -1,6 +1,6 @@
 // The pre-update checklist: the open update of the chosen connection (before it: checks and
 // confirmations; after it: the comparison with before), or a way to start one and the past updates.
-import { Badge, Button, Group, Modal, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Divider, Group, Modal, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { IconChecklist, IconFileDownload, IconPlugConnected } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -147,16 +147,21 @@ export function ChecklistPage() {
         <>
           {error ? <ErrorAlert error={error} /> : null}
           {stage === 'before' ? <BeforeWizard key={record.id} profile={selected} /> : <AfterWizard key={record.id} />}
-          <Group justify="space-between" align="flex-end" maw={900}>
-            {picker ?? (
-              <Text c="dimmed">
-                Update of the connection “{selected}”, started {formatDateTime(record.createdAt)}.
-              </Text>
-            )}
-            <Button variant="subtle" color="red" onClick={() => setConfirmCancel(true)}>
-              Give up this update
-            </Button>
-          </Group>
+          {picker ?? (
+            <Text c="dimmed" maw={900}>
+              Update of the connection “{selected}”, started {formatDateTime(record.createdAt)}.
+            </Text>
+          )}
+          {/* Apart from the wizard's own buttons: giving up closes the update, "Leave for now" only pauses it. */}
+          <Stack gap="xs" maw={900} mt="xl" data-testid="give-up">
+            <Divider label="Not updating after all?" labelPosition="left" />
+            <Group justify="space-between" align="center">
+              <Text size="sm">Giving up closes this checklist; it stays in the list of past updates. Your backups are kept.</Text>
+              <Button variant="outline" color="red" size="sm" onClick={() => setConfirmCancel(true)}>
+                Give up this update
+              </Button>
+            </Group>
+          </Stack>
         </>
       ) : (
         <>

@@ -1,9 +1,11 @@
 // The checklist's checks, one per line: passed / warning / failed / not run, what was found, what to do,
 // the button that fixes it (where there is one) and, for a warning before the update, a box to accept it.
-import { Button, Checkbox, Code, Collapse, Group, List, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { Button, Checkbox, Group, List, Stack, Text, ThemeIcon } from '@mantine/core';
 import { IconAlertTriangle, IconArchive, IconCheck, IconMinus, IconRestore, IconSettings, IconX } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import type { ChecklistAction, ChecklistCheck } from '../../../shared/contract';
+import { formatDatesIn } from '../../../shared/format';
+import { TechnicalDetails } from '../../components/TechnicalDetails';
 
 const LOOK = {
   pass: { color: 'green', icon: <IconCheck size={16} />, word: 'Passed' },
@@ -18,52 +20,50 @@ const ACTIONS: Record<ChecklistAction, { label: string; icon: ReactNode }> = {
   settings: { label: 'PCI File Manager settings', icon: <IconSettings size={18} /> },
 };
 
-function Details({ text }: { text: string }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <UnstyledButton onClick={() => setOpen((o) => !o)} aria-expanded={open} fz="sm" c="dimmed">
-        {open ? 'Hide details' : 'Show details'}
-      </UnstyledButton>
-      <Collapse expanded={open}>
-        <Code block>{text}</Code>
-      </Collapse>
-    </>
-  );
-}
-
 export interface ChecksListProps {
   checks: ChecklistCheck[];
   label: string;
   /** Warnings accepted so far (check id → the message accepted); omit where warnings need no answer. */
   acknowledged?: Record<string, string>;
-  onAcknowledge?: (id: string) => void;
+  /** Record the acceptance; the box ticks at once and unticks again if this fails. */
+  onAcknowledge?: (id: string) => void | Promise<unknown>;
   onAction?: (action: ChecklistAction) => void;
   /** Actions that are running now (their button shows it and waits). */
   busy?: Partial<Record<ChecklistAction, boolean>>;
 }
 
 export function ChecksList({ checks, label, acknowledged, onAcknowledge, onAction, busy = {} }: ChecksListProps) {
+  // Ticked, not yet recorded (the round trip takes a moment; a box that waits invites a second click).
+  const [ticking, setTicking] = useState<Record<string, string>>({});
+  const tick = (id: string, message: string) => {
+    setTicking((t) => ({ ...t, [id]: message }));
+    void Promise.resolve(onAcknowledge?.(id)).finally(() =>
+      setTicking((t) => {
+        const { [id]: _done, ...rest } = t;
+        return rest;
+      }),
+    );
+  };
   return (
     <List spacing="md" listStyleType="none" aria-label={label} data-testid="checklist-checks">
       {checks.map((c) => {
         const look = LOOK[c.status];
-        const accepted = acknowledged?.[c.id] === c.message;
+        const accepted = acknowledged?.[c.id] === c.message || ticking[c.id] === c.message;
         return (
           <List.Item key={c.id} data-check={c.id} data-status={c.status}>
             <Group align="flex-start" wrap="nowrap" gap="sm">
-              <ThemeIcon color={look.color} radius="xl" size="md" aria-label={look.word} mt={2}>
+              <ThemeIcon color={look.color} radius="xl" size="md" role="img" aria-label={look.word} mt={2}>
                 {look.icon}
               </ThemeIcon>
               <Stack gap={4}>
                 <Text fw={600}>{c.label}</Text>
-                <Text>{c.message}</Text>
+                <Text>{formatDatesIn(c.message)}</Text>
                 {c.status !== 'pass' && c.hint ? (
                   <Text fw={600} c={c.status === 'fail' ? 'red' : c.status === 'warn' ? 'orange' : 'dimmed'}>
                     {c.hint}
                   </Text>
                 ) : null}
-                {c.details ? <Details text={c.details} /> : null}
+                {c.details ? <TechnicalDetails label="details" text={c.details} /> : null}
                 <Group gap="sm">
                   {c.action && onAction && c.status !== 'pass' && c.status !== 'skipped' ? (
                     <Button
@@ -78,7 +78,7 @@ export function ChecksList({ checks, label, acknowledged, onAcknowledge, onActio
                     </Button>
                   ) : null}
                   {c.status === 'warn' && onAcknowledge ? (
-                    <Checkbox label="I have read this warning; go on anyway" checked={accepted} disabled={accepted} onChange={() => onAcknowledge(c.id)} />
+                    <Checkbox label="I have read this warning; go on anyway" checked={accepted} disabled={accepted} onChange={() => tick(c.id, c.message)} />
                   ) : null}
                 </Group>
               </Stack>

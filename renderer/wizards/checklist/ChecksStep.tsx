@@ -97,7 +97,7 @@ export function ChecksStep({ profile }: { profile: string }) {
           checks={checks}
           label="Checks before the update"
           acknowledged={record.acknowledged}
-          onAcknowledge={(checkId) => void acknowledge(checkId)}
+          onAcknowledge={acknowledge}
           busy={{ backup: Boolean(backupJob && !isFinal(backupJob.status)) }}
           onAction={(action) => {
             if (action === 'backup') void startJob('backup', () => api.checklist.prepareBackup({ id: record.id, passphrase: useChecklist.getState().passphrase }));

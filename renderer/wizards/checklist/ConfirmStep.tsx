@@ -52,7 +52,7 @@ export function ConfirmStep() {
           <Text fw={600}>Optional: make sure nothing writes to the database any more</Text>
           <Text c="dimmed">PCI Maintenance watches MongoDB for {QUIET_SECONDS} seconds. If anything still writes, PCI File Manager (or a script using its database) is still running.</Text>
           {quietRunning && quietJob ? <JobProgressView job={quietJob} onCancel={() => void api.jobs.cancel({ id: quietJob.id })} /> : null}
-          {quiet && !quietRunning ? <ChecksList checks={[quiet]} label="Database writes" acknowledged={record.acknowledged} onAcknowledge={(id) => void acknowledge(id)} /> : null}
+          {quiet && !quietRunning ? <ChecksList checks={[quiet]} label="Database writes" acknowledged={record.acknowledged} onAcknowledge={acknowledge} /> : null}
           {!quietRunning ? (
             <Button variant="default" w="fit-content" onClick={() => void startJob('quiet', () => api.checklist.quiet({ id: record.id, seconds: QUIET_SECONDS }))}>
               {quiet ? 'Watch the database again' : `Watch the database for ${QUIET_SECONDS} seconds`}

@@ -99,3 +99,4 @@ export function downloadText(fileName: string, text: string, type: string): void
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+

@@ -115,7 +115,7 @@ export function ConnectWizard() {
         key={edit ?? 'new'}
         title={edit ? `Change the connection “${edit}”` : 'Connect PCI File Manager'}
         steps={STEPS}
-        stepperSize="sm"
+       
         onCancel={() => void navigate(edit ? '/settings' : '/')}
         onDone={() => void navigate('/')}
       />

@@ -69,7 +69,7 @@ export function DestinationStep() {
       ) : (
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label="Backup bucket name" description="In the same account, with the same keys as the files." value={form.destBucket} onChange={(e) => set({ destBucket: e.currentTarget.value })} autoComplete="off" spellCheck={false} required />
-          <TextInput label="Folder in the bucket (optional)" value={form.destPrefix} onChange={(e) => set({ destPrefix: e.currentTarget.value })} autoComplete="off" spellCheck={false} />
+          <TextInput label="Folder in the bucket (optional)" description="Keeps the backups apart from anything else in that bucket, e.g. pci-backups." value={form.destPrefix} onChange={(e) => set({ destPrefix: e.currentTarget.value })} autoComplete="off" spellCheck={false} />
         </SimpleGrid>
       )}
       {facts?.freeBytes != null ? (

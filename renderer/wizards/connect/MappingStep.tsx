@@ -72,10 +72,10 @@ export function MappingStep() {
         </Alert>
       ) : null}
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
-        <TextInput label="Collection of file records" value={records.collection} onChange={(e) => setRecords({ collection: e.currentTarget.value })} autoComplete="off" spellCheck={false} />
-        <TextInput label="Field with the file's name in the bucket" value={records.keyField} onChange={(e) => setRecords({ keyField: e.currentTarget.value })} autoComplete="off" spellCheck={false} />
-        <TextInput label="Field with the file size (optional)" value={records.sizeField} onChange={(e) => setRecords({ sizeField: e.currentTarget.value })} autoComplete="off" spellCheck={false} />
-        <TextInput label="Field that marks deleted records (optional)" value={records.deletedField} onChange={(e) => setRecords({ deletedField: e.currentTarget.value })} autoComplete="off" spellCheck={false} />
+        <TextInput label="Collection of file records" description="The part of the database with one record per file (like a table)." value={records.collection} onChange={(e) => setRecords({ collection: e.currentTarget.value })} autoComplete="off" spellCheck={false} />
+        <TextInput label="Field with the file's name in the bucket" description="In each file record, the entry that holds the file's name in R2, e.g. storageKey." value={records.keyField} onChange={(e) => setRecords({ keyField: e.currentTarget.value })} autoComplete="off" spellCheck={false} />
+        <TextInput label="Field with the file size (optional)" description="The entry with the file's size in bytes, so a cut-off file is noticed." value={records.sizeField} onChange={(e) => setRecords({ sizeField: e.currentTarget.value })} autoComplete="off" spellCheck={false} />
+        <TextInput label="Field that marks deleted records (optional)" description="An entry set on records of deleted files, e.g. deletedAt: those files are not expected in R2." value={records.deletedField} onChange={(e) => setRecords({ deletedField: e.currentTarget.value })} autoComplete="off" spellCheck={false} />
       </SimpleGrid>
       <Button variant="light" w="fit-content" leftSection={<IconSearch size={16} />} onClick={run} loading={busy}>
         Find again

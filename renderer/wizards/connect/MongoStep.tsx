@@ -29,7 +29,7 @@ export function MongoStep() {
       <Text>PCI File Manager keeps its file records in MongoDB. Paste the connection string it uses; you find it in its configuration (often called MONGODB_URI).</Text>
       <PasswordInput
         label="MongoDB connection string"
-        description="It looks like mongodb://user:password@server:27017/database"
+        description="One line with the address of the database server, its user name and password. It looks like mongodb://user:password@server:27017/database"
         placeholder={form.editing ? 'Saved — leave empty to keep it' : 'mongodb://…'}
         value={form.mongoUri}
         onChange={(e) => set({ mongoUri: e.currentTarget.value })}
@@ -40,7 +40,7 @@ export function MongoStep() {
       />
       <TextInput
         label="Database"
-        description="Leave empty to use the one named in the connection string."
+        description="The name of PCI File Manager's database on that server. Leave empty to use the one named in the connection string."
         value={form.database}
         onChange={(e) => set({ database: e.currentTarget.value })}
         autoComplete="off"

@@ -14,6 +14,10 @@ export interface ConnectForm {
   r2Kind: 'r2' | 'custom';
   accountId: string;
   endpoint: string;
+  /** Other S3-compatible storage only: the region the service asks for ("auto" where it has none). */
+  region: string;
+  /** Other S3-compatible storage only: the bucket in the path of the address, not in its host name. */
+  forcePathStyle: boolean;
   bucket: string;
   accessKeyId: string;
   secretAccessKey: string;
@@ -51,6 +55,9 @@ export const EMPTY_FORM: ConnectForm = {
   r2Kind: 'r2',
   accountId: '',
   endpoint: '',
+  region: 'auto',
+  // Most self-hosted S3-compatible servers (MinIO, Ceph, Garage) and the demo need the bucket in the path.
+  forcePathStyle: true,
   bucket: '',
   accessKeyId: '',
   secretAccessKey: '',
@@ -82,6 +89,8 @@ export const useConnect = create<ConnectState>((set) => ({
         r2Kind: p.r2.endpoint ? 'custom' : 'r2',
         accountId: p.r2.accountId ?? '',
         endpoint: p.r2.endpoint ?? '',
+        region: p.r2.region,
+        forcePathStyle: p.r2.endpoint ? p.r2.forcePathStyle : EMPTY_FORM.forcePathStyle,
         bucket: p.r2.bucket,
         accessKeyId: p.r2.accessKeyId,
         records: {
@@ -103,7 +112,7 @@ export function r2Settings(f: ConnectForm) {
   return {
     bucket: f.bucket.trim(),
     accessKeyId: f.accessKeyId.trim(),
-    ...(f.r2Kind === 'r2' ? { accountId: f.accountId.trim() } : { endpoint: f.endpoint.trim() }),
+    ...(f.r2Kind === 'r2' ? { accountId: f.accountId.trim() } : { endpoint: f.endpoint.trim(), region: f.region.trim() || 'auto', forcePathStyle: f.forcePathStyle }),
   };
 }
 
@@ -111,7 +120,7 @@ export function r2Settings(f: ConnectForm) {
 export function destination(f: ConnectForm) {
   if (f.destKind === 'folder') return { kind: 'folder' as const, path: f.destPath.trim() };
   const r2 = r2Settings(f);
-  return { kind: 's3' as const, bucket: f.destBucket.trim(), prefix: f.destPrefix.trim(), accessKeyId: r2.accessKeyId, ...('endpoint' in r2 ? { endpoint: r2.endpoint } : { accountId: r2.accountId }) };
+  return { kind: 's3' as const, bucket: f.destBucket.trim(), prefix: f.destPrefix.trim(), accessKeyId: r2.accessKeyId, ...('endpoint' in r2 ? { endpoint: r2.endpoint, region: r2.region, forcePathStyle: r2.forcePathStyle } : { accountId: r2.accountId }) };
 }
 
 /** A fingerprint of the values a test used (kept in memory only, like the form itself). */

@@ -1,7 +1,7 @@
 // Step 5: the last look and a typed confirmation ("RESTORE"), so nothing is rolled back by a stray click.
 import { Alert, List, Stack, Text, TextInput } from '@mantine/core';
 import { formatDateTime } from '../../../shared/format';
-import { RESTORE_CONFIRM_WORD } from '../../../shared/contract';
+import { RESTORE_CONFIRM_WORD, confirmWordTyped } from '../../../shared/contract';
 import { useSafetySnapshot } from './SafetyStep';
 import { useRestore } from './state';
 import { plural } from './words';
@@ -36,7 +36,8 @@ export function ConfirmStep() {
       </Alert>
       <TextInput
         label={`Type ${RESTORE_CONFIRM_WORD} to confirm`}
-        description="In capital letters. Nothing changes until you do."
+        description={`Until ${RESTORE_CONFIRM_WORD} is typed here, “Roll back now” stays grey and nothing changes.`}
+        error={s.confirmText.trim() && !confirmWordTyped(s.confirmText) && !RESTORE_CONFIRM_WORD.startsWith(s.confirmText.trim().toUpperCase()) ? `That is not the word ${RESTORE_CONFIRM_WORD}: type it exactly, letter by letter.` : undefined}
         value={s.confirmText}
         onChange={(e) => s.set({ confirmText: e.currentTarget.value })}
         autoComplete="off"

@@ -58,7 +58,7 @@ function PointCard({ point, profile }: { point: RestoreChoice; profile: string |
             </Badge>
             {point.consistency === 'best-effort' ? <Text size="sm" c="dimmed">Database copied while in use</Text> : null}
             {profile && point.profile !== profile ? (
-              <Text size="sm" c="orange.8">
+              <Text size="sm" c="orange">
                 Made for the connection “{point.profile}”
               </Text>
             ) : null}

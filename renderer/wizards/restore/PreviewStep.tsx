@@ -61,7 +61,7 @@ function Bucket({ b }: { b: NonNullable<RestorePlan['bucket']> }) {
         {b.put.count === 0 ? 'No file needs to be put back.' : `${plural(b.put.count, 'file')} (${formatBytes(b.put.bytes)}) will be put back: ${n(b.missing)} missing now, ${n(b.changed)} changed since.`}
       </Text>
       {b.put.count > 0 ? (
-        <ScrollArea.Autosize mah={220} type="auto">
+        <ScrollArea.Autosize mah={220} type="auto" viewportProps={{ tabIndex: 0, 'aria-label': 'Files to put back (scrolls)', role: 'region' }}>
           <Table withTableBorder aria-label="Files to put back">
             <Table.Tbody>
               {b.put.items.map((p) => (
@@ -83,7 +83,7 @@ function Bucket({ b }: { b: NonNullable<RestorePlan['bucket']> }) {
         <Alert color="yellow" title={`${plural(b.extra.count, 'file')} exist now that are not in the restore point`} data-testid="plan-extra">
           <Stack gap="xs">
             <Text>They were probably added after it ({formatBytes(b.extra.bytes)} in all). They are kept unless you tick the box below.</Text>
-            <ScrollArea.Autosize mah={160} type="auto">
+            <ScrollArea.Autosize mah={160} type="auto" viewportProps={{ tabIndex: 0, 'aria-label': 'Files not in the restore point (scrolls)', role: 'region' }}>
               <List size="sm" aria-label="Files not in the restore point">
                 {b.extra.items.map((e) => (
                   <List.Item key={e.key} style={{ wordBreak: 'break-all' }}>

@@ -2,15 +2,18 @@
 // typed confirmation → restoring (progress, Cancel) → result (proof, what to do next). Reachable by
 // URL with a restore point chosen already (`/restore?snapshot=ID&profile=NAME`), so the pre-update
 // checklist and the dashboard can link straight to the one to use.
-import { Alert, Button, Group, Paper, Stack, Stepper, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconPlugConnected } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { RESTORE_CONFIRM_WORD } from '../../../shared/contract';
+import { RESTORE_CONFIRM_WORD, confirmWordTyped } from '../../../shared/contract';
 import type { UserErrorData } from '../../../shared/errors';
 import { isFinal } from '../../../shared/jobs';
 import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ConfirmLeave } from '../../components/ConfirmLeave';
+import { StepIndicator } from '../../components/StepIndicator';
+import { useFocusOnChange } from '../../components/focus';
 import { useJobs } from '../../stores/jobs';
 import { useProfiles } from '../../stores/profiles';
 import { ConfirmStep } from './ConfirmStep';
@@ -49,7 +52,7 @@ function blocker(step: number, saved: boolean): string | null {
   if (step === 1 && s.scopeKind === 'custom' && s.collections.length === 0 && !s.bucket && !s.folders) return 'Choose at least one collection, the files in R2 or the settings folders.';
   if (step === 2 && !(s.plan && s.planKey === planKeyOf())) return 'Wait for the preview to finish.';
   if (step === 3 && !saved && !(s.safetySkipped && s.skipUnderstood)) return s.safetySkipped ? 'Tick the box to confirm that you understand, or make the safety backup.' : 'Make the safety backup first (or choose to skip it).';
-  if (step === 4 && s.confirmText.trim() !== RESTORE_CONFIRM_WORD) return `Type ${RESTORE_CONFIRM_WORD} in the box to confirm.`;
+  if (step === 4 && !confirmWordTyped(s.confirmText)) return `Type ${RESTORE_CONFIRM_WORD} in the box to confirm.`;
   return null;
 }
 
@@ -65,6 +68,9 @@ export function RestoreWizard() {
   const [tried, setTried] = useState<number | null>(null);
   const [startError, setStartError] = useState<UserErrorData | null>(null);
   const [busy, setBusy] = useState(false);
+  const [leaving, setLeaving] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useFocusOnChange(heading, s.step);
   const linkedSnapshot = params.get('snapshot');
   const linkedProfile = params.get('profile');
   // From the storage check: put back only these files (one key a line), nothing else.
@@ -136,14 +142,10 @@ export function RestoreWizard() {
   return (
     <Stack gap="lg" maw={960}>
       <Title order={1}>Roll back to an earlier state</Title>
-      <Stepper active={s.step} size="xs" iconSize={30} allowNextStepsSelect={false} aria-label="Rollback steps">
-        {STEPS.map((label) => (
-          <Stepper.Step key={label} label={label} />
-        ))}
-      </Stepper>
+      <StepIndicator steps={STEPS} active={s.step} finished={s.step === STEPS.length - 1} label="Rollback steps" />
       <Paper withBorder radius="md" p="xl">
         <Stack gap="md">
-          <Title order={2} size="h3">
+          <Title order={2} size="h3" ref={heading}>
             {TITLES[s.step]}
           </Title>
           {s.step === 0 ? <PointStep /> : null}
@@ -163,7 +165,7 @@ export function RestoreWizard() {
       </Paper>
       <Group justify="space-between">
         {forms ? (
-          <Button variant="subtle" color="gray" size="md" onClick={() => void navigate('/')} disabled={safetyRunning}>
+          <Button variant="subtle" color="gray" size="md" onClick={() => (s.step > 0 ? setLeaving(true) : void navigate('/'))} disabled={safetyRunning}>
             Cancel
           </Button>
         ) : (
@@ -176,7 +178,7 @@ export function RestoreWizard() {
             </Button>
           ) : null}
           {forms ? (
-            <Button size="md" color={s.step === 4 ? 'red' : undefined} onClick={() => void next()} loading={busy} disabled={safetyRunning || (s.step === 4 && s.confirmText.trim() !== RESTORE_CONFIRM_WORD)}>
+            <Button size="md" color={s.step === 4 ? 'red' : undefined} onClick={() => void next()} loading={busy} disabled={safetyRunning || (s.step === 4 && !confirmWordTyped(s.confirmText))}>
               {s.step === 4 ? 'Roll back now' : 'Next'}
             </Button>
           ) : null}
@@ -187,6 +189,7 @@ export function RestoreWizard() {
           ) : null}
         </Group>
       </Group>
+      <ConfirmLeave opened={leaving} onStay={() => setLeaving(false)} onLeave={() => void navigate('/')} lost="The restore point and the choices you made are not kept." />
     </Stack>
   );
 }

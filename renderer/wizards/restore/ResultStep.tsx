@@ -34,11 +34,11 @@ function Proof({ s }: { s: RestoreSummary }) {
             {v.collections.map((c) => (
               <Table.Tr key={c.name}>
                 <Table.Td fw={600}>{c.name}</Table.Td>
-                <Table.Td ta="right" c={countMatches(c) ? undefined : 'red.8'}>
+                <Table.Td ta="right" c={countMatches(c) ? undefined : 'red'}>
                   {n(c.found)} of {n(c.expected)}
                   {countMatches(c) && c.found !== c.expected ? ` (${n(c.expected - (c.found ?? 0))} past their expiry time, deleted by MongoDB)` : ''}
                 </Table.Td>
-                <Table.Td c={c.sampleOk && c.indexesOk ? 'green.9' : 'red.8'}>
+                <Table.Td c={c.sampleOk && c.indexesOk ? 'green' : 'red'}>
                   {c.sampleOk ? `${plural(c.sampled, 'document')} byte for byte` : 'Documents differ'}
                   {c.indexesOk ? ', indexes match' : ', indexes differ'}
                 </Table.Td>
@@ -55,7 +55,7 @@ function Proof({ s }: { s: RestoreSummary }) {
       ) : null}
       {v.files.expected > 0 ? <Text>Settings files: {n(v.files.present)} of {n(v.files.expected)} written correctly.</Text> : null}
       {[...v.objects.problems, ...v.files.problems].length > 0 ? (
-        <List size="sm" c="red.8">
+        <List size="sm" c="red">
           {[...v.objects.problems, ...v.files.problems].slice(0, 20).map((p) => (
             <List.Item key={p.name}>
               {p.name} {p.message}

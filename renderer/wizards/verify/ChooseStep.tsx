@@ -4,6 +4,7 @@ import { VERIFY_DEPTHS, type VerifyTarget } from '../../../shared/contract';
 import { formatBytes } from '../../../shared/format';
 import { useProfiles } from '../../stores/profiles';
 import { useVerify } from './state';
+import { tagLabel } from '../../pages/restore-points/words';
 import { backupWhen, DEPTH_HELP, DEPTH_LABEL } from './words';
 
 function verifiedBadge(t: VerifyTarget) {
@@ -14,7 +15,7 @@ function verifiedBadge(t: VerifyTarget) {
 
 export function targetLabel(t: VerifyTarget): string {
   const tags = t.tags.filter((tag) => tag !== 'manual');
-  return `${backupWhen(t.createdAt)} · ${formatBytes(t.bytes)}${tags.length ? ` · ${tags.join(', ')}` : ''}`;
+  return `${backupWhen(t.createdAt)} · ${formatBytes(t.bytes)}${tags.length ? ` · ${tags.map(tagLabel).join(', ')}` : ''}`;
 }
 
 export function ChooseStep() {

@@ -17,7 +17,6 @@ const STEPS: WizardStep[] = [
     kind: 'form',
     id: 'choose',
     label: 'Choose',
-    description: 'Backup and thoroughness',
     render: () => <ChooseStep />,
     validate: () => (useVerify.getState().targets?.snapshots.length ? null : 'There is no backup to check.'),
     nextLabel: 'Start the check',
@@ -26,7 +25,6 @@ const STEPS: WizardStep[] = [
     kind: 'run',
     id: 'run',
     label: 'Checking',
-    description: 'Progress and time left',
     start: () => {
       const s = useVerify.getState();
       const first = s.targets?.snapshots[0];

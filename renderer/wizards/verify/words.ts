@@ -1,13 +1,11 @@
 // Dates and depths in the words the verify screens use.
 import type { VerifyDepth } from '../../../shared/contract';
+import { formatDateTime } from '../../../shared/format';
 
-/** "Tuesday 14:02" this week, "Tuesday 4 March 14:02" before that. */
-export function backupWhen(iso: string, now = new Date()): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return 'an unknown date';
-  const recent = now.getTime() - d.getTime() < 6 * 86_400_000;
-  const day = d.toLocaleDateString(undefined, recent ? { weekday: 'long' } : { weekday: 'long', day: 'numeric', month: 'long', ...(d.getFullYear() !== now.getFullYear() ? { year: 'numeric' } : {}) });
-  return `${day} ${d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
+/** A backup's date, written like every other date in the app (one formatter, shared/format). */
+export function backupWhen(iso: string): string {
+  const when = formatDateTime(iso);
+  return when === '—' ? 'an unknown date' : when;
 }
 
 export const DEPTH_LABEL: Record<VerifyDepth, string> = { quick: 'Quick check', sampled: 'Sample check', full: 'Full check' };
