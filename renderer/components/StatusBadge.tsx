@@ -10,9 +10,9 @@ export const STATUS_COLOR: Record<JobStatus, string> = { running: 'blue', cancel
 
 export function StatusBadge({ status, ...props }: { status: JobStatus } & Omit<BadgeProps, 'color' | 'children'>) {
   return (
-    // autoContrast: dark text on the amber badge (white on yellow is unreadable).
-    // The words never shrink to "FOUND P…" in a narrow table column.
-    <Badge color={STATUS_COLOR[status]} autoContrast data-status={status} styles={{ root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } }} {...props}>
+    // White text: the theme darkens every filled colour until white on it meets WCAG AA (theme.ts),
+    // the amber too. The words never shrink to "FOUND P…" in a narrow table column.
+    <Badge color={STATUS_COLOR[status]} data-status={status} styles={{ root: { flexShrink: 0, overflow: 'visible' }, label: { overflow: 'visible' } }} {...props}>
       {STATUS_WORDS[status]}
     </Badge>
   );
