@@ -10,6 +10,8 @@ import { healthMethods } from './api/health';
 import { dialogMethods } from './api/dialogs';
 import { backupMethods } from './api/backup';
 import { verifyMethods } from './api/verify';
+import { checkMethods } from './api/check';
+import { exportMethods } from './api/export';
 import { restoreMethods } from './api/restore';
 import { checklistMethods } from './api/checklist';
 import { bundleMethods } from './api/bundle';
@@ -22,6 +24,8 @@ export * from './api/health';
 export * from './api/dialogs';
 export * from './api/backup';
 export * from './api/verify';
+export * from './api/check';
+export * from './api/export';
 export * from './api/restore';
 export * from './api/checklist';
 export * from './api/bundle';
@@ -35,6 +39,8 @@ export const contract = {
   ...dialogMethods,
   ...backupMethods,
   ...verifyMethods,
+  ...checkMethods,
+  ...exportMethods,
   ...restoreMethods,
   ...checklistMethods,
   ...bundleMethods,

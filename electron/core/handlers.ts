@@ -10,6 +10,8 @@ import { healthHandlers } from './api/health-handlers';
 import { dialogHandlers } from './api/dialog-handlers';
 import { backupHandlers } from './api/backup-handlers';
 import { verifyHandlers } from './api/verify-handlers';
+import { checkHandlers } from './api/check-handlers';
+import { exportHandlers } from './api/export-handlers';
 import { restoreHandlers } from './api/restore-handlers';
 import { checklistHandlers } from './api/checklist-handlers';
 import { bundleHandlers } from './api/bundle-handlers';
@@ -28,6 +30,8 @@ export function createHandlers(engine: HandlerDeps): Handlers {
     ...dialogHandlers(engine),
     ...backupHandlers(engine),
     ...verifyHandlers(engine),
+    ...checkHandlers(engine),
+    ...exportHandlers(engine),
     ...restoreHandlers(engine),
     ...checklistHandlers(engine),
     ...bundleHandlers(engine),

@@ -8,7 +8,9 @@ import { BundlePreview } from './bundle';
 import { ChecklistJobSummary } from './checklist';
 import { MaintenanceSummary } from './maintenance';
 import { RestoreSummary } from './restore';
-import { ConsistencyResult, ExportResult, ImportResult, VerifyResult } from './verify';
+import { VerifyResult } from './verify';
+import { ConsistencyResult } from './check';
+import { ExportResult, ImportResult } from './export';
 
 export const JOB_SUMMARIES = {
   backup: BackupSummary,

@@ -1,5 +1,5 @@
-// Proving backups, checking storage and exporting: verification of restore points, the storage
-// consistency checker (database records vs bucket objects), export to plain formats and mongodump import.
+// Proving backups ("verify.*"; core: electron/core/verify/): verification of restore points, quick,
+// sampled or full, with a test restore. The storage check is in check.ts, export and import in export.ts.
 import { z } from 'zod';
 import { Job } from '../jobs';
 import { ProfileName } from '../profile';
@@ -142,97 +142,11 @@ export const VerifyRequest = z
   .strict();
 export type VerifyRequest = z.input<typeof VerifyRequest>;
 
-// ---- storage consistency ----
-
-const Listed = <T extends z.ZodRawShape>(item: T) => z.object({ count: z.number().int(), bytes: z.number(), items: z.array(z.object(item)) });
-
-export const ConsistencyResult = z.object({
-  ok: z.boolean(),
-  database: z.string(),
-  collection: z.string(),
-  keyField: z.string(),
-  sizeField: z.string().nullable(),
-  deletedField: z.string().nullable(),
-  bucket: z.string(),
-  records: z.number().int(),
-  deletedRecords: z.number().int(),
-  recordsWithoutKey: z.number().int(),
-  objects: z.number().int(),
-  objectBytes: z.number(),
-  /** Live records whose object is not in the bucket. */
-  missing: Listed({ key: z.string(), recordId: z.string(), recordSize: z.number().nullable() }),
-  /** Objects no record points to. */
-  orphans: Listed({ key: z.string(), size: z.number() }),
-  /** Records whose size field differs from the object's size. */
-  sizeMismatches: Listed({ key: z.string(), recordId: z.string(), recordSize: z.number(), objectSize: z.number() }),
-  /** Soft-deleted records whose object still exists. */
-  deletedWithObject: Listed({ key: z.string(), recordId: z.string(), size: z.number() }),
-  /** Findings in all four lists together (0: records and bucket agree). */
-  problems: z.number().int(),
-  /** How many items each list above holds at most (the CSV file has all). */
-  listLimit: z.number().int(),
-  csvFile: z.string().nullable(),
-  durationMs: z.number(),
-});
-export type ConsistencyResult = z.infer<typeof ConsistencyResult>;
-
-// ---- export / import ----
-
-export const ExportResult = z.object({
-  snapshotId: SnapshotId,
-  target: z.string(),
-  zip: z.boolean(),
-  files: z.number().int(),
-  bytes: z.number(),
-  /** Entries whose names had to be changed to be safe as file names (listed in the export manifest). */
-  renamed: z.number().int(),
-  /** Symbolic links, kept in the export manifest only (never created). */
-  symlinks: z.number().int(),
-  durationMs: z.number(),
-  /** Plain sentences about how the export ran (e.g. without marking a full drive as in use). */
-  notes: z.array(z.string()).optional(),
-});
-export type ExportResult = z.infer<typeof ExportResult>;
-
-export const ImportResult = z.object({
-  snapshotId: SnapshotId,
-  createdAt: IsoTime,
-  databases: z.array(z.string()),
-  collections: z.number().int(),
-  documents: z.number().int(),
-  bytes: z.number(),
-  durationMs: z.number(),
-});
-export type ImportResult = z.infer<typeof ImportResult>;
-
 const Profile = z.object({ profile: ProfileName }).strict();
 const ProfileLocation = z.object({ profile: ProfileName, passphrase: Passphrase.optional() }).strict();
-const PathText = z.string().min(1).max(4096);
-
-/** For files found missing: the restore points that hold them, newest first, and those none holds. */
-export const FilesInBackups = z.object({
-  /** Restore points looked into. */
-  checked: z.number().int().nonnegative(),
-  found: z.array(z.object({ snapshotId: z.string(), createdAt: z.string(), keys: z.array(z.string()) })),
-  notFound: z.array(z.string()),
-});
-export type FilesInBackups = z.infer<typeof FilesInBackups>;
 
 export const verifyMethods = {
   'verify.targets': method(ProfileLocation, VerifyTargets, 'Restore points of a profile that can be verified, newest first, with their last verification.'),
   'verify.start': method(VerifyRequest, Job, 'Verify restore points (quick, sampled or full, optionally with a test restore); returns the job.'),
   'verify.status': method(Profile, VerifyStatus, 'The latest verification of each restore point of a profile, and sampled coverage.'),
-  'check.start': method(Profile, Job, 'Compare the file records in MongoDB with the objects in R2 (read-only); returns the job.'),
-  'check.inBackups': method(
-    z.object({ profile: ProfileName, keys: z.array(z.string().min(1).max(1024)).min(1).max(200), passphrase: Passphrase.optional() }).strict(),
-    FilesInBackups,
-    'Which restore points still hold files a storage check found missing (newest first, up to 10 looked into).',
-  ),
-  'check.csv': method(z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ fileName: z.string(), csv: z.string() }), 'The full result of a storage check as CSV.'),
-  'export.start': method(
-    z.object({ profile: ProfileName, snapshot: z.union([SnapshotId, z.literal('latest')]), to: PathText, zip: z.boolean().default(false), passphrase: Passphrase.optional() }).strict(),
-    Job,
-    'Write a restore point out as a mongodump folder plus files (or one zip); never overwrites.',
-  ),
-  'export.importMongodump': method(z.object({ profile: ProfileName, from: PathText, passphrase: Passphrase.optional() }).strict(), Job, 'Make a restore point from an existing mongodump folder (plain or --gzip).'),
 } as const;

@@ -1,7 +1,7 @@
 // `pci-maint export` and `pci-maint import-mongodump`: a restore point out to standard formats (a
 // mongodump folder plus the files, or one zip), and an old mongodump folder in as a restore point.
 import type { Command } from 'commander';
-import type { ExportResult, ImportResult } from '../../../shared/api/verify';
+import type { ExportResult, ImportResult } from '../../../shared/api/export';
 import { formatBytes, formatDateTime } from '../../../shared/format';
 import type { CliContext, GlobalOptions } from '../context';
 import { withEngine } from '../api';

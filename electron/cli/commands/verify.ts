@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { VerifyRequest, type ConsistencyResult, type VerifyResult } from '../../../shared/api/verify';
+import { VerifyRequest, type VerifyResult } from '../../../shared/api/verify';
+import { type ConsistencyResult } from '../../../shared/api/check';
 import { userError } from '../../../shared/errors';
 import { formatBytes, formatDateTime, formatDuration } from '../../../shared/format';
 import { adviceFor } from '../../../shared/verify-words';

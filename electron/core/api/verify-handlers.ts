@@ -1,11 +1,8 @@
-// Handlers for verification, the storage check, export and import (shared/api/verify.ts).
+// Handlers for verification (shared/api/verify.ts).
 import type { verifyMethods } from '../../../shared/api/verify';
 import type { HandlerDeps } from './types';
-import { checkCsv, startCheckJob } from '../consistency/profile-jobs';
-import { startExportJob, startImportJob } from '../export/profile-jobs';
 import { startVerifyJob, verifyTargets } from '../verify/profile-jobs';
 import { VerifyStateStore } from '../verify/state';
-import { findInBackups } from '../consistency/in-backups';
 import type { HandlersFor } from './types';
 
 export function verifyHandlers(engine: HandlerDeps): HandlersFor<typeof verifyMethods> {
@@ -13,10 +10,5 @@ export function verifyHandlers(engine: HandlerDeps): HandlersFor<typeof verifyMe
     'verify.targets': async ({ profile, passphrase }) => verifyTargets(engine, profile, passphrase),
     'verify.start': async (input) => startVerifyJob(engine, input),
     'verify.status': async ({ profile }) => new VerifyStateStore(engine.historyDb).status(engine.profiles.get(profile).name),
-    'check.start': async ({ profile }) => startCheckJob(engine, profile),
-    'check.csv': async ({ id }) => checkCsv(engine, id),
-    'check.inBackups': async ({ profile, keys, passphrase }) => findInBackups(engine, profile, keys, passphrase),
-    'export.start': async (input) => startExportJob(engine, input),
-    'export.importMongodump': async (input) => startImportJob(engine, input),
   };
 }

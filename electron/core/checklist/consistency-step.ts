@@ -2,11 +2,11 @@
 // files. Files that were already missing before are not the update's doing; files missing since the
 // last check (before the update: since the previous check; after: since the baseline) are.
 import type { Baseline, ChecklistCheck } from '../../../shared/api/checklist';
-import { ConsistencyResult } from '../../../shared/api/verify';
+import { ConsistencyResult } from '../../../shared/api/check';
 import type { OperationContext } from '../../../shared/jobs';
 import type { Profile } from '../../../shared/profile';
 import type { Services } from '../services';
-import { startCheckJob } from '../consistency/profile-jobs';
+import { startCheckJob } from '../check/profile-jobs';
 import { AFTER_LABELS, LABELS, count, failFrom, fail, pass, warn } from './check';
 import { followNested, summaryOf } from './nested';
 

@@ -8,7 +8,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { ExportResult } from '../../../shared/api/verify';
+import type { ExportResult } from '../../../shared/api/export';
 import type { OperationContext } from '../../../shared/jobs';
 import type { ManifestEntry, Repository, SnapshotHeader } from '../repository';
 import { pickTargets, type VerifyOptions } from '../verify/verify';

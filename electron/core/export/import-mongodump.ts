@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { EJSON, type Document } from 'bson';
-import type { ImportResult } from '../../../shared/api/verify';
+import type { ImportResult } from '../../../shared/api/export';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import type { BsonChunkRef, Repository } from '../repository';

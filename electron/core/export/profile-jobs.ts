@@ -1,6 +1,6 @@
 // Export and mongodump import for a saved profile, as jobs (shared by the API handlers and the CLI).
 import path from 'node:path';
-import type { ExportResult, ImportResult } from '../../../shared/api/verify';
+import type { ExportResult, ImportResult } from '../../../shared/api/export';
 import type { Job } from '../../../shared/jobs';
 import type { Services } from '../services';
 import { locationLockKey } from '../backup/profile-jobs';

@@ -10,7 +10,7 @@ import type { Services } from '../services';
 import type { JobSpec } from '../jobs/manager';
 import { backupJob, pruneJob } from '../backup/profile-jobs';
 import { verifyJob, type VerifyInput } from '../verify/profile-jobs';
-import { checkJob } from '../consistency/profile-jobs';
+import { checkJob } from '../check/profile-jobs';
 import type { NotificationService } from '../notify/service';
 import type { FireInfo, FireResult } from './scheduler';
 

@@ -16,7 +16,7 @@ import type { Job } from '../../../shared/jobs';
 import { dispatch } from '../../../electron/core/handlers';
 import { runCli } from '../../../electron/cli/program';
 import { startBackupJob } from '../../../electron/core/backup/profile-jobs';
-import { startCheckJob } from '../../../electron/core/consistency/profile-jobs';
+import { startCheckJob } from '../../../electron/core/check/profile-jobs';
 import { saveProfile } from '../../../electron/core/profiles/service';
 import { startServer } from '../../../electron/server/server';
 import { startMongoTestServer, type MongoTestServer } from '../../support/mongo-wire';

@@ -1,6 +1,6 @@
 // "Restore them from a backup" made actionable: for the files a storage check found missing, which
 // restore points of the connection still hold them (newest first), read from their streamed file lists.
-import type { FilesInBackups } from '../../../shared/api/verify';
+import type { FilesInBackups } from '../../../shared/api/check';
 import { UserError } from '../../../shared/errors';
 import type { Services } from '../services';
 import { withProfileLocation } from '../backup/profile-jobs';

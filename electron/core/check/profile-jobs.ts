@@ -2,7 +2,7 @@
 // keep the summary in history and the full list as a CSV file in the data folder's reports/.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConsistencyResult } from '../../../shared/api/verify';
+import { ConsistencyResult } from '../../../shared/api/check';
 import { userError, type UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
 import type { Services } from '../services';

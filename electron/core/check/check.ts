@@ -12,7 +12,7 @@ import type Database from 'better-sqlite3';
 import { openDatabase } from '../native/sqlite';
 import type { MongoClient } from 'mongodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ConsistencyResult } from '../../../shared/api/verify';
+import type { ConsistencyResult } from '../../../shared/api/check';
 import type { OperationContext } from '../../../shared/jobs';
 import { mapMongoError, mapS3Error } from '../connections/errors';
 import { listBucket } from '../sources/r2-list';

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkConsistency, type ConsistencyPorts } from '../../../electron/core/consistency/check';
+import { checkConsistency, type ConsistencyPorts } from '../../../electron/core/check/check';
 import { seedDataset, type DatasetSummary } from '../../support/dataset/index';
 import { removeTempDirs, startServers, tempDir, testContext, type Servers } from '../../support/backup';
 
