@@ -4,18 +4,16 @@
 // their empty states). Any serious or critical violation fails the test and names the elements.
 // Keyboard access is checked here too: the skip link is the first Tab stop, and navigating moves
 // the focus to the new page's heading.
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { serveApp, type ServedApp } from '../support/serve';
-import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
-import { startS3TestServer, type S3TestServer } from '../support/s3';
-import { seedDataset } from '../support/dataset';
-import { tempDir, testEngine } from '../support/engine';
+import { startOffice, type Office } from '../support/office';
+import type { MongoTestServer } from '../support/mongo-wire';
+import type { S3TestServer } from '../support/s3';
 import { expectAccessible } from '../support/axe';
-import { saveProfile } from '../../electron/core/profiles/service';
 import { startBackupJob } from '../../electron/core/backup/profile-jobs';
 
+let office: Office;
 let mongo: MongoTestServer;
 let s3: S3TestServer;
 let app: ServedApp;
@@ -24,23 +22,9 @@ let backups: string;
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  [mongo, s3] = await Promise.all([startMongoTestServer(), startS3TestServer({ buckets: ['pci-files'] })]);
-  const data = await seedDataset({ mongoUri: `${mongo.uri}pcifm`, s3: { ...s3, bucket: 'pci-files' } });
-  home = tempDir('pci-e2e-a11y-');
-  backups = tempDir('pci-e2e-a11y-backups-');
-  const engine = testEngine({ home });
-  await saveProfile(
-    engine,
-    {
-      name: 'Office',
-      mongo: { database: 'pcifm' },
-      r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true },
-      destination: { kind: 'folder', path: backups },
-      fileRecords: { ...data.fileRecords, deletedField: 'deletedAt' },
-    },
-    { mongoUri: `${mongo.uri}pcifm`, r2SecretAccessKey: s3.secretAccessKey },
-  );
+  office = await startOffice('a11y');
+  ({ mongo, s3, home, backups } = office);
+  const { engine } = office;
   const backup = await engine.jobs.wait(startBackupJob(engine, 'Office', { tags: ['manual'] }).id);
   expect(backup.status).toBe('succeeded');
   await engine.close();
@@ -48,8 +32,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
-  await Promise.all([mongo?.close(), s3?.close()]);
-  for (const dir of [home, backups]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await Promise.all([office?.close()]);
 });
 
 const PAGES: { link: string; heading: string | RegExp }[] = [

@@ -6,30 +6,24 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { DEFAULT_NOTIFY } from '../../shared/api/schedule';
-import { saveProfile } from '../../electron/core/profiles/service';
 import { serveApp, type ServedApp } from '../support/serve';
-import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
-import { startS3TestServer, type S3TestServer } from '../support/s3';
-import { seedDataset, type DatasetSummary } from '../support/dataset';
-import { testEngine } from '../support/engine';
+import { startOffice, type Office } from '../support/office';
+import type { DatasetSummary } from '../support/dataset';
 
-let mongo: MongoTestServer;
-let s3: S3TestServer;
+let office: Office;
 let data: DatasetSummary;
 let app: ServedApp;
 let home: string;
-let backups: string;
 let receiver: http.Server;
 const posts: Array<Record<string, unknown>> = [];
 
 test.beforeAll(async () => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  [mongo, s3] = await Promise.all([startMongoTestServer(), startS3TestServer({ buckets: ['pci-files'] })]);
-  data = await seedDataset({ mongoUri: `${mongo.uri}pcifm`, s3: { ...s3, bucket: 'pci-files' } });
+  office = await startOffice('outcomes');
+  ({ data, home } = office);
+  const { engine } = office;
   receiver = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
@@ -39,20 +33,6 @@ test.beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'pci-e2e-outcomes-'));
-  backups = fs.mkdtempSync(path.join(os.tmpdir(), 'pci-e2e-outcomes-backups-'));
-  const engine = testEngine({ home });
-  await saveProfile(
-    engine,
-    {
-      name: 'Office',
-      mongo: { database: 'pcifm' },
-      r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true },
-      destination: { kind: 'folder', path: backups },
-      fileRecords: { ...data.fileRecords, deletedField: 'deletedAt' },
-    },
-    { mongoUri: `${mongo.uri}pcifm`, r2SecretAccessKey: s3.secretAccessKey },
-  );
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   await engine.automation.notify.save('Office', { ...DEFAULT_NOTIFY, webhook: { enabled: true, format: 'json', onSuccess: false } }, { webhookUrl: url });
   await engine.close();
@@ -60,8 +40,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
-  await Promise.all([mongo?.close(), s3?.close(), new Promise((r) => receiver?.close(r))]);
-  for (const dir of [home, backups]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await Promise.all([office?.close(), new Promise((r) => receiver?.close(r))]);
 });
 
 async function shot(page: Page, name: string): Promise<void> {

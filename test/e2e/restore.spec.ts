@@ -3,49 +3,31 @@
 // files deleted), then the wizard step by step — restore point, what to restore, preview, safety
 // backup, typed confirmation, progress, verified result — and the data is back. Screenshots of
 // every step go to test-results/screens/restore-*.png.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { MongoClient } from 'mongodb';
 import { expect, test, type Page } from '@playwright/test';
 import { serveApp, type ServedApp } from '../support/serve';
+import { startOffice, type Office } from '../support/office';
 import { expectAccessible } from '../support/axe';
-import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
-import { startS3TestServer, type S3TestServer } from '../support/s3';
+import type { MongoTestServer } from '../support/mongo-wire';
+import type { S3TestServer } from '../support/s3';
 import { r2Client } from '../support/s3/client';
-import { seedDataset, type DatasetSummary } from '../support/dataset';
-import { testEngine } from '../support/engine';
-import { saveProfile } from '../../electron/core/profiles/service';
+import type { DatasetSummary } from '../support/dataset';
 import { startBackupJob } from '../../electron/core/backup/profile-jobs';
 
+let office: Office;
 let mongo: MongoTestServer;
 let s3: S3TestServer;
 let data: DatasetSummary;
 let app: ServedApp;
 let home: string;
-let backups: string;
 let deleted: string[];
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  [mongo, s3] = await Promise.all([startMongoTestServer(), startS3TestServer({ buckets: ['pci-files'] })]);
-  data = await seedDataset({ mongoUri: `${mongo.uri}pcifm`, s3: { ...s3, bucket: 'pci-files' } });
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'pci-e2e-restore-'));
-  backups = fs.mkdtempSync(path.join(os.tmpdir(), 'pci-e2e-backups-'));
-  const engine = testEngine({ home });
-  await saveProfile(
-    engine,
-    {
-      name: 'Office',
-      mongo: { database: 'pcifm' },
-      r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true },
-      destination: { kind: 'folder', path: backups },
-      fileRecords: { ...data.fileRecords, deletedField: 'deletedAt' },
-    },
-    { mongoUri: `${mongo.uri}pcifm`, r2SecretAccessKey: s3.secretAccessKey },
-  );
+  office = await startOffice('restore');
+  ({ mongo, s3, data, home } = office);
+  const { engine } = office;
   for (const tags of [['scheduled'], ['pre-update']]) {
     const backup = await engine.jobs.wait(startBackupJob(engine, 'Office', { tags }).id);
     expect(backup.status).toBe('succeeded');
@@ -66,8 +48,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
-  await Promise.all([mongo?.close(), s3?.close()]);
-  for (const dir of [home, backups]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await Promise.all([office?.close()]);
 });
 
 async function shot(page: Page, name: string): Promise<void> {

@@ -7,15 +7,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { serveApp, type ServedApp } from '../support/serve';
+import { startOffice, type Office } from '../support/office';
 import { expectAccessible } from '../support/axe';
-import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
-import { startS3TestServer, type S3TestServer } from '../support/s3';
-import { seedDataset, type DatasetSummary } from '../support/dataset';
+import type { MongoTestServer } from '../support/mongo-wire';
+import type { S3TestServer } from '../support/s3';
+import type { DatasetSummary } from '../support/dataset';
 import { testEngine } from '../support/engine';
 import { saveProfile } from '../../electron/core/profiles/service';
 import { startBackupJob } from '../../electron/core/backup/profile-jobs';
 import { FolderStore, Repository } from '../../electron/core/repository';
 
+let office: Office;
 let mongo: MongoTestServer;
 let s3: S3TestServer;
 let data: DatasetSummary;
@@ -24,24 +26,9 @@ let home: string;
 let backups: string;
 
 test.beforeAll(async () => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  [mongo, s3] = await Promise.all([startMongoTestServer(), startS3TestServer({ buckets: ['pci-files'] })]);
-  data = await seedDataset({ mongoUri: `${mongo.uri}pcifm`, s3: { ...s3, bucket: 'pci-files' } });
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'pci-e2e-verify-'));
-  backups = fs.mkdtempSync(path.join(os.tmpdir(), 'pci-e2e-backups-'));
-  // A saved connection and a real backup, made by the app's own core in this data folder.
-  const engine = testEngine({ home });
-  await saveProfile(
-    engine,
-    {
-      name: 'Office',
-      mongo: { database: 'pcifm' },
-      r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true },
-      destination: { kind: 'folder', path: backups },
-      fileRecords: { ...data.fileRecords, deletedField: 'deletedAt' },
-    },
-    { mongoUri: `${mongo.uri}pcifm`, r2SecretAccessKey: s3.secretAccessKey },
-  );
+  office = await startOffice('verify');
+  ({ mongo, s3, data, home, backups } = office);
+  const { engine } = office;
   const backup = await engine.jobs.wait(startBackupJob(engine, 'Office').id);
   expect(backup.status).toBe('succeeded');
   await engine.close();
@@ -49,8 +36,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
-  await Promise.all([mongo?.close(), s3?.close()]);
-  for (const dir of [home, backups]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await Promise.all([office?.close()]);
 });
 
 async function shot(page: Page, name: string): Promise<void> {
