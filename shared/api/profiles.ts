@@ -127,7 +127,11 @@ export const profileMethods = {
     'Check that the passphrase opens the backups, then remember it in the secret store (the keychain in the desktop app).',
   ),
   'profiles.remove': method(Name, z.object({ removed: z.string() }), 'Forget a connection and its saved secrets (backups are not touched).'),
-  'profiles.test': method(Name, CheckReport, 'Run every connection check of a saved connection.'),
+  'profiles.test': method(
+    z.object({ name: ProfileName, timeoutSeconds: z.number().positive().max(120).optional() }).strict(),
+    CheckReport,
+    'Run every connection check of a saved connection (each network step may take `timeoutSeconds`).',
+  ),
   'connections.testMongo': method(MongoTestInput, CheckReport, 'Check a MongoDB connection string: reachable, signed in, database, can read.'),
   'connections.testR2': method(R2TestInput, CheckReport, 'Check R2 settings: reachable, keys, bucket, list / write / read / delete a probe.'),
   'connections.testDestination': method(

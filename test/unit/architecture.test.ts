@@ -119,7 +119,6 @@ describe('architecture', () => {
       'core/profiles/open',
       'core/profiles/secrets',
       'core/profiles/service',
-      'core/profiles/test',
       'core/restore/plan',
       'core/restore/profile-jobs',
     ];

@@ -11,7 +11,6 @@ import { firstFailure } from '../../core/connections/checks';
 import { secretContext } from '../../core/profiles/open';
 import { resolveSecret } from '../../core/profiles/secrets';
 import { saveProfile } from '../../core/profiles/service';
-import { testProfile } from '../../core/profiles/test';
 import type { Engine } from '../../core/engine';
 import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { withEngine } from '../api';
@@ -227,8 +226,8 @@ export function registerProfile(program: Command, ctx: CliContext): void {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const seconds = Number(o.timeout);
       if (!(seconds > 0 && seconds <= 120)) throw usage(`"${o.timeout}" is not a number of seconds from 1 to 120.`, 'Use e.g. --timeout 8.');
-      await withEngine(ctx, globals, async (engine) => {
-        const report = await testProfile(engine, name, { timeoutMs: seconds * 1000 });
+      await withEngine(ctx, globals, async (_engine, api) => {
+        const report = await api.profiles.test({ name, timeoutSeconds: seconds });
         const failure = firstFailure(report);
         if (failure) ctx.exitCode = EXIT_FAILED;
         if (globals.json) {

@@ -23,7 +23,7 @@ export function profileHandlers(engine: HandlerDeps): HandlersFor<typeof profile
       await removeProfile(engine, name);
       return { removed: name };
     },
-    'profiles.test': async ({ name }) => clean(await testProfile(engine, name)),
+    'profiles.test': async ({ name, timeoutSeconds }) => clean(await testProfile(engine, name, timeoutSeconds ? { timeoutMs: timeoutSeconds * 1000 } : {})),
     'connections.testMongo': async (input) => clean(await testMongoSettings(engine, input)),
     'connections.testR2': async (input) => clean(await testR2Settings(engine, input)),
     'connections.testDestination': async (input) => clean(await testDestinationSettings(engine, input)),
