@@ -111,8 +111,6 @@ describe('architecture', () => {
     const hosting = ['core/engine', 'core/handlers', 'core/paths', 'core/app-root'];
     const notYet = [
       'core/bundle/bundle', // the zip's place on this computer (a local host only)
-      'core/checklist/report',
-      'core/checklist/service',
       'core/connections/checks',
       'core/connections/mongo',
       'core/health/bucket-count', // whether a bucket count exists yet

@@ -6,8 +6,8 @@ import type { Command } from 'commander';
 import type { ChecklistCheck, ChecklistJobSummary, UpdateRecord } from '../../../shared/api/checklist';
 import { userError } from '../../../shared/errors';
 import type { Engine } from '../../core/engine';
-import { renderReport } from '../../core/checklist/report';
-import { finishUpdate, openUpdate, recordStore, startAfterJob, startBeforeJob, startPrepareBackupJob } from '../../core/checklist/service';
+import type { PciApi } from '../../../shared/contract';
+import type { Job } from '../../../shared/jobs';
 import { EXIT_PROBLEMS, type CliContext, type GlobalOptions } from '../context';
 import { followJob, resultOf } from '../jobs';
 import { withEngine } from '../api';
@@ -32,8 +32,8 @@ function printChecks(ctx: CliContext, checks: ChecklistCheck[]): void {
   }
 }
 
-async function run(engine: Engine, ctx: CliContext, job: ReturnType<typeof startBeforeJob>, json: boolean): Promise<ChecklistJobSummary> {
-  return resultOf<ChecklistJobSummary>(await followJob(engine, job, !json), 'checklist');
+async function run(engine: Engine, job: Promise<Job>, json: boolean): Promise<ChecklistJobSummary> {
+  return resultOf<ChecklistJobSummary>(await followJob(engine, await job, !json), 'checklist');
 }
 
 function parseSeconds(text: string | undefined): number {
@@ -43,27 +43,27 @@ function parseSeconds(text: string | undefined): number {
   return n;
 }
 
-async function before(engine: Engine, ctx: CliContext, o: Options, json: boolean): Promise<{ summary: ChecklistJobSummary; record: UpdateRecord }> {
-  const record = openUpdate(engine, o.profile);
+async function before(engine: Engine, api: PciApi, ctx: CliContext, o: Options, json: boolean): Promise<{ summary: ChecklistJobSummary; record: UpdateRecord }> {
   const input = { fromVersion: o.fromVersion, quietSeconds: parseSeconds(o.quietSeconds) };
-  let summary = await run(engine, ctx, startBeforeJob(engine, record.id, input), json);
+  const record = await api.checklist.start({ profile: o.profile });
+  let summary = await run(engine, api.checklist.runBefore({ id: record.id, ...input }), json);
   const backup = summary.checks.find((c) => c.id === 'backup');
   if (o.backup && backup?.status === 'fail') {
     if (!json) ctx.io.err('No recent verified backup: backing up and verifying now…');
-    await run(engine, ctx, startPrepareBackupJob(engine, record.id), json);
-    summary = await run(engine, ctx, startBeforeJob(engine, record.id, input), json);
+    await run(engine, api.checklist.prepareBackup({ id: record.id }), json);
+    summary = await run(engine, api.checklist.runBefore({ id: record.id, ...input }), json);
   }
-  return { summary, record: recordStore(engine).get(record.id) };
+  return { summary, record: await api.checklist.get({ id: record.id }) };
 }
 
-async function after(engine: Engine, ctx: CliContext, o: Options, json: boolean): Promise<{ summary: ChecklistJobSummary; record: UpdateRecord }> {
-  const open = recordStore(engine).current(engine.profiles.get(o.profile).name);
+async function after(engine: Engine, api: PciApi, o: Options, json: boolean): Promise<{ summary: ChecklistJobSummary; record: UpdateRecord }> {
+  const open = await api.checklist.current({ profile: o.profile });
   if (!open?.baseline) {
     throw userError('NOT_FOUND', 'No update to check', `No update of "${o.profile}" was prepared, so there is nothing to compare with.`, `Run "pci-maint checklist --profile ${o.profile}" before updating.`);
   }
-  const summary = await run(engine, ctx, startAfterJob(engine, open.id, { toVersion: o.toVersion }), json);
+  const summary = await run(engine, api.checklist.runAfter({ id: open.id, toVersion: o.toVersion }), json);
   // A good result closes the update; with problems it stays open, to be checked again after a rollback.
-  const record = summary.ok ? finishUpdate(engine, open.id) : recordStore(engine).get(open.id);
+  const record = summary.ok ? await api.checklist.finish({ id: open.id }) : await api.checklist.get({ id: open.id });
   return { summary, record };
 }
 
@@ -81,10 +81,10 @@ export function registerChecklist(program: Command, ctx: CliContext): void {
     .action(async (o: Options, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const json = Boolean(globals.json);
-      await withEngine(ctx, globals, async (engine) => {
-        const { summary, record } = o.after ? await after(engine, ctx, o, json) : await before(engine, ctx, o, json);
+      await withEngine(ctx, globals, async (engine, api) => {
+        const { summary, record } = o.after ? await after(engine, api, o, json) : await before(engine, api, ctx, o, json);
         if (!summary.ok) ctx.exitCode = EXIT_PROBLEMS;
-        if (o.report) fs.writeFileSync(o.report, renderReport(record), { mode: 0o644 });
+        if (o.report) fs.writeFileSync(o.report, (await api.checklist.report({ id: record.id })).html, { mode: 0o644 });
         if (json) {
           ctx.io.out(JSON.stringify({ ok: summary.ok, phase: summary.phase, checks: summary.checks, record }));
           return;
