@@ -126,10 +126,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (kb: number) => `${Math.round(kb / 1024)} MiB`;
 
-function printTable(rows: Array<[string, string, string, string, string]>): void {
-  const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...rows.map((r) => r[c].length), ['measure', 'ours', 'reference', 'ratio', 'target'][c].length));
+function printTable(rows: Array<[string, string, string, string, string]>, headers = ['measure', 'ours', 'reference', 'ratio', 'target']): void {
+  const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...rows.map((r) => r[c].length), headers[c].length));
   const fmt = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log(`\n${fmt(['measure', 'ours', 'reference', 'ratio', 'target'])}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(fmt).join('\n')}`);
+  console.log(`\n${fmt(headers)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(fmt).join('\n')}`);
 }
 
 function writeResult(name: string, data: object): void {
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
     if (!Number.isInteger(objects) || objects < 1) throw new Error('--scale needs a number of objects, e.g. --scale 100000');
     const rows = await runScale(objects);
     const table = scaleTable(objects, rows);
-    printTable(table);
+    printTable(table, ['measure', 'wall time', 'memory', 'R2 operations (price)', 'target']);
     writeResult(`-scale-${objects}`, { objects, host: { cpus: os.cpus().length, node: process.version, load: os.loadavg() }, rows, table });
     return;
   }
