@@ -261,6 +261,7 @@ async function main(): Promise<void> {
       writesRow('first backup', s3First),
       writesRow('incremental', s3Incr),
       ['peak RSS: full / incremental / dump', `${mib(m(full.ours, 'maxRssKB'))} / ${mib(m(incr.ours, 'maxRssKB'))} / ${mib(m(dump.ours, 'maxRssKB'))}`, `rclone ${mib(m(full.rclone, 'maxRssKB'))}, cursor ${mib(m(dump.bare, 'maxRssKB'))}`, '', '< 300 MiB'],
+      ['peak RSS: R2 restore / MongoDB restore', `${mib(m(restore.ours, 'maxRssKB'))} / ${mib(m(mrestore.ours, 'maxRssKB'))}`, `rclone ${mib(m(restore.rclone, 'maxRssKB'))}, insertMany ${mib(m(mrestore.bare, 'maxRssKB'))}`, '', '< 300 MiB'],
       ...startupTable,
     ];
     printTable(rows);
