@@ -141,6 +141,7 @@ function writeResult(name: string, data: object): void {
 
 async function main(): Promise<void> {
   if (args.includes('--scale')) {
+    fs.rmSync(work, { recursive: true, force: true }); // the scale run has its own work folder
     const objects = Number(args[args.indexOf('--scale') + 1]);
     if (!Number.isInteger(objects) || objects < 1) throw new Error('--scale needs a number of objects, e.g. --scale 100000');
     const rows = await runScale(objects);
@@ -155,6 +156,7 @@ async function main(): Promise<void> {
   for (const r of startups) console.log(`start-up on ${r.node}: --help ${secs(r.helpMs)}, backup --help ${secs(r.backupHelpMs)}, backup fixed cost ${secs(r.backupFixedMs)} (bare node ${secs(r.bareNodeMs)})`);
   const startupTable = startups.flatMap(startupRows);
   if (args.includes('--startup')) {
+    fs.rmSync(work, { recursive: true, force: true });
     printTable(startupTable);
     writeResult('-startup', { host: { cpus: os.cpus().length, node: process.version, load: os.loadavg() }, startup: startups, table: startupTable });
     return;
