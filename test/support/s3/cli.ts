@@ -1,6 +1,8 @@
 // Starts the S3 test server on its own and prints how to reach it:
 //   npx tsx test/support/s3/cli.ts [--port 9000] [--bucket NAME]... [--dir DIR]
+// Lines on stdin: "stats" prints the R2 operation classes by bucket as one JSON line; "reset" zeroes them.
 import { Command } from 'commander';
+import readline from 'node:readline';
 import { startS3TestServer } from './index';
 
 const program = new Command()
@@ -20,6 +22,13 @@ const server = await startS3TestServer({
 console.log(JSON.stringify({
   endpoint: server.endpoint, region: server.region, accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey, buckets: opts.bucket,
 }));
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() === 'stats') console.log(JSON.stringify(server.stats.byBucket));
+  if (line.trim() === 'reset') {
+    server.stats.reset();
+    console.log('{}');
+  }
+});
 console.error(`S3 test server on ${server.endpoint} (path-style, region "${server.region}"). Ctrl-C to stop.`);
 
 let stopping = false;

@@ -123,7 +123,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     let r: S3Request | undefined;
     try {
       r = parseRequest(method, req.url ?? '/', 'x-amz-copy-source' in req.headers);
-      o.stats.count(r.op, r.key);
+      o.stats.count(r.op, r.key, r.bucket, method);
       const wait = o.faults.delayFor(r);
       if (wait > 0) await delay(wait);
       await verifyRequest({ method, rawPath: r.rawPath, query: r.query, headers: req.headers }, {
