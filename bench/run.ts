@@ -12,12 +12,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { MongoClient } from 'mongodb';
 import { r2Price, type ClassCounts } from '../test/support/s3/stats';
 import { FULL, QUICK, planObjects, seedMongo, uploadObjects } from './dataset';
 import { runScale, scaleTable } from './scale';
+import { startHelper, type Proc } from './helper-process';
 import { measureStartup, NODE24, startupRows, type StartupResult } from './startup';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -30,28 +30,6 @@ const BACKUP_BUCKET = 'bench-backup';
 const DB = 'pcifm';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pci-bench-'));
 const MiB = 1024 * 1024;
-
-interface Proc {
-  line: string;
-  /** Send a line on the helper's stdin and return the next line it prints. */
-  ask(command: string): Promise<string>;
-  kill(): void;
-}
-
-/** Start a long-running helper (a test server) and return the first line it prints. */
-function startHelper(script: string, extra: string[]): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...extra], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
-  const waiting: Array<(line: string) => void> = [];
-  readline.createInterface({ input: child.stdout! }).on('line', (line) => waiting.shift()?.(line));
-  const ask = (command: string) => new Promise<string>((resolve) => {
-    waiting.push(resolve);
-    child.stdin!.write(`${command}\n`);
-  });
-  return new Promise((resolve, reject) => {
-    waiting.push((line) => resolve({ line, ask, kill: () => child.kill('SIGTERM') }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
 
 type BucketOps = Record<string, ClassCounts>;
 

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { r2Price, type ClassCounts } from '../test/support/s3/stats';
+import { startHelper } from './helper-process';
 
 export interface ScaleRow {
   step: string;
@@ -20,18 +20,9 @@ export interface ScaleRow {
 
 const BUCKET = 'synthetic';
 
-function startSynthetic(objects: number): Promise<{ info: { endpoint: string; accessKeyId: string; secretAccessKey: string }; ask(c: string): Promise<string>; kill(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/s3/synthetic.ts', '--objects', String(objects), '--bucket', BUCKET], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const waiting: Array<(line: string) => void> = [];
-  readline.createInterface({ input: child.stdout! }).on('line', (line) => waiting.shift()?.(line));
-  const ask = (c: string) => new Promise<string>((resolve) => {
-    waiting.push(resolve);
-    child.stdin!.write(`${c}\n`);
-  });
-  return new Promise((resolve, reject) => {
-    waiting.push((line) => resolve({ info: JSON.parse(line) as { endpoint: string; accessKeyId: string; secretAccessKey: string }, ask, kill: () => child.kill('SIGTERM') }));
-    child.once('exit', (code) => reject(new Error(`synthetic server exited with ${code}`)));
-  });
+async function startSynthetic(objects: number): Promise<{ info: { endpoint: string; accessKeyId: string; secretAccessKey: string }; ask(c: string): Promise<string>; kill(): void }> {
+  const proc = await startHelper('test/support/s3/synthetic.ts', ['--objects', String(objects), '--bucket', BUCKET]);
+  return { info: JSON.parse(proc.line) as { endpoint: string; accessKeyId: string; secretAccessKey: string }, ask: proc.ask, kill: proc.kill };
 }
 
 function child(cfg: object): Promise<Record<string, unknown> & { ms: number; maxRssKB: number }> {

@@ -32,7 +32,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
-  await Promise.all([office?.close()]);
+  await office?.close();
 });
 
 const PAGES: { link: string; heading: string | RegExp }[] = [

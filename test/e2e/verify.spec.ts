@@ -36,7 +36,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
-  await Promise.all([office?.close()]);
+  await office?.close();
 });
 
 async function shot(page: Page, name: string): Promise<void> {
