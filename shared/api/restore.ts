@@ -2,6 +2,7 @@
 // then run the restore the plan describes — after a safety backup — and verify the result.
 import { z } from 'zod';
 import { Job } from '../jobs';
+import { UserErrorData } from '../errors';
 import { ProfileName } from '../profile';
 import { RestorePoint } from './backup';
 import { SnapshotVerification } from './verify';
@@ -211,5 +212,10 @@ export const restoreMethods = {
     'Run a previewed restore (a job): safety backup (unless skipped or already taken), then database, files and folders, then a check of the result.',
   ),
   'restore.safetyBackup': method(ForProfile, Job, 'Save what exists now as a restore point (tagged pre-restore) before a rollback; returns the backup job. Its id goes to restore.start as safety "taken".'),
+  'restore.safetyObstacle': method(
+    ForProfile,
+    z.object({ obstacle: UserErrorData.nullable() }),
+    'Whether a safety backup can be saved in the backup location right now (obstacle null), or why not (a full or read-only drive), to say before the person confirms.',
+  ),
   'restore.cleanup': method(z.object({ profile: ProfileName }).strict(), z.object({ dropped: z.array(z.string()) }), 'Remove temporary collections left by an interrupted restore.'),
 } as const;

@@ -117,8 +117,6 @@ describe('architecture', () => {
       'core/profiles/open',
       'core/profiles/secrets',
       'core/profiles/service',
-      'core/restore/plan',
-      'core/restore/profile-jobs',
     ];
     const used = new Set(filesUnder('electron/cli').flatMap((f) => importsOf(f).map((s) => /(core\/.*)$/.exec(s)?.[1]).filter((s): s is string => Boolean(s))));
     expect([...used].filter((m) => !hosting.includes(m) && !notYet.includes(m))).toEqual([]);

@@ -6,9 +6,7 @@ import readline from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { RESTORE_CONFIRM_WORD, RestoreScope, confirmWordTyped, type RestoreSummary } from '../../../shared/api/restore';
-import { userError } from '../../../shared/errors';
-import { planView } from '../../core/restore/plan';
-import { planRestore, safetyBackupObstacle, startRestoreJob } from '../../core/restore/profile-jobs';
+import { userError, type UserErrorData } from '../../../shared/errors';
 import { EXIT_FAILED, EXIT_USAGE, type CliContext, type GlobalOptions } from '../context';
 import { followJob } from '../jobs';
 import { commaList, snapshotArg, usageError } from '../input';
@@ -78,10 +76,10 @@ export function registerRestore(program: Command, ctx: CliContext): void {
     .action(async (opts: RestoreOpts, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const scope = scopeFrom(opts);
-      await withEngine(ctx, globals, async (engine) => {
-        const plan = await planRestore(engine, { profile: opts.profile, snapshot: opts.snapshot, scope });
-        const shown = planView(plan, 1000);
-        const print = (extra: Record<string, unknown>) => ctx.io.out(JSON.stringify({ plan: shown, ...extra }));
+      await withEngine(ctx, globals, async (engine, api) => {
+        // The plan as the app sees it (long lists shortened); the restore follows the full plan kept by the engine.
+        const plan = await api.restore.plan({ profile: opts.profile, snapshot: opts.snapshot, scope });
+        const print = (extra: Record<string, unknown>) => ctx.io.out(JSON.stringify({ plan, ...extra }));
         if (!globals.json) ctx.io.out(planText(plan).join('\n'));
         if (opts.dryRun) {
           if (globals.json) print({ ok: true, dryRun: true });
@@ -89,9 +87,9 @@ export function registerRestore(program: Command, ctx: CliContext): void {
           return;
         }
         // A full or read-only backup drive cannot take the safety backup: said before any confirmation.
-        const obstacle = opts.safetySnapshot ? await safetyBackupObstacle(engine, opts.profile) : null;
+        const obstacle: UserErrorData | null = opts.safetySnapshot ? (await api.restore.safetyObstacle({ profile: opts.profile })).obstacle : null;
         if (obstacle) {
-          if (globals.json) print({ ok: false, error: obstacle.toJSON() });
+          if (globals.json) print({ ok: false, error: obstacle });
           else ctx.io.err(`\nNot restored: ${obstacle.message}\n${obstacle.hint}`);
           ctx.exitCode = EXIT_USAGE;
           return;
@@ -109,7 +107,7 @@ export function registerRestore(program: Command, ctx: CliContext): void {
           return;
         }
         if (!opts.safetySnapshot && !globals.json) ctx.io.err('Warning: no safety backup will be made; this restore cannot be undone from a restore point of just before.');
-        const job = startRestoreJob(engine, { plan, removeExtra: Boolean(opts.removeExtra), safety: opts.safetySnapshot ? { mode: 'take' } : { mode: 'skip' } });
+        const job = await api.restore.start({ planId: plan.id, confirm: RESTORE_CONFIRM_WORD, removeExtra: Boolean(opts.removeExtra), safety: opts.safetySnapshot ? { mode: 'take' } : { mode: 'skip' } });
         const done = await followJob(engine, job, !globals.json);
         const summary = done.summary as RestoreSummary | null;
         if (done.status !== 'succeeded') ctx.exitCode = EXIT_FAILED;

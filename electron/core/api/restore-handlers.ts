@@ -3,7 +3,7 @@ import type { restoreMethods } from '../../../shared/api/restore';
 import type { HandlerDeps } from './types';
 import { startBackupJob } from '../backup/profile-jobs';
 import { planView } from '../restore/plan';
-import { cleanupProfile, planRestore, restoreChoices, snapshotContents, startRestoreJob, storedPlan } from '../restore/profile-jobs';
+import { cleanupProfile, planRestore, restoreChoices, safetyBackupObstacle, snapshotContents, startRestoreJob, storedPlan } from '../restore/profile-jobs';
 import type { HandlersFor } from './types';
 
 export function restoreHandlers(engine: HandlerDeps): HandlersFor<typeof restoreMethods> {
@@ -14,6 +14,7 @@ export function restoreHandlers(engine: HandlerDeps): HandlersFor<typeof restore
     'restore.start': async ({ planId, removeExtra, safety, passphrase }) => startRestoreJob(engine, { plan: storedPlan(engine, planId), removeExtra, safety, passphrase }),
     // The tag the person cannot give through backup.start (shared/api/backup.ts SYSTEM_TAGS).
     'restore.safetyBackup': async ({ profile, passphrase }) => startBackupJob(engine, profile, { tags: ['pre-restore'], passphrase }),
+    'restore.safetyObstacle': async ({ profile, passphrase }) => ({ obstacle: (await safetyBackupObstacle(engine, profile, passphrase))?.toJSON() ?? null }),
     'restore.cleanup': async ({ profile }) => ({ dropped: await cleanupProfile(engine, profile) }),
   };
 }

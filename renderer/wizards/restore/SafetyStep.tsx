@@ -1,7 +1,7 @@
 // Step 4: the safety backup — what exists now is saved as a restore point first, so the rollback can
 // be undone. Skipping it is possible, but only after a plain warning and a tick.
 import { Alert, Anchor, Button, Checkbox, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { formatDateTime } from '../../../shared/format';
 import type { BackupSummary } from '../../../shared/contract';
 import { summaryOf } from '../../../shared/api/job-summaries';
@@ -24,6 +24,20 @@ export function SafetyStep() {
   const job = useJobs((j) => (s.safetyJobId ? j.jobs[s.safetyJobId] : undefined));
   const saved = useSafetySnapshot();
   const [startError, setStartError] = useState<UserErrorData | null>(null);
+  // A full or read-only backup drive cannot take the safety backup: said before the button is pressed.
+  const [obstacle, setObstacle] = useState<UserErrorData | null>(null);
+  useEffect(() => {
+    if (!s.profile) return;
+    let live = true;
+    api.restore
+      .safetyObstacle({ profile: s.profile, ...typedPassphrase(s) })
+      .then((r) => live && setObstacle(r.obstacle))
+      .catch(() => undefined); // the safety backup itself says what is wrong
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- asked once per connection
+  }, [s.profile]);
 
   const start = async () => {
     setStartError(null);
@@ -60,7 +74,8 @@ export function SafetyStep() {
           {job?.status === 'failed' && job.error ? <ErrorAlert error={job.error} title="The safety backup failed" /> : null}
           {job?.status === 'canceled' ? <Alert color="gray">The safety backup was cancelled. The rollback does not start without it.</Alert> : null}
           {startError ? <ErrorAlert error={startError} /> : null}
-          <Button size="md" onClick={() => void start()}>
+          {obstacle && !job ? <ErrorAlert error={obstacle} title="The safety backup cannot be saved here" /> : null}
+          <Button size="md" onClick={() => void start()} disabled={Boolean(obstacle) && !job}>
             {job ? 'Try the safety backup again' : 'Save what exists now'}
           </Button>
           <Anchor component="button" type="button" c="dimmed" size="sm" onClick={() => s.set({ safetySkipped: true })}>
