@@ -17,6 +17,7 @@ import { checklistMethods } from './api/checklist';
 import { bundleMethods } from './api/bundle';
 import { scheduleMethods } from './api/schedule';
 import { maintenanceMethods } from './api/maintenance';
+import { drillMethods } from './api/drill';
 
 export * from './api/core';
 export * from './api/profiles';
@@ -46,6 +47,7 @@ export const contract = {
   ...bundleMethods,
   ...scheduleMethods,
   ...maintenanceMethods,
+  ...drillMethods,
 } as const;
 
 export type Contract = typeof contract;

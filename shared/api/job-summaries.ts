@@ -11,6 +11,7 @@ import { RestoreSummary } from './restore';
 import { VerifyResult } from './verify';
 import { ConsistencyResult } from './check';
 import { ExportResult, ImportResult } from './export';
+import { DrillResult } from './drill';
 
 export const JOB_SUMMARIES = {
   backup: BackupSummary,
@@ -23,6 +24,7 @@ export const JOB_SUMMARIES = {
   maintenance: MaintenanceSummary,
   checklist: ChecklistJobSummary,
   bundle: BundlePreview,
+  drill: DrillResult,
 } as const;
 
 export type SummaryKind = keyof typeof JOB_SUMMARIES;

@@ -36,6 +36,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => (await import('./export')).registerExport,
   },
   { commands: [cmd('restore', 'roll the database, the R2 bucket and the configuration folders back to a restore point (shows the plan first)')], load: async () => (await import('./restore')).registerRestore },
+  { commands: [cmd('drill', 'restore a backup into scratch places (nothing live is touched), check it, time it, and remove it again')], load: async () => (await import('./drill')).registerDrill },
   { commands: [cmd('checklist', 'run the automated checks before updating PCI File Manager (exit 3 when not ready), or after it with --after')], load: async () => (await import('./checklist')).registerChecklist },
   { commands: [cmd('bundle', 'write a support bundle (logs, history, diagnostics; secrets removed) for whoever helps you')], load: async () => (await import('./bundle')).registerBundle },
   { commands: [cmd('schedule', 'run the schedules of a connection from the system scheduler (cron, systemd, Task Scheduler, launchd)', false)], load: async () => (await import('./schedule')).registerSchedule },
