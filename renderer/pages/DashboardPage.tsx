@@ -17,6 +17,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { PROBLEMS_TEXT, StatusBadge } from '../components/StatusBadge';
 import { HealthCards, RecommendedActions } from './dashboard/HealthCards';
 import { BackupChart } from './dashboard/BackupChart';
+import { RecoveryCard } from './dashboard/RecoveryCard';
 
 function ConnectCard() {
   const navigate = useNavigate();
@@ -82,6 +83,7 @@ function Health({ profile }: { profile: string }) {
   return (
     <Stack gap="lg" data-testid="health">
       <RecommendedActions report={report} onChanged={() => setAgain((n) => n + 1)} />
+      <RecoveryCard report={report} />
       <HealthCards report={report} countJob={countJob} onCount={count} />
       <BackupChart points={report.backups} />
     </Stack>

@@ -104,6 +104,29 @@ export type BackupPoint = z.infer<typeof BackupPoint>;
 export const PassphraseHealth = PassphraseState.extend({ blockedSchedules: z.array(ScheduleKind), blockedMessage: z.string() });
 export type PassphraseHealth = z.infer<typeof PassphraseHealth>;
 
+/** Could this connection be recovered right now, and how fast (restore drills and test restores). */
+export const RecoveryLight = z.enum(['green', 'amber', 'red']);
+export const RecoveryHealth = z.object({
+  /** The targets: longest acceptable full recovery, and most change that may be lost. */
+  rtoSeconds: z.number(),
+  rpoSeconds: z.number(),
+  /** The moment the newest restore point proven restorable describes (its own date, not the check's). */
+  provenRestorableAt: z.string().nullable(),
+  provenBy: z.enum(['drill', 'test-restore']).nullable(),
+  provenCheckedAt: z.string().nullable(),
+  /** What would be lost if everything were gone now. */
+  lossSeconds: z.number().nullable(),
+  rpo: RecoveryLight,
+  /** A full recovery's projected time, from the newest successful drill. */
+  recoverySeconds: z.number().nullable(),
+  recoverySampled: z.boolean(),
+  lastDrillAt: z.string().nullable(),
+  rto: RecoveryLight,
+  overall: RecoveryLight,
+  advice: z.array(z.object({ id: z.string(), text: z.string() })),
+});
+export type RecoveryHealth = z.infer<typeof RecoveryHealth>;
+
 export const HealthReport = z.object({
   profile: z.string(),
   generatedAt: z.string(),
@@ -115,6 +138,7 @@ export const HealthReport = z.object({
   r2: R2Health,
   destination: DestinationHealth,
   passphrase: PassphraseHealth,
+  recovery: RecoveryHealth,
   actions: z.array(HealthAction),
   backups: z.array(BackupPoint),
 });

@@ -3,7 +3,7 @@
 // backup drive too full); warnings such as "the last backup is old" keep exit 0 but are printed.
 import type { Command } from 'commander';
 import type { HealthReport, LastRun } from '../../../shared/api/health';
-import { formatBytes, formatDateTime } from '../../../shared/format';
+import { formatBytes, formatDateTime, formatDuration } from '../../../shared/format';
 import { readBucketCount } from '../../core/health/bucket-count';
 import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { withEngine } from '../api';
@@ -32,6 +32,10 @@ function printReport(ctx: CliContext, r: HealthReport): void {
   line(ctx, 'Backup location', r.destination.state, `${r.destination.describe}: ${r.destination.message}`);
   const p = r.passphrase;
   if (p.state === 'remembered' || p.state === 'missing' || p.state === 'wrong') line(ctx, 'Passphrase', p.blockedSchedules.length > 0 ? 'error' : p.state === 'remembered' ? 'ok' : 'warn', p.message);
+  const rec = r.recovery;
+  const lightState = { green: 'ok', amber: 'warn', red: 'error' } as const;
+  line(ctx, 'Proven restorable', lightState[rec.rpo], rec.provenRestorableAt ? `the backup of ${formatDateTime(rec.provenRestorableAt)} (by a ${rec.provenBy === 'drill' ? 'restore drill' : 'test restore'}); at most ${formatDuration(rec.lossSeconds)} of changes could be lost (target ${formatDuration(rec.rpoSeconds)})` : 'no backup has passed a test restore or a restore drill yet');
+  line(ctx, 'Recovery time', lightState[rec.rto], rec.recoverySeconds !== null ? `about ${formatDuration(rec.recoverySeconds)}${rec.recoverySampled ? ' (projected from a sample)' : ''} (target ${formatDuration(rec.rtoSeconds)})` : `not measured yet: run "pci-maint drill --profile ${r.profile}" (target ${formatDuration(rec.rtoSeconds)})`);
   if (r.actions.length > 0) {
     ctx.io.out('\nWhat to do:');
     for (const a of r.actions) ctx.io.out(`  ${a.severity === 'error' ? '✗' : a.severity === 'warn' ? '!' : '·'} ${a.text}`);

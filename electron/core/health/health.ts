@@ -15,6 +15,7 @@ import { blockedSchedules } from '../schedule/blocked';
 import { readDatabaseFacts } from '../checklist/database';
 import { compareCollections, compareObjects, referencePoints } from './compare';
 import { backupPoints, formatAge, lastBackup, lastConsistency, lastVerify, ageHours } from './past-runs';
+import { recoveryHealth } from '../recovery/evidence';
 
 export interface HealthOptions {
   timeoutMs?: number;
@@ -119,7 +120,8 @@ export async function healthReport(engine: Services, name: string, options: Heal
   const backups = backupPoints(engine, profile.name);
   const destination = await destinationHealth(profile, estimateNextBackup(backups, mongo, r2));
   const backup = lastBackup(engine, profile.name, profile.backupMaxAgeHours, now);
-  const verify = lastVerify(engine, profile.name, backup.status === 'succeeded' ? backup.at : null, now);
+  const recovery = recoveryHealth(engine, profile.name, new Date(now));
+  const verify = provenByDrill(lastVerify(engine, profile.name, backup.status === 'succeeded' ? backup.at : null, now), recovery, backup.at, now);
   const consistency = lastConsistency(engine, profile.name, now);
   const blocked = await blockedSchedules(engine, profile.name);
   const report: HealthReport = {
@@ -133,11 +135,23 @@ export async function healthReport(engine: Services, name: string, options: Heal
     r2,
     destination,
     passphrase: { ...blocked.passphrase, blockedSchedules: blocked.kinds, blockedMessage: blocked.message },
+    recovery,
     actions: [],
     backups,
   };
   report.actions = recommendedActions(report, now);
   return report;
+}
+
+/**
+ * A restore drill that passed after the newest backup proved more than a verification does (it brought
+ * the backup back and checked it): the verification card says so instead of "not verified yet".
+ */
+function provenByDrill(verify: HealthReport['lastVerify'], recovery: HealthReport['recovery'], backupAt: string | null, now: number): HealthReport['lastVerify'] {
+  const at = recovery.provenBy === 'drill' ? recovery.provenCheckedAt : null;
+  if (!at || (verify.at && verify.at >= at) || (backupAt && backupAt > at)) return verify;
+  const age = ageHours(at, now);
+  return { state: 'ok', message: `Proven by a restore drill ${formatAge(age)}: the backup came back complete.`, at, status: 'succeeded', ageHours: age, error: null };
 }
 
 /** What to do next, most urgent first. */

@@ -73,6 +73,16 @@ afterAll(async () => {
 });
 
 describe('pci-maint drill', () => {
+  it('before any drill, health says nothing is proven restorable and the recovery time is not measured', async () => {
+    const health = await run(['--json', 'health', '--profile', 'Office']);
+    const r = JSON.parse(health.out).recovery;
+    expect(r).toMatchObject({ provenRestorableAt: null, recoverySeconds: null, rto: 'amber', rpo: 'red', overall: 'red', rtoSeconds: 4 * 3600, rpoSeconds: 24 * 3600 });
+    expect(r.advice.map((a: { id: string }) => a.id)).toEqual(['verify-newest', 'run-a-drill']);
+    const text = await run(['health', '--profile', 'Office']);
+    expect(text.out).toContain('no backup has passed a test restore or a restore drill yet');
+    expect(text.out).toContain('pci-maint drill --profile Office');
+  }, 60_000);
+
   it('brings everything back into scratch places, checks and times it, and changes nothing live', async () => {
     const before = await liveState();
     const drill = await run(['--json', 'drill', '--profile', 'Office']);
@@ -93,6 +103,11 @@ describe('pci-maint drill', () => {
     expect(text.out).toContain('Nothing live was changed.');
     const history = JSON.parse((await run(['--json', 'history', '--kind', 'drill'])).out);
     expect(history.items[0]).toMatchObject({ kind: 'drill', status: 'succeeded', profile: 'Office' });
+    // The dashboard's figures follow: proven by the drill (the backup's own date), recovery time measured.
+    const health = JSON.parse((await run(['--json', 'health', '--profile', 'Office'])).out).recovery;
+    expect(health).toMatchObject({ provenBy: 'drill', provenRestorableAt: r.snapshotCreatedAt, rto: 'green', rpo: 'green', overall: 'green', advice: [] });
+    expect(health.recoverySeconds).toBeGreaterThan(0);
+    expect((await run(['health', '--profile', 'Office'])).out).toMatch(/Recovery time\s+about/);
   }, 120_000);
 
   it('with a sample, brings back part of the files and projects the whole', async () => {
