@@ -62,4 +62,9 @@ export const drillMethods = {
     Job,
     'Run a restore drill (a job): the restore point into scratch collections and a scratch folder, checked, timed and removed again; the summary projects the full recovery time.',
   ),
+  'drill.report': method(
+    z.object({ profile: ProfileName }).strict(),
+    z.object({ fileName: z.string(), html: z.string() }),
+    'The restore drills of a connection as a printable HTML page: the recovery figures against the targets, every recent drill, the trend of the recovery time.',
+  ),
 } as const;

@@ -2,6 +2,7 @@
 // test servers: after a first backup nothing is proven restorable yet and the recovery time is not
 // measured; a restore drill started from the card proves the backup and measures the recovery, and
 // the card turns "On target".
+import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { startBackupJob } from '../../electron/core/backup/profile-jobs';
 import { checklistWorld, type ChecklistWorld } from '../support/checklist';
@@ -51,4 +52,13 @@ test('the recovery card says what is proven, and a drill from it measures the re
   await expect(page.getByTestId('card-verify')).toContainText('Proven by a restore drill');
   await expect(page.getByTestId('card-actions')).not.toContainText('Verify your latest backup');
   await page.screenshot({ path: 'test-results/screens/recovery-3-dashboard.png', fullPage: true });
+
+  // The printable report, as a person would open it after the download.
+  const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'Download the drill report' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^restore-drills-Office-\d{4}-\d{2}-\d{2}\.html$/);
+  const html = fs.readFileSync(await download.path(), 'utf8');
+  expect(html).toContain('Restore drills of “Office”');
+  await page.setContent(html);
+  await expect(page.getByRole('heading', { name: 'Restore drills of “Office”' })).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/recovery-4-report.png', fullPage: true });
 });

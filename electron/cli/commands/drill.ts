@@ -2,6 +2,7 @@
 // checked, timed and removed again, with the projected time of a full recovery. Exit 0 when it passed
 // within the recovery-time target, 3 when it ran and found problems or the projection misses the
 // target, 1 when it could not run, 2 for wrong usage; --json prints the result for scripts.
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { DrillRequest, type DrillResult } from '../../../shared/api/drill';
@@ -51,7 +52,8 @@ export function registerDrill(program: Command, ctx: CliContext): void {
     .requiredOption('--profile <name>', 'the connection to drill')
     .option('--snapshot <id>', 'a restore point id, or "latest" (the newest backup of this connection)', snapshotArg('latest'), 'latest')
     .option('--sample <percent>', "bring back only this part of the bucket's files and folders (e.g. 10%) and project the rest")
-    .action(async (opts: { profile: string; snapshot: string; sample?: string }, cmd: Command) => {
+    .option('--report <file>', 'afterwards, write the printable drill report (HTML) of this connection to this file')
+    .action(async (opts: { profile: string; snapshot: string; sample?: string; report?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const parsed = DrillRequest.safeParse({ profile: opts.profile, snapshot: opts.snapshot, ...(opts.sample ? { samplePercent: parsePercent(opts.sample) } : {}) });
       if (!parsed.success) throw userError('INVALID_INPUT', 'Invalid request', `These options are not valid: ${z.prettifyError(parsed.error).replace(/\n/g, ' ')}`, 'Check the options and run the command again.');
@@ -60,8 +62,13 @@ export function registerDrill(program: Command, ctx: CliContext): void {
         const result = resultOf<DrillResult>(job, 'restore drill');
         // Found problems, or a recovery that would take longer than the target: "ran and found something wrong".
         if (job.status === 'problems' || result.projectedSeconds > RTO_SECONDS) ctx.exitCode = EXIT_PROBLEMS;
+        if (opts.report) {
+          const { html } = await api.drill.report({ profile: opts.profile });
+          fs.writeFileSync(opts.report, html);
+        }
         if (globals.json) ctx.io.out(JSON.stringify({ ...result, rtoSeconds: RTO_SECONDS }));
         else printDrill(ctx, result);
+        if (opts.report && !globals.json) ctx.io.out(`The drill report: ${opts.report}`);
       });
     });
 }

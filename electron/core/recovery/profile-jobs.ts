@@ -15,6 +15,8 @@ import { openProfile, registerSecret } from '../profiles/open';
 import { latestRule } from '../restore/profile-jobs';
 import { adviceFor } from '../verify/problems';
 import { runDrill } from './drill';
+import { recoveryHealth } from './evidence';
+import { drillReportFileName, renderDrillReport } from './report';
 
 export type DrillInput = z.output<typeof DrillRequest>;
 
@@ -70,6 +72,14 @@ export function drillJob(services: Services, input: DrillInput): JobSpec<DrillRe
       }
     },
   };
+}
+
+/** The printable drill report of a connection: its recovery figures and its last 20 drills. */
+export function drillReport(services: Services, profile: string, now = new Date()): { fileName: string; html: string } {
+  const name = services.profiles.get(profile).name;
+  const drills = services.history.list({ kind: 'drill', profile: name, limit: 20, status: ['succeeded', 'problems', 'failed'] }).items;
+  const generatedAt = now.toISOString();
+  return { fileName: drillReportFileName(name, generatedAt), html: renderDrillReport({ profile: name, recovery: recoveryHealth(services, name, now), drills, generatedAt }) };
 }
 
 export function startDrillJob(services: Services, input: DrillInput): Job {

@@ -9,6 +9,7 @@ import { isFinal } from '../../../shared/jobs';
 import { ago, formatDateTime, formatDuration } from '../../../shared/format';
 import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { downloadText } from '../../components/download';
 import { useJobs } from '../../stores/jobs';
 
 type Light = HealthReport['recovery']['overall'];
@@ -30,6 +31,14 @@ export function RecoveryCard({ report }: { report: HealthReport }) {
     setError(null);
     api.drill.start({ profile: report.profile }).then(
       (job) => useJobs.getState().upsert(job),
+      (err: unknown) => setError(errorData(err)),
+    );
+  };
+
+  const downloadReport = () => {
+    setError(null);
+    api.drill.report({ profile: report.profile }).then(
+      ({ fileName, html }) => downloadText(fileName, html, 'text/html'),
       (err: unknown) => setError(errorData(err)),
     );
   };
@@ -72,7 +81,16 @@ export function RecoveryCard({ report }: { report: HealthReport }) {
           <Button variant="light" onClick={start} loading={Boolean(running)} disabled={report.lastBackup.state === 'none'}>
             Run a restore drill
           </Button>
-          {r.lastDrillAt ? <Text c="dimmed" size="sm">Last drill {ago(r.lastDrillAt)}.</Text> : null}
+          {r.lastDrillAt ? (
+            <>
+              <Button variant="subtle" onClick={downloadReport}>
+                Download the drill report
+              </Button>
+              <Text c="dimmed" size="sm">
+                Last drill {ago(r.lastDrillAt)}.
+              </Text>
+            </>
+          ) : null}
         </Group>
       </Stack>
     </Card>

@@ -8,7 +8,8 @@ import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { JobProgressView } from '../../components/JobProgressView';
 import { ChecksList } from './ChecksList';
-import { downloadText, useChecklist, useChecklistJob } from './state';
+import { downloadText } from '../../components/download';
+import { useChecklist, useChecklistJob } from './state';
 import { useJobDone } from './useJobDone';
 
 export async function exportReport(id: string): Promise<void> {

@@ -108,6 +108,17 @@ describe('pci-maint drill', () => {
     expect(health).toMatchObject({ provenBy: 'drill', provenRestorableAt: r.snapshotCreatedAt, rto: 'green', rpo: 'green', overall: 'green', advice: [] });
     expect(health.recoverySeconds).toBeGreaterThan(0);
     expect((await run(['health', '--profile', 'Office'])).out).toMatch(/Recovery time\s+about/);
+    // The printable report: the figures, this drill, no script.
+    const reportFile = path.join(home, 'drills.html');
+    const again = await run(['drill', '--profile', 'Office', '--report', reportFile]);
+    expect(again.code, again.err).toBe(0);
+    const html = fs.readFileSync(reportFile, 'utf8');
+    expect(html).toContain('Restore drills of “Office”');
+    expect(html).toContain('On target');
+    expect(html).toContain(r.snapshotCreatedAt.slice(0, 16).replace('T', ' '));
+    expect(html.match(/<tr class="succeeded">/g)).toHaveLength(3); // --json, text, and this one
+    expect(html).toContain('<svg'); // the trend, from three drills
+    expect(html).not.toContain('<script');
   }, 120_000);
 
   it('with a sample, brings back part of the files and projects the whole', async () => {
