@@ -35,7 +35,7 @@ export function logNotifier(log: ScopedLog): Notifier {
 
 export const NOTIFICATIONS_FILE = 'notifications.json';
 /** The kinds whose failures this service reports (the desktop shell does not notify those a second time). */
-export const WATCHED: readonly JobKind[] = ['backup', 'verify', 'consistency', 'prune', 'maintenance'];
+export const WATCHED: readonly JobKind[] = ['backup', 'verify', 'consistency', 'prune', 'maintenance', 'drill'];
 const REMIND_EVERY_MS = 24 * 3_600_000;
 const NotificationsFile = z.object({ version: z.literal(1), profiles: z.record(z.string(), NotifySettings) });
 type Channel = 'desktop' | 'webhook' | 'email';

@@ -8,6 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_NOTIFY, type NotifySettings } from '../../../shared/api/schedule';
 import type { Job } from '../../../shared/jobs';
+import { UserError } from '../../../shared/errors';
 import { saveProfile } from '../../../electron/core/profiles/service';
 import { tempDir, testEngine, type TestEngine } from '../../support/engine';
 
@@ -140,6 +141,30 @@ describe('notifications', () => {
     expect(engine.automation.notify.view('Office').problems).toEqual([
       { channel: 'webhook', at: expect.any(String), message: 'The webhook answered with HTTP 500. Check that the webhook address is complete and still active, and that the format matches the service.' },
     ]);
+  });
+
+  it('reports a restore drill that found problems, once the job has ended (its checks are part of it)', async () => {
+    await engine.automation.notify.save('Office', { ...DEFAULT_NOTIFY, email: email(smtpPort) }, { smtpPassword: SMTP_PASSWORD });
+    const before = mails.length;
+    let checked = false;
+    const job = engine.jobs.start({
+      kind: 'drill',
+      title: 'Restore drill of the latest backup of "Office"',
+      profile: 'Office',
+      locks: [],
+      run: async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        checked = true; // the checks of what came back run inside the job: nothing is said before they finished
+        return { ok: false };
+      },
+      findings: () => new UserError({ code: 'BACKUP_DAMAGED', title: 'The drill found problems', message: 'The restore drill found 1 problem: this restore point would not come back complete.', hint: 'Make a new backup now.' }),
+    });
+    expect(mails.length).toBe(before);
+    await engine.jobs.wait(job.id);
+    await engine.automation.notify.flush();
+    expect(checked).toBe(true);
+    expect(mails.length - before).toBe(1);
+    expect(mails[mails.length - 1].subject).toBe('PCI Maintenance: Restore drill of the latest backup of "Office" found problems');
   });
 
   it('says "no successful backup for N hours" once per drought, in the dashboard\'s words', async () => {
