@@ -2,17 +2,12 @@
 // gzipped into the archive folder the user chose (`<name>-YYYY-MM-DD[-N].log.gz`, temp name → fsync
 // → rename), then removed from the live file in place, so the app keeps writing to the same file;
 // archives older than `keepDays` are deleted. See docs/app-logs.md for the race this avoids.
-import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
-import { createGzip, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { formatBytes } from '../../../shared/format';
 import { systemTimeZone, wallClock } from '../schedule/times';
+import { archiveCopyTruncate, archiveInPlace, pendingFile, recoverPending, type RotationHook, type RotationMethod } from './app-log-archive';
 
 /** The configuration of one `app-logs` source, as a profile stores it. */
 export const AppLogsConfig = z.object({
@@ -27,7 +22,7 @@ export type AppLogsConfig = z.input<typeof AppLogsConfig>;
  * kernel does under the file's lock, so a line appended meanwhile is never lost. `copy-truncate`:
  * the file was copied and emptied; a line written in that instant may be lost.
  */
-export type RotationMethod = 'in-place' | 'copy-truncate';
+export type { RotationMethod };
 
 export interface RotatedLog {
   file: string;
@@ -54,6 +49,7 @@ export interface RotateOptions {
   signal?: AbortSignal;
   /** Force copy + truncate (also used where the system has no in-place way). */
   method?: 'auto' | 'copy-truncate';
+  hook?: RotationHook;
 }
 
 const ARCHIVE_RE = /^(.+)-(\d{4}-\d{2}-\d{2})(?:-(\d+))?\.log\.gz$/;
@@ -93,87 +89,12 @@ async function archiveFolderProblem(folder: string): Promise<string | null> {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const handle = await fsp.open(dir, 'r').catch(() => null);
-  if (!handle) return;
-  await handle.sync().catch(() => undefined);
-  await handle.close();
-}
-
-/**
- * Gzip `length` bytes of the file from offset 0 (or up to its end when null) into `archive`, durably:
- * temp name → fsync → rename → fsync the folder. Returns the number of bytes archived.
- */
-async function writeArchive(log: FileHandle, length: number | null, archive: string): Promise<number> {
-  const temp = `${archive}.partial`;
-  let bytes = 0;
-  const count = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      bytes += chunk.length;
-      done(null, chunk);
-    },
-  });
-  try {
-    // Read through the descriptor already open (the same file even if the app renames it meanwhile);
-    // a stream of a FileHandle would keep the handle from closing.
-    const input = fs.createReadStream('', { fd: log.fd, start: 0, ...(length === null ? {} : { end: length - 1 }), autoClose: false });
-    await pipeline(input, count, createGzip(), fs.createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
-    const out = await fsp.open(temp, 'r+');
-    try {
-      await out.sync();
-    } finally {
-      await out.close();
-    }
-  } catch (err) {
-    await fsp.unlink(temp).catch(() => undefined);
-    throw err;
-  }
-  await fsp.rename(temp, archive);
-  await syncDir(path.dirname(archive));
-  return bytes;
-}
-
-/** FALLOC_FL_COLLAPSE_RANGE through util-linux's `fallocate`; null when done, else why not. */
-async function collapseHead(file: string, length: number): Promise<string | null> {
-  if (process.platform !== 'linux') return 'this system cannot remove the start of a file in place';
-  try {
-    await promisify(execFile)('fallocate', ['--collapse-range', '--offset', '0', '--length', String(length), file], { timeout: 120_000 });
-    return null;
-  } catch (err) {
-    if (errno(err) === 'ENOENT') return 'the fallocate tool (util-linux) is not installed';
-    const stderr = String((err as { stderr?: string }).stderr ?? '').trim();
-    if (/not supported/i.test(stderr)) return "the drive's file system cannot remove the start of a file in place";
-    return `removing the start of the file in place failed (${stderr || (err as Error).message})`;
-  }
-}
-
-/** Copy the whole file, then empty it; what was appended while the archive was made durable goes in as a second gzip member. */
-async function copyTruncate(log: FileHandle, archive: string): Promise<number> {
-  let bytes = await writeArchive(log, null, archive);
-  // The window in which a line can be lost is between this read and the truncate, both at once.
-  const size = (await log.stat()).size;
-  const tail = Buffer.alloc(Math.max(0, size - bytes));
-  const { bytesRead } = tail.length ? await log.read(tail, 0, tail.length, bytes) : { bytesRead: 0 };
-  await log.truncate(0);
-  if (bytesRead > 0) {
-    const out = await fsp.open(archive, 'a');
-    try {
-      await out.write(gzipSync(tail.subarray(0, bytesRead)));
-      await out.sync();
-    } finally {
-      await out.close();
-    }
-    bytes += bytesRead;
-  }
-  return bytes;
-}
-
 async function nextArchive(folder: string, base: string, date: string): Promise<string> {
   const seq = Math.max(0, ...(await archivesOf(folder, base)).filter((a) => a.date === date).map((a) => a.seq));
   return path.join(folder, `${base}-${date}${seq === 0 ? '' : `-${seq + 1}`}.log.gz`);
 }
 
-async function rotateOne(file: string, base: string, folder: string, date: string, method: RotateOptions['method'], out: RotationResult): Promise<void> {
+async function rotateOne(file: string, base: string, folder: string, date: string, options: RotateOptions, out: RotationResult): Promise<void> {
   let log: FileHandle;
   try {
     const st = await fsp.stat(file);
@@ -194,9 +115,15 @@ async function rotateOne(file: string, base: string, folder: string, date: strin
     return;
   }
   try {
+    const record = pendingFile(folder, base);
+    const start = await recoverPending(log, file, record);
     const size = (await log.stat()).size;
+    if (size === start) {
+      out.unchanged.push({ file, reason: size === 0 ? 'empty: nothing to archive' : 'already archived' });
+      return;
+    }
     let fallbackReason: string | undefined;
-    if (method !== 'copy-truncate') {
+    if (options.method !== 'copy-truncate' && start === 0) {
       // Collapsing works in whole blocks of the file system and must leave at least one byte.
       const block = Number((await fsp.statfs(file)).bsize) || 4096;
       const head = Math.floor((size - 1) / block) * block;
@@ -205,19 +132,17 @@ async function rotateOne(file: string, base: string, folder: string, date: strin
         return;
       }
       const archive = await nextArchive(folder, base, date);
-      await writeArchive(log, head, archive);
-      fallbackReason = (await collapseHead(file, head)) ?? undefined;
+      fallbackReason = (await archiveInPlace(log, file, head, archive, record, options.hook)) ?? undefined;
       if (!fallbackReason) {
         out.rotated.push({ file, archive, bytes: head, method: 'in-place' });
         out.bytesArchived += head;
         return;
       }
-      // Nothing was removed from the log: this archive is redone whole by copy + truncate.
-      await fsp.unlink(archive);
     }
     const archive = await nextArchive(folder, base, date);
-    const bytes = await copyTruncate(log, archive);
-    out.rotated.push({ file, archive, bytes, method: 'copy-truncate', fallbackReason: fallbackReason ?? 'copy and truncate was asked for' });
+    const bytes = await archiveCopyTruncate(log, file, start, archive, record, options.hook);
+    fallbackReason ??= start > 0 ? 'an earlier rotation was interrupted before it could empty the file' : 'copy and truncate was asked for';
+    out.rotated.push({ file, archive, bytes, method: 'copy-truncate', fallbackReason });
     out.bytesArchived += bytes;
   } finally {
     await log.close();
@@ -260,7 +185,7 @@ export async function rotateAppLogs(input: AppLogsConfig, options: RotateOptions
     }
     bases.set(base, file);
     try {
-      await rotateOne(file, base, folder, dateOf(now), options.method, out);
+      await rotateOne(file, base, folder, dateOf(now), options, out);
     } catch (err) {
       out.findings.push({ file, message: `${file} could not be rotated: ${(err as Error).message}.` });
     }

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { formatBytes } from '../../../shared/format';
 import { AppLogsConfig, rotateAppLogs, type RotationResult } from './app-log-rotation';
+import type { RotationHook } from './app-log-archive';
 
 export interface AppLogTarget {
   profile: string;
@@ -52,12 +53,12 @@ export function rotationSentence(r: RotationResult, keepDays: number): string {
   return findings.length ? `${sentence}. Not rotated: ${findings.join(' ')}` : `${sentence}.`;
 }
 
-export async function rotateAllAppLogs(targets: readonly AppLogTarget[], invalid: readonly string[], signal: AbortSignal): Promise<{ ok: boolean; did: string }> {
+export async function rotateAllAppLogs(targets: readonly AppLogTarget[], invalid: readonly string[], signal: AbortSignal, hook?: RotationHook): Promise<{ ok: boolean; did: string }> {
   const lines: string[] = invalid.map((p) => `${p}: the app log settings cannot be read; open the connection's settings and save them again.`);
   let ok = invalid.length === 0;
   for (const t of targets) {
     signal.throwIfAborted();
-    const r = await rotateAppLogs(t.config, { signal });
+    const r = await rotateAppLogs(t.config, { signal, hook });
     if (r.findings.length) ok = false;
     lines.push(`${t.profile}: ${rotationSentence(r, t.config.keepDays ?? 7)}`);
   }

@@ -92,8 +92,9 @@ async function listLogFiles(folder: string, depth = 3): Promise<LogFile[]> {
   for (const entry of await fsp.readdir(folder, { withFileTypes: true })) {
     const full = path.join(folder, entry.name);
     if (entry.isDirectory() && depth > 0) out.push(...(await listLogFiles(full, depth - 1)));
-    // `.partial`: an archive still being written (its lines are still in the live file).
-    else if (entry.isFile() && LOG_FILE_RE.test(entry.name) && !entry.name.endsWith('.partial')) {
+    // `.partial`: an archive still being written (its lines are still in the live file); `.rotating`:
+    // the record of a rotation (app-log-archive.ts).
+    else if (entry.isFile() && LOG_FILE_RE.test(entry.name) && !/\.(partial|rotating)$/.test(entry.name)) {
       const st = await fsp.stat(full);
       out.push({ file: full, mtime: st.mtimeMs, size: st.size });
     }

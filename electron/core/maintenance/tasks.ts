@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import type { JobSpec } from '../jobs/manager';
 import { SettingsFile } from '../schedule/settings-file';
 import { PARTIALS_DIR, removeLeftoverPartials } from '../export/partials';
+import { pauseHook } from '../backup/test-hooks';
 import { cleanLocationTemps, cleanRestoreLeftovers, cleanStaleLocks, pruneHistory, type PerProfile } from './cleanup';
 import { archiveLogs, cleanTmp } from './logs';
 import { appLogTargets, rotateAllAppLogs, type AppLogTarget } from './app-log-task';
@@ -54,9 +55,10 @@ export const TASKS: Record<MaintenanceTaskId, TaskDef> = {
     description:
       "Moves what each connected app has written to its log files into the archive folder chosen for them (one compressed file per log and day), leaving the log files in place so the app keeps writing, and deletes archives older than the set number of days.",
     async run(engine, _s, ctx, options) {
-      if (options.appLogs) return rotateAllAppLogs(options.appLogs, [], ctx.signal);
+      const hook = pauseHook(engine.testPauseAt, ctx.signal);
+      if (options.appLogs) return rotateAllAppLogs(options.appLogs, [], ctx.signal, hook);
       const { targets, invalid } = appLogTargets(engine.profiles.list());
-      return rotateAllAppLogs(targets, invalid, ctx.signal);
+      return rotateAllAppLogs(targets, invalid, ctx.signal, hook);
     },
   },
   tmp: {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { archivesOf, rotateAppLogs } from '../../../electron/core/maintenance/app-log-rotation';
+import { TEST_PAUSE_ENV, TEST_PAUSE_MARKER } from '../../../electron/core/backup/test-hooks';
 import { tempDir } from '../../support/engine';
 import { mountSupport, mountTmpfs, type TestMount } from '../../support/mounts';
 
@@ -116,6 +117,47 @@ describe('rotating an app log while the app writes', () => {
     expect(seen.every((n, i) => i === 0 || n > seen[i - 1])).toBe(true);
     expect(seen.at(-1)).toBe(last);
   });
+});
+
+/** Rotate in another process and kill it with SIGKILL when it reaches `point`. */
+async function rotateKilledAt(point: string, config: object): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/rotate-app-logs.ts', JSON.stringify(config)], { env: { ...process.env, [TEST_PAUSE_ENV]: point }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes(`${TEST_PAUSE_MARKER} ${point}`)) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`the rotation ended (${code}) before ${point}: ${err}`)));
+  });
+  const gone = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGKILL');
+  await gone;
+}
+
+describe('a rotation killed half-way (kill -9)', () => {
+  for (const point of ['app-log-before-rename', 'app-log-before-cut']) {
+    it(`at ${point}: the next rotation finishes it, every line still there once, in order`, async () => {
+      const live = path.join(dir, 'app.log');
+      const archive = path.join(dir, 'archive');
+      fs.mkdirSync(archive);
+      writer = startWriter(live);
+      await grown(live, 64 * 1024);
+      await rotateKilledAt(point, { paths: [live], archiveFolder: archive });
+      // The crash left the lines in the live file; an archive of them exists only past the rename.
+      expect(fs.readFileSync(live, 'utf8').startsWith('line 1 x\n')).toBe(true);
+      expect((await archivesOf(archive, 'app')).length).toBe(point === 'app-log-before-cut' ? 1 : 0);
+      for (let i = 0; i < 2; i++) {
+        await grown(live, 64 * 1024);
+        expect((await rotateAppLogs({ paths: [live], archiveFolder: archive })).rotated[0].method).toBe('in-place');
+      }
+      const last = await writer.stop();
+      const seen = numbers(await everything(archive, live));
+      expect(seen.length).toBe(last);
+      expect(seen.every((n, i) => n === i + 1)).toBe(true);
+      expect(fs.readdirSync(archive).filter((n) => !n.endsWith('.log.gz'))).toEqual([]);
+    });
+  }
 });
 
 describe('rotation of app logs', () => {
