@@ -94,6 +94,9 @@ async function nextArchive(folder: string, base: string, date: string): Promise<
   return path.join(folder, `${base}-${date}${seq === 0 ? '' : `-${seq + 1}`}.log.gz`);
 }
 
+/** Drives (by device number) that said they cannot cut in place: not tried again by this process. */
+const NO_IN_PLACE = new Map<number, string>();
+
 async function rotateOne(file: string, base: string, folder: string, date: string, options: RotateOptions, out: RotationResult): Promise<void> {
   let log: FileHandle;
   try {
@@ -122,8 +125,9 @@ async function rotateOne(file: string, base: string, folder: string, date: strin
       out.unchanged.push({ file, reason: size === 0 ? 'empty: nothing to archive' : 'already archived' });
       return;
     }
-    let fallbackReason: string | undefined;
-    if (options.method !== 'copy-truncate' && start === 0) {
+    const { dev } = await log.stat();
+    let fallbackReason = options.method === 'copy-truncate' ? 'copy and truncate was asked for' : process.platform === 'linux' ? NO_IN_PLACE.get(dev) : 'this system cannot remove the start of a file in place';
+    if (!fallbackReason && start === 0) {
       // Collapsing works in whole blocks of the file system and must leave at least one byte.
       const block = Number((await fsp.statfs(file)).bsize) || 4096;
       const head = Math.floor((size - 1) / block) * block;
@@ -138,10 +142,11 @@ async function rotateOne(file: string, base: string, folder: string, date: strin
         out.bytesArchived += head;
         return;
       }
+      if (!fallbackReason.startsWith('removing')) NO_IN_PLACE.set(dev, fallbackReason);
     }
     const archive = await nextArchive(folder, base, date);
     const bytes = await archiveCopyTruncate(log, file, start, archive, record, options.hook);
-    fallbackReason ??= start > 0 ? 'an earlier rotation was interrupted before it could empty the file' : 'copy and truncate was asked for';
+    fallbackReason ??= 'an earlier rotation was interrupted before it could empty the file';
     out.rotated.push({ file, archive, bytes, method: 'copy-truncate', fallbackReason });
     out.bytesArchived += bytes;
   } finally {
