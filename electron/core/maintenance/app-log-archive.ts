@@ -19,6 +19,12 @@ export type RotationMethod = 'in-place' | 'copy-truncate';
 /** Test pause points (backup/test-hooks.ts): `app-log-before-rename`, `app-log-before-cut`. */
 export type RotationHook = (point: string) => Promise<void>;
 
+/** Cancel (between reads of a large file; the temp file goes, nothing is cut) and test pauses. */
+export interface StepControl {
+  signal?: AbortSignal;
+  hook?: RotationHook;
+}
+
 /** The record of an archive whose bytes may still be in the live file. */
 const Pending = z.object({
   file: z.string(),
@@ -53,7 +59,7 @@ async function hashRange(log: FileHandle, start: number, end: number): Promise<s
  * Gzip bytes [start, end) of the log (to its end when `end` is null) into `archive`, and write the
  * pending record before the archive gets its name. Returns the end offset read.
  */
-async function writeArchive(log: FileHandle, file: string, method: RotationMethod, start: number, end: number | null, archive: string, record: string, hook?: RotationHook): Promise<number> {
+async function writeArchive(log: FileHandle, file: string, method: RotationMethod, start: number, end: number | null, archive: string, record: string, ctl: StepControl): Promise<number> {
   const temp = `${archive}.partial`;
   let bytes = 0;
   const hash = createHash('sha256');
@@ -70,7 +76,7 @@ async function writeArchive(log: FileHandle, file: string, method: RotationMetho
     // Read through the descriptor already open (the same file even if the app renames it meanwhile);
     // a stream of a FileHandle would keep the handle from closing.
     const input = fs.createReadStream('', { fd: log.fd, start, ...(end === null ? {} : { end: end - 1 }), autoClose: false });
-    await pipeline(input, count, createGzip(), fs.createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+    await pipeline(input, count, createGzip(), fs.createWriteStream(temp, { flags: 'wx', mode: 0o600 }), { signal: ctl.signal });
     const out = await fsp.open(temp, 'r+');
     try {
       await out.sync();
@@ -83,10 +89,10 @@ async function writeArchive(log: FileHandle, file: string, method: RotationMetho
     await fsp.unlink(temp).catch(() => undefined);
     throw err;
   }
-  await hook?.('app-log-before-rename');
+  await ctl.hook?.('app-log-before-rename');
   await fsp.rename(temp, archive);
   await syncDir(path.dirname(archive));
-  await hook?.('app-log-before-cut');
+  await ctl.hook?.('app-log-before-cut');
   return start + bytes;
 }
 
@@ -114,8 +120,8 @@ async function finish(log: FileHandle, record: string): Promise<void> {
  * Archive the first `head` bytes and cut them off in place. Null when done; otherwise why not, and
  * then the archive is removed again (nothing was cut, so every byte is still in the file).
  */
-export async function archiveInPlace(log: FileHandle, file: string, head: number, archive: string, record: string, hook?: RotationHook): Promise<string | null> {
-  await writeArchive(log, file, 'in-place', 0, head, archive, record, hook);
+export async function archiveInPlace(log: FileHandle, file: string, head: number, archive: string, record: string, ctl: StepControl = {}): Promise<string | null> {
+  await writeArchive(log, file, 'in-place', 0, head, archive, record, ctl);
   const why = await collapseHead(file, head);
   if (why) {
     await fsp.unlink(archive);
@@ -131,8 +137,8 @@ export async function archiveInPlace(log: FileHandle, file: string, head: number
  * made durable is read and the file truncated straight after, and that tail goes into the archive
  * as a second gzip member: a line is lost only if written between that read and the truncate.
  */
-export async function archiveCopyTruncate(log: FileHandle, file: string, start: number, archive: string, record: string, hook?: RotationHook): Promise<number> {
-  const end = await writeArchive(log, file, 'copy-truncate', start, null, archive, record, hook);
+export async function archiveCopyTruncate(log: FileHandle, file: string, start: number, archive: string, record: string, ctl: StepControl = {}): Promise<number> {
+  const end = await writeArchive(log, file, 'copy-truncate', start, null, archive, record, ctl);
   const size = (await log.stat()).size;
   const tail = Buffer.alloc(Math.max(0, size - end));
   const { bytesRead } = tail.length ? await log.read(tail, 0, tail.length, end) : { bytesRead: 0 };

@@ -136,7 +136,7 @@ async function rotateOne(file: string, base: string, folder: string, date: strin
         return;
       }
       const archive = await nextArchive(folder, base, date);
-      fallbackReason = (await archiveInPlace(log, file, head, archive, record, options.hook)) ?? undefined;
+      fallbackReason = (await archiveInPlace(log, file, head, archive, record, options)) ?? undefined;
       if (!fallbackReason) {
         out.rotated.push({ file, archive, bytes: head, method: 'in-place' });
         out.bytesArchived += head;
@@ -145,7 +145,7 @@ async function rotateOne(file: string, base: string, folder: string, date: strin
       if (!fallbackReason.startsWith('removing')) NO_IN_PLACE.set(dev, fallbackReason);
     }
     const archive = await nextArchive(folder, base, date);
-    const bytes = await archiveCopyTruncate(log, file, start, archive, record, options.hook);
+    const bytes = await archiveCopyTruncate(log, file, start, archive, record, options);
     fallbackReason ??= 'an earlier rotation was interrupted before it could empty the file';
     out.rotated.push({ file, archive, bytes, method: 'copy-truncate', fallbackReason });
     out.bytesArchived += bytes;
@@ -192,6 +192,7 @@ export async function rotateAppLogs(input: AppLogsConfig, options: RotateOptions
     try {
       await rotateOne(file, base, folder, dateOf(now), options, out);
     } catch (err) {
+      if (options.signal?.aborted) throw err;
       out.findings.push({ file, message: `${file} could not be rotated: ${(err as Error).message}.` });
     }
   }
