@@ -12,7 +12,9 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGzip, gzipSync } from 'node:zlib';
 import { z } from 'zod';
+import os from 'node:os';
 import { writeFileAtomic } from '../profiles/atomic';
+import { pidIsAlive } from '../repository/locks';
 
 export type RotationMethod = 'in-place' | 'copy-truncate';
 
@@ -40,6 +42,32 @@ type Pending = z.infer<typeof Pending>;
 export const pendingFile = (folder: string, base: string) => path.join(folder, `.${base}.rotating`);
 
 const errno = (err: unknown) => (err as NodeJS.ErrnoException).code;
+
+const Holder = z.object({ pid: z.number().int(), host: z.string() });
+
+/**
+ * One rotation of a log at a time, across processes (the app's nightly run and a cron job of the
+ * CLI may meet): a lock file `.<name>.lock` beside the archives. One left by a process of this
+ * machine that is gone is taken over. Returns the release, or who holds it.
+ */
+export async function lockLog(folder: string, base: string): Promise<{ release: () => Promise<void> } | { heldBy: string }> {
+  const file = path.join(folder, `.${base}.lock`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await fsp.open(file, 'wx', 0o600);
+      await handle.writeFile(JSON.stringify({ pid: process.pid, host: os.hostname() }));
+      await handle.close();
+      return { release: () => fsp.unlink(file).catch(() => undefined) };
+    } catch (err) {
+      if (errno(err) !== 'EEXIST') throw err;
+    }
+    const holder = Holder.safeParse(JSON.parse(await fsp.readFile(file, 'utf8').catch(() => '{}')));
+    const gone = holder.success && holder.data.host === os.hostname() && !pidIsAlive(holder.data.pid);
+    if (!gone) return { heldBy: holder.success ? `process ${holder.data.pid} on ${holder.data.host}` : 'another process' };
+    await fsp.unlink(file).catch(() => undefined);
+  }
+  return { heldBy: 'another process' };
+}
 
 async function syncDir(dir: string): Promise<void> {
   const handle = await fsp.open(dir, 'r').catch(() => null);

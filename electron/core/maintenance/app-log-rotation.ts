@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { formatBytes } from '../../../shared/format';
 import { systemTimeZone, wallClock } from '../schedule/times';
-import { archiveCopyTruncate, archiveInPlace, pendingFile, recoverPending, type RotationHook, type RotationMethod } from './app-log-archive';
+import { archiveCopyTruncate, archiveInPlace, lockLog, pendingFile, recoverPending, type RotationHook, type RotationMethod } from './app-log-archive';
 
 /** The configuration of one `app-logs` source, as a profile stores it. */
 export const AppLogsConfig = z.object({
@@ -157,6 +157,11 @@ async function rotateOne(file: string, base: string, folder: string, date: strin
 /** Archives dated `keepDays` or more calendar days before today are deleted (only this source's own archives). */
 async function removeOld(folder: string, base: string, cutoffDate: string): Promise<number> {
   let removed = 0;
+  // A temp archive left by a process that died while writing it (its bytes are still in the log).
+  for (const name of await fsp.readdir(folder)) {
+    const m = ARCHIVE_RE.exec(name.replace(/\.partial$/, ''));
+    if (name.endsWith('.partial') && m?.[1] === base) await fsp.unlink(path.join(folder, name)).catch(() => undefined);
+  }
   for (const a of await archivesOf(folder, base)) {
     if (a.date > cutoffDate) continue;
     await fsp.unlink(a.file);
@@ -179,6 +184,7 @@ export async function rotateAppLogs(input: AppLogsConfig, options: RotateOptions
     for (const file of files) out.findings.push({ file, message: problem });
     return out;
   }
+  const cutoff = dateOf(now - config.keepDays * 86_400_000);
   const bases = new Map<string, string>();
   for (const file of files) {
     options.signal?.throwIfAborted();
@@ -189,14 +195,20 @@ export async function rotateAppLogs(input: AppLogsConfig, options: RotateOptions
       continue;
     }
     bases.set(base, file);
+    let lock: Awaited<ReturnType<typeof lockLog>> | null = null;
     try {
-      await rotateOne(file, base, folder, dateOf(now), options, out);
+      lock = await lockLog(folder, base);
+      if ('heldBy' in lock) out.findings.push({ file, message: `${file} is being rotated by ${lock.heldBy} right now; it was left to that one.` });
+      else {
+        await rotateOne(file, base, folder, dateOf(now), options, out);
+        out.archivesRemoved += await removeOld(folder, base, cutoff);
+      }
     } catch (err) {
       if (options.signal?.aborted) throw err;
       out.findings.push({ file, message: `${file} could not be rotated: ${(err as Error).message}.` });
+    } finally {
+      if (lock && 'release' in lock) await lock.release();
     }
   }
-  const cutoff = dateOf(now - config.keepDays * 86_400_000);
-  for (const base of bases.keys()) out.archivesRemoved += await removeOld(folder, base, cutoff);
   return out;
 }

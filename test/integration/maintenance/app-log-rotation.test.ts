@@ -1,8 +1,9 @@
 // Rotation of an app's own log files on real drives: a real child process appends numbered lines as
 // fast as it can while the rotation runs again and again; the archives and the live file together
 // must hold every line once, in order. Also retention, and the plain findings for what is missing.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -171,6 +172,24 @@ describe('rotation of app logs', () => {
     expect(r.unchanged.map((u) => u.reason)).toEqual(['empty: nothing to archive', '4.1 KB or less: kept as it is until it grows']);
     expect(fs.readdirSync(archive)).toEqual([]);
     expect(fs.readFileSync(path.join(dir, 'small.log'), 'utf8')).toBe('one line\n');
+  });
+
+  it('leaves a log to another process rotating it, and takes over the lock of one that is gone', async () => {
+    const archive = path.join(dir, 'archive');
+    fs.mkdirSync(archive);
+    const live = path.join(dir, 'app.log');
+    fs.writeFileSync(live, 'a line of the app\n'.repeat(1000));
+    fs.writeFileSync(path.join(archive, '.app.lock'), JSON.stringify({ pid: process.pid, host: os.hostname() }));
+    const held = await rotateAppLogs({ paths: [live], archiveFolder: archive });
+    expect(held.findings).toEqual([{ file: live, message: `${live} is being rotated by process ${process.pid} on ${os.hostname()} right now; it was left to that one.` }]);
+    expect(fs.statSync(live).size).toBe(18_000);
+
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    fs.writeFileSync(path.join(archive, '.app.lock'), JSON.stringify({ pid: Number(dead.stdout), host: os.hostname() }));
+    const taken = await rotateAppLogs({ paths: [live], archiveFolder: archive });
+    expect(taken.findings).toEqual([]);
+    expect(taken.rotated).toHaveLength(1);
+    expect(fs.readdirSync(archive)).toEqual([path.basename(taken.rotated[0].archive)]);
   });
 
   it('deletes its own archives older than the kept days and nothing else', async () => {
