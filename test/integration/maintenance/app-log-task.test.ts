@@ -8,6 +8,7 @@ import { appLogTargets, type AppLogTarget } from '../../../electron/core/mainten
 import { startMaintenanceJob } from '../../../electron/core/maintenance/tasks';
 import { runCli } from '../../support/serve';
 import { tempDir, testEngine, type TestEngine } from '../../support/engine';
+import { mountSupport, mountTmpfs } from '../../support/mounts';
 
 let engine: TestEngine;
 let dir: string;
@@ -38,6 +39,21 @@ describe("rotating the app's log files as a maintenance task", () => {
     // The rest of the file (under one block) stays for the app, which keeps writing after it.
     expect(fs.statSync(log).size).toBe(10_000 - 8192);
     expect(engine.automation.maintenanceOverview().tasks.find((t) => t.id === 'rotate-logs')?.lastRun).toMatchObject({ ok: true, did: task.did });
+  });
+
+  const tmpfs = mountSupport();
+  it.skipIf(!tmpfs.ok)(`says when it had to copy and empty a file, and that a few lines may be lost (tmpfs)${tmpfs.ok ? '' : ` — skipped: ${tmpfs.reason}`}`, async () => {
+    const drive = mountTmpfs(4);
+    try {
+      const log = path.join(drive.dir, 'site.log');
+      fs.writeFileSync(log, 'GET / 200\n'.repeat(1000));
+      fs.mkdirSync(path.join(drive.dir, 'archive'));
+      const { job, task } = await rotate([{ profile: 'Portfolio', config: { paths: [log], archiveFolder: path.join(drive.dir, 'archive') } }]);
+      expect(job.status).toBe('succeeded');
+      expect(task.did).toBe("Portfolio: rotated 1 log file by copy and truncate (10.0 KB archived); site.log was copied and emptied because the drive's file system cannot remove the start of a file in place: a few lines written in that instant may be lost; no archive older than 7 days.");
+    } finally {
+      drive.teardown();
+    }
   });
 
   it('is not a success when a log file or the archive folder is missing, and says which', async () => {
