@@ -2,6 +2,7 @@
 // `app-logs` sources) and what the rotation did, said in one sentence per connection.
 import path from 'node:path';
 import { formatBytes } from '../../../shared/format';
+import type { OperationContext } from '../../../shared/jobs';
 import { AppLogsConfig, rotateAppLogs, type RotationResult } from './app-log-rotation';
 import type { RotationHook } from './app-log-archive';
 
@@ -53,12 +54,16 @@ export function rotationSentence(r: RotationResult, keepDays: number): string {
   return findings.length ? `${sentence}. Not rotated: ${findings.join(' ')}` : `${sentence}.`;
 }
 
-export async function rotateAllAppLogs(targets: readonly AppLogTarget[], invalid: readonly string[], signal: AbortSignal, hook?: RotationHook): Promise<{ ok: boolean; did: string }> {
+/** Rotate every target; each archive written goes to the job's log with its file names. */
+export async function rotateAllAppLogs(targets: readonly AppLogTarget[], invalid: readonly string[], ctx: Pick<OperationContext, 'signal' | 'log'>, hook?: RotationHook): Promise<{ ok: boolean; did: string }> {
+  const { signal } = ctx;
   const lines: string[] = invalid.map((p) => `${p}: the app log settings cannot be read; open the connection's settings and save them again.`);
   let ok = invalid.length === 0;
   for (const t of targets) {
     signal.throwIfAborted();
     const r = await rotateAppLogs(t.config, { signal, hook });
+    for (const x of r.rotated) ctx.log('info', `${t.profile}: ${x.file} → ${x.archive} (${formatBytes(x.bytes)}, ${x.method === 'in-place' ? 'cut in place' : 'copied and emptied'})`);
+    for (const f of r.findings) ctx.log('warn', `${t.profile}: ${f.message}`);
     if (r.findings.length) ok = false;
     lines.push(`${t.profile}: ${rotationSentence(r, t.config.keepDays ?? 7)}`);
   }

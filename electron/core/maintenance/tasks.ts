@@ -56,9 +56,9 @@ export const TASKS: Record<MaintenanceTaskId, TaskDef> = {
       "Moves what each connected app has written to its log files into the archive folder chosen for them (one compressed file per log and day), leaving the log files in place so the app keeps writing, and deletes archives older than the set number of days.",
     async run(engine, _s, ctx, options) {
       const hook = pauseHook(engine.testPauseAt, ctx.signal);
-      if (options.appLogs) return rotateAllAppLogs(options.appLogs, [], ctx.signal, hook);
+      if (options.appLogs) return rotateAllAppLogs(options.appLogs, [], ctx, hook);
       const { targets, invalid } = appLogTargets(engine.profiles.list());
-      return rotateAllAppLogs(targets, invalid, ctx.signal, hook);
+      return rotateAllAppLogs(targets, invalid, ctx, hook);
     },
   },
   tmp: {

@@ -39,6 +39,8 @@ describe("rotating the app's log files as a maintenance task", () => {
     // The rest of the file (under one block) stays for the app, which keeps writing after it.
     expect(fs.statSync(log).size).toBe(10_000 - 8192);
     expect(engine.automation.maintenanceOverview().tasks.find((t) => t.id === 'rotate-logs')?.lastRun).toMatchObject({ ok: true, did: task.did });
+    const logged = engine.historyDb.prepare(`SELECT message FROM operation_logs WHERE op_id = ? ORDER BY seq`).all(job.id) as Array<{ message: string }>;
+    expect(logged.map((l) => l.message)).toContain(`Portfolio: ${log} → ${path.join(archive, fs.readdirSync(archive)[0])} (8.2 KB, cut in place)`);
   });
 
   const tmpfs = mountSupport();
