@@ -7,7 +7,8 @@
 // incremental backup, counted at the S3 test server and priced at R2's list prices, at the source
 // bucket and at an S3 backup location; the peak memory of each; and the CLI's start-up cost
 // (bench/startup.ts; alone with `-- --startup`). Medians of N runs; JSON goes to bench/results/.
-// `-- --scale N` runs instead the scale benchmark on a synthetic bucket of N objects (bench/scale.ts).
+// `-- --scale N` runs instead the scale benchmark on a synthetic bucket of N objects (bench/scale.ts);
+// `-- --app-logs` the rotation of an app's log file (bench/app-logs.ts).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,7 @@ import { FULL, QUICK, planObjects, seedMongo, uploadObjects } from './dataset';
 import { runScale, scaleTable } from './scale';
 import { startHelper, type Proc } from './helper-process';
 import { measureStartup, NODE24, startupRows, type StartupResult } from './startup';
+import { measureAppLogs } from './app-logs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const args = process.argv.slice(2);
@@ -126,6 +128,13 @@ async function main(): Promise<void> {
     const table = scaleTable(objects, rows);
     printTable(table, ['measure', 'wall time', 'memory', 'R2 operations (price)', 'target']);
     writeResult(`-scale-${objects}`, { objects, host: { cpus: os.cpus().length, node: process.version, load: os.loadavg() }, rows, table });
+    return;
+  }
+  if (args.includes('--app-logs')) {
+    const { rows, data } = await measureAppLogs(work, quick);
+    fs.rmSync(work, { recursive: true, force: true });
+    printTable(rows, ['measure', 'ours', 'gzip + truncate / copy + truncate', 'ratio', 'target']);
+    writeResult('-app-logs', { host: { cpus: os.cpus().length, node: process.version, load: os.loadavg() }, ...data, table: rows });
     return;
   }
   // Start-up first, before the test servers load the machine.

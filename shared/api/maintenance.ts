@@ -1,12 +1,13 @@
 // Maintenance of PCI Maintenance itself: its logs, temporary files, stale locks, leftovers of
-// interrupted restores and old history; plus the analysis of PCI File Manager's own log folder.
+// interrupted restores and old history; the rotation of each connected app's own log files; plus
+// the analysis of PCI File Manager's own log folder.
 import { z } from 'zod';
 import { Job } from '../jobs';
 import { ProfileName } from '../profile';
 import { method } from './method';
 import { TimeOfDay } from './schedule';
 
-export const MAINTENANCE_TASKS = ['logs', 'tmp', 'locks', 'restore-leftovers', 'history'] as const;
+export const MAINTENANCE_TASKS = ['logs', 'rotate-logs', 'tmp', 'locks', 'restore-leftovers', 'history'] as const;
 export const MaintenanceTaskId = z.enum(MAINTENANCE_TASKS);
 export type MaintenanceTaskId = z.infer<typeof MaintenanceTaskId>;
 

@@ -91,8 +91,9 @@ async function openMaintenance(page: Page): Promise<void> {
 test('lists the housekeeping tasks and runs one now', async ({ page }) => {
   await openMaintenance(page);
   const tasks = page.getByRole('table', { name: 'Maintenance tasks' });
-  await expect(tasks.getByRole('row')).toHaveCount(6);
+  await expect(tasks.getByRole('row')).toHaveCount(7);
   await expect(tasks.locator('[data-task="logs"]')).toContainText('Never');
+  await expect(tasks.locator('[data-task="rotate-logs"]')).toContainText("Rotate the app's log files");
   await shot(page, '1-page');
 
   await page.getByRole('button', { name: 'Run now: Delete temporary files' }).click();

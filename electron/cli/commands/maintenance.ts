@@ -1,5 +1,6 @@
 // `pci-maint maintenance [run [--task T]]`: the maintenance tasks from the command line (cron-able):
-// compress old logs, delete temporary files, remove stale locks and restore leftovers, trim history.
+// compress old logs, rotate the connected apps' log files, delete temporary files, remove stale locks
+// and restore leftovers, trim history.
 import type { Command } from 'commander';
 import { MAINTENANCE_TASKS, MaintenanceTaskId } from '../../../shared/api/maintenance';
 import { summaryOf } from '../../../shared/api/job-summaries';
@@ -9,7 +10,7 @@ import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { withEngine } from '../api';
 
 export function registerMaintenance(program: Command, ctx: CliContext): void {
-  const maintenance = program.command('maintenance').description('maintenance of PCI Maintenance itself: logs, temporary files, stale locks, restore leftovers, history');
+  const maintenance = program.command('maintenance').description("maintenance of PCI Maintenance itself (logs, temporary files, stale locks, restore leftovers, history) and rotation of the connected apps' log files");
 
   maintenance
     .command('status', { isDefault: true })

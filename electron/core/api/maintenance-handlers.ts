@@ -2,7 +2,7 @@
 import type { maintenanceMethods } from '../../../shared/api/maintenance';
 import { userError } from '../../../shared/errors';
 import type { HandlerDeps } from './types';
-import { analyzeLogFolder } from '../maintenance/log-analyzer';
+import { analyzeLogs, logsOfProfile } from '../maintenance/log-analyzer';
 import { startMaintenanceJob } from '../maintenance/tasks';
 import type { HandlersFor } from './types';
 
@@ -13,9 +13,9 @@ export function maintenanceHandlers(engine: HandlerDeps): HandlersFor<typeof mai
     'maintenance.setSettings': async (change) => engine.automation.setMaintenanceSettings(change),
     'maintenance.analyzeLogs': async ({ profile, days }) => {
       const name = engine.profiles.get(profile).name;
-      const folder = engine.automation.maintenanceSettings().logFolders[name];
-      if (!folder) throw userError('INVALID_INPUT', 'No log folder set', `No log folder of PCI File Manager is set for "${name}".`, "Enter the folder where PCI File Manager writes its logs, then analyze again.");
-      return analyzeLogFolder(folder, { days });
+      const what = logsOfProfile(engine, name);
+      if (!what) throw userError('INVALID_INPUT', 'No log folder set', `No log folder of PCI File Manager is set for "${name}".`, "Enter the folder where PCI File Manager writes its logs, then analyze again.");
+      return analyzeLogs(what, { days });
     },
   };
 }

@@ -6,13 +6,16 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import readline from 'node:readline';
+import { pipeline } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { LogAnalysis } from '../../../shared/api/maintenance';
 import { userError } from '../../../shared/errors';
 import type { Services } from '../services';
 import { systemTimeZone, wallClock } from '../schedule/times';
 import { maintenanceSettingsFile } from './tasks';
+import { archiveBase, archivesOf, type AppLogsConfig } from './app-log-rotation';
+import { appLogTargets } from './app-log-task';
 
 type Level = 'error' | 'warn';
 
@@ -78,17 +81,81 @@ export function normalizeMessage(message: string): string {
     .slice(0, 160);
 }
 
-async function listLogFiles(folder: string, depth = 3): Promise<Array<{ file: string; mtime: number; size: number }>> {
-  const out: Array<{ file: string; mtime: number; size: number }> = [];
+interface LogFile {
+  file: string;
+  mtime: number;
+  size: number;
+}
+
+async function listLogFiles(folder: string, depth = 3): Promise<LogFile[]> {
+  const out: LogFile[] = [];
   for (const entry of await fsp.readdir(folder, { withFileTypes: true })) {
     const full = path.join(folder, entry.name);
     if (entry.isDirectory() && depth > 0) out.push(...(await listLogFiles(full, depth - 1)));
-    else if (entry.isFile() && LOG_FILE_RE.test(entry.name)) {
+    // `.partial`: an archive still being written (its lines are still in the live file); `.rotating`:
+    // the record of a rotation (app-log-archive.ts).
+    else if (entry.isFile() && LOG_FILE_RE.test(entry.name) && !/\.(partial|rotating)$/.test(entry.name)) {
       const st = await fsp.stat(full);
       out.push({ file: full, mtime: st.mtimeMs, size: st.size });
     }
   }
   return out;
+}
+
+/**
+ * A rotated app log is one text in several files: its archives, oldest first, then the live file.
+ * An in-place rotation cuts at a disk block, so a line may begin in one archive and end in the next
+ * file; reading them as one stream counts that line once.
+ */
+async function appLogStreams(configs: readonly AppLogsConfig[], skipped: LogAnalysis['skipped']): Promise<LogFile[][]> {
+  const streams: LogFile[][] = [];
+  for (const config of configs) {
+    const folder = path.resolve(config.archiveFolder);
+    for (const p of config.paths) {
+      const live = path.resolve(p);
+      const files: LogFile[] = [];
+      for (const a of await archivesOf(folder, archiveBase(live))) {
+        const st = await fsp.stat(a.file).catch(() => null);
+        if (st) files.push({ file: a.file, mtime: st.mtimeMs, size: st.size });
+      }
+      try {
+        const st = await fsp.stat(live);
+        files.push({ file: live, mtime: st.mtimeMs, size: st.size });
+      } catch (err) {
+        skipped.push({ file: live, reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (err as Error).message });
+      }
+      streams.push(files);
+    }
+  }
+  return streams;
+}
+
+/** The lines of files read as one text (a line may continue from one file into the next). */
+async function* linesOf(files: readonly LogFile[], skipped: LogAnalysis['skipped']): AsyncGenerator<{ line: string; file: LogFile }> {
+  let decoder = new StringDecoder('utf8');
+  let carry = '';
+  for (const f of files) {
+    try {
+      const raw = fs.createReadStream(f.file);
+      const input = f.file.endsWith('.gz') ? pipeline(raw, createGunzip(), () => undefined) : raw;
+      for await (const chunk of input as AsyncIterable<Buffer>) {
+        const parts = (carry + decoder.write(chunk)).split('\n');
+        carry = parts.pop() ?? '';
+        for (const line of parts) yield { line: line.endsWith('\r') ? line.slice(0, -1) : line, file: f };
+      }
+    } catch (err) {
+      skipped.push({ file: f.file, reason: (err as Error).message });
+      // What was read of a damaged file is not joined to the next one.
+      decoder = new StringDecoder('utf8');
+      carry = '';
+      continue;
+    }
+    const last = files.at(-1) === f;
+    if (last) {
+      carry += decoder.end();
+      if (carry) yield { line: carry, file: f };
+    }
+  }
 }
 
 export interface AnalyzeOptions {
@@ -101,6 +168,14 @@ export interface AnalyzeOptions {
 }
 
 export async function analyzeLogFolder(folder: string, options: AnalyzeOptions = {}): Promise<LogAnalysis> {
+  return analyzeLogs({ folder }, options);
+}
+
+/**
+ * The analysis of a log folder and of rotated app logs (their archives and live files). A file is
+ * read once even when it is found both ways (an archive folder inside the log folder).
+ */
+export async function analyzeLogs(what: { folder?: string; appLogs?: readonly AppLogsConfig[] }, options: AnalyzeOptions = {}): Promise<LogAnalysis> {
   const now = options.now ?? Date.now();
   const days = options.days ?? 30;
   const tz = options.timeZone ?? systemTimeZone();
@@ -116,15 +191,25 @@ export async function analyzeLogFolder(folder: string, options: AnalyzeOptions =
   let lines = 0;
   let budget = options.maxBytes ?? 200 * 1024 * 1024;
 
-  let listed;
-  try {
-    listed = await listLogFiles(folder);
-  } catch (err) {
-    throw userError('NOT_FOUND', 'Log folder not found', `The folder ${folder} cannot be read.`, "Check the path of PCI File Manager's log folder in the maintenance settings.", (err as Error).message);
+  const streams = await appLogStreams(what.appLogs ?? [], skipped);
+  const claimed = new Set<string>();
+  for (const f of streams.flat()) claimed.add(await fsp.realpath(f.file).catch(() => f.file));
+  if (what.folder !== undefined) {
+    let listed;
+    try {
+      listed = await listLogFiles(what.folder);
+    } catch (err) {
+      throw userError('NOT_FOUND', 'Log folder not found', `The folder ${what.folder} cannot be read.`, "Check the path of PCI File Manager's log folder in the maintenance settings.", (err as Error).message);
+    }
+    for (const f of listed) {
+      const real = await fsp.realpath(f.file).catch(() => f.file);
+      if (!claimed.has(real)) streams.push([f]);
+      claimed.add(real);
+    }
   }
   // Newest first: when the limits cut, it is the oldest that is left out.
-  for (const f of listed.sort((a, b) => b.mtime - a.mtime)) {
-    options.signal?.throwIfAborted();
+  const chosen = new Set<LogFile>();
+  for (const f of streams.flat().sort((a, b) => b.mtime - a.mtime)) {
     if (f.mtime < from) continue;
     if (files >= (options.maxFiles ?? 200) || budget <= 0) {
       skipped.push({ file: f.file, reason: 'left out: the analysis reads at most 200 files or 200 MB' });
@@ -132,31 +217,33 @@ export async function analyzeLogFolder(folder: string, options: AnalyzeOptions =
     }
     files += 1;
     budget -= f.size;
-    try {
-      const raw = fs.createReadStream(f.file);
-      const input = f.file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-      for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) {
-        lines += 1;
-        const p = parseLogLine(line);
-        if (!p.level) continue;
-        const at = p.at ?? f.mtime;
-        if (at < from || at > now + 86_400_000) continue;
-        const day = perDay.get(dateOf(at));
-        if (day) day[p.level === 'error' ? 'errors' : 'warnings'] += 1;
-        const key = `${p.level}|${normalizeMessage(p.message) || '(no message)'}`;
-        const seen = top.get(key);
-        if (seen) {
-          seen.count += 1;
-          seen.lastAt = Math.max(seen.lastAt ?? 0, at);
-        } else if (top.size < 5000) top.set(key, { level: p.level, count: 1, lastAt: at });
-      }
-    } catch (err) {
-      skipped.push({ file: f.file, reason: (err as Error).message });
+    chosen.add(f);
+  }
+
+  for (const stream of streams) {
+    for await (const { line, file } of linesOf(
+      stream.filter((f) => chosen.has(f)),
+      skipped,
+    )) {
+      options.signal?.throwIfAborted();
+      lines += 1;
+      const p = parseLogLine(line);
+      if (!p.level) continue;
+      const at = p.at ?? file.mtime;
+      if (at < from || at > now + 86_400_000) continue;
+      const day = perDay.get(dateOf(at));
+      if (day) day[p.level === 'error' ? 'errors' : 'warnings'] += 1;
+      const key = `${p.level}|${normalizeMessage(p.message) || '(no message)'}`;
+      const seen = top.get(key);
+      if (seen) {
+        seen.count += 1;
+        seen.lastAt = Math.max(seen.lastAt ?? 0, at);
+      } else if (top.size < 5000) top.set(key, { level: p.level, count: 1, lastAt: at });
     }
   }
 
   return {
-    folder,
+    folder: what.folder ?? [...new Set((what.appLogs ?? []).map((a) => path.resolve(a.archiveFolder)))].join(', '),
     files,
     lines,
     days: [...perDay].map(([date, c]) => ({ date, ...c })),
@@ -169,9 +256,16 @@ export async function analyzeLogFolder(folder: string, options: AnalyzeOptions =
   };
 }
 
-/** For the support bundle: the analysis of a connection's PCI File Manager logs, or null when no folder is set. */
-export async function logAnalysisForBundle(engine: Services, profile: string, days = 30): Promise<LogAnalysis | null> {
+/** What to analyze for a connection: the log folder set for it and its app-logs sources; null when neither. */
+export function logsOfProfile(engine: Services, profile: string): { folder?: string; appLogs: AppLogsConfig[] } | null {
   const folder = maintenanceSettingsFile(engine).read().settings.logFolders[profile];
-  if (!folder) return null;
-  return analyzeLogFolder(folder, { days });
+  const appLogs = appLogTargets([engine.profiles.find(profile)]).targets.map((t) => t.config);
+  if (!folder && appLogs.length === 0) return null;
+  return { ...(folder ? { folder } : {}), appLogs };
+}
+
+/** For the support bundle: the analysis of a connection's logs, or null when it has none set. */
+export async function logAnalysisForBundle(engine: Services, profile: string, days = 30): Promise<LogAnalysis | null> {
+  const what = logsOfProfile(engine, profile);
+  return what ? analyzeLogs(what, { days }) : null;
 }

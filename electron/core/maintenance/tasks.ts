@@ -10,8 +10,10 @@ import type { Services } from '../services';
 import type { JobSpec } from '../jobs/manager';
 import { SettingsFile } from '../schedule/settings-file';
 import { PARTIALS_DIR, removeLeftoverPartials } from '../export/partials';
+import { pauseHook } from '../backup/test-hooks';
 import { cleanLocationTemps, cleanRestoreLeftovers, cleanStaleLocks, pruneHistory, type PerProfile } from './cleanup';
 import { archiveLogs, cleanTmp } from './logs';
+import { appLogTargets, rotateAllAppLogs, type AppLogTarget } from './app-log-task';
 
 export const MAINTENANCE_FILE = 'maintenance.json';
 const File = z.object({ version: z.literal(1), settings: MaintenanceSettings });
@@ -20,10 +22,16 @@ export function maintenanceSettingsFile(engine: Services): SettingsFile<typeof F
   return new SettingsFile(path.join(engine.paths.home, MAINTENANCE_FILE), File, () => ({ version: 1 as const, settings: structuredClone(DEFAULT_MAINTENANCE) }), 'maintenance settings');
 }
 
+/** What a run may be given instead of reading it from the saved profiles. */
+export interface MaintenanceOptions {
+  /** The app log files to rotate; by default the `app-logs` sources of every connection. */
+  appLogs?: readonly AppLogTarget[];
+}
+
 interface TaskDef {
   title: string;
   description: string;
-  run(engine: Services, settings: MaintenanceSettings, ctx: OperationContext): Promise<{ ok: boolean; did: string }>;
+  run(engine: Services, settings: MaintenanceSettings, ctx: OperationContext, options: MaintenanceOptions): Promise<{ ok: boolean; did: string }>;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -40,6 +48,17 @@ export const TASKS: Record<MaintenanceTaskId, TaskDef> = {
     async run(engine, s, ctx) {
       const r = await archiveLogs(engine.paths.logs, { retentionDays: s.logRetentionDays, signal: ctx.signal });
       return { ok: true, did: `Compressed ${plural(r.compressed, 'log file')} (${formatBytes(r.compressedBytes)}); deleted ${plural(r.deleted, 'archive')} older than ${s.logRetentionDays} days.` };
+    },
+  },
+  'rotate-logs': {
+    title: "Rotate the app's log files",
+    description:
+      "Moves what each connected app has written to its log files into the archive folder chosen for them (one compressed file per log and day), leaving the log files in place so the app keeps writing, and deletes archives older than the set number of days.",
+    async run(engine, _s, ctx, options) {
+      const hook = pauseHook(engine.testPauseAt, ctx.signal);
+      if (options.appLogs) return rotateAllAppLogs(options.appLogs, [], ctx, hook);
+      const { targets, invalid } = appLogTargets(engine.profiles.list());
+      return rotateAllAppLogs(targets, invalid, ctx, hook);
     },
   },
   tmp: {
@@ -107,7 +126,7 @@ async function cleanAllTemps(engine: Services, s: MaintenanceSettings, ctx: Oper
   return { ok, did: 'No temporary files were left over.' };
 }
 
-export async function runMaintenance(engine: Services, tasks: readonly MaintenanceTaskId[], ctx: OperationContext): Promise<MaintenanceSummary> {
+export async function runMaintenance(engine: Services, tasks: readonly MaintenanceTaskId[], ctx: OperationContext, options: MaintenanceOptions = {}): Promise<MaintenanceSummary> {
   const settings = maintenanceSettingsFile(engine).read().settings;
   const out: MaintenanceSummary['tasks'] = [];
   for (const [i, task] of tasks.entries()) {
@@ -115,7 +134,7 @@ export async function runMaintenance(engine: Services, tasks: readonly Maintenan
     ctx.onProgress({ phase: TASKS[task].title, done: i, total: tasks.length, unit: 'tasks' });
     let result: { ok: boolean; did: string };
     try {
-      result = await TASKS[task].run(engine, settings, ctx);
+      result = await TASKS[task].run(engine, settings, ctx, options);
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       const data = toUserErrorData(err);
@@ -130,14 +149,14 @@ export async function runMaintenance(engine: Services, tasks: readonly Maintenan
 }
 
 /** The job spec of a maintenance run; the scheduler and "Run now" both start it. */
-export function maintenanceJob(engine: Services, which: MaintenanceTaskId | 'all'): JobSpec<MaintenanceSummary> {
+export function maintenanceJob(engine: Services, which: MaintenanceTaskId | 'all', options: MaintenanceOptions = {}): JobSpec<MaintenanceSummary> {
   const tasks = which === 'all' ? MAINTENANCE_TASKS : [which];
   const title = which === 'all' ? 'Maintenance' : `Maintenance: ${TASKS[which].title.toLowerCase()}`;
   return {
     kind: 'maintenance',
     title,
     locks: ['maintenance'],
-    run: (ctx) => runMaintenance(engine, tasks, ctx),
+    run: (ctx) => runMaintenance(engine, tasks, ctx, options),
     verdict: (s) => {
       const bad = s.tasks.filter((t) => !t.ok);
       if (bad.length === 0) return null;
@@ -146,8 +165,8 @@ export function maintenanceJob(engine: Services, which: MaintenanceTaskId | 'all
   };
 }
 
-export function startMaintenanceJob(engine: Services, which: MaintenanceTaskId | 'all'): Job {
-  return engine.jobs.start(maintenanceJob(engine, which));
+export function startMaintenanceJob(engine: Services, which: MaintenanceTaskId | 'all', options: MaintenanceOptions = {}): Job {
+  return engine.jobs.start(maintenanceJob(engine, which, options));
 }
 
 export function maintenanceTaskViews(engine: Services): MaintenanceTaskView[] {
