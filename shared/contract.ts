@@ -17,6 +17,7 @@ import { checklistMethods } from './api/checklist';
 import { bundleMethods } from './api/bundle';
 import { scheduleMethods } from './api/schedule';
 import { maintenanceMethods } from './api/maintenance';
+import { planMethods } from './api/plan';
 
 export * from './api/core';
 export * from './api/profiles';
@@ -31,6 +32,7 @@ export * from './api/checklist';
 export * from './api/bundle';
 export * from './api/schedule';
 export * from './api/maintenance';
+export * from './api/plan';
 
 export const contract = {
   ...coreMethods,
@@ -46,6 +48,7 @@ export const contract = {
   ...bundleMethods,
   ...scheduleMethods,
   ...maintenanceMethods,
+  ...planMethods,
 } as const;
 
 export type Contract = typeof contract;

@@ -17,6 +17,7 @@ import { checklistHandlers } from './api/checklist-handlers';
 import { bundleHandlers } from './api/bundle-handlers';
 import { scheduleHandlers } from './api/schedule-handlers';
 import { maintenanceHandlers } from './api/maintenance-handlers';
+import { planHandlers } from './api/plan-handlers';
 import type { HandlersFor } from './api/types';
 
 export type Handlers = HandlersFor<Contract>;
@@ -37,6 +38,7 @@ export function createHandlers(engine: HandlerDeps): Handlers {
     ...bundleHandlers(engine),
     ...scheduleHandlers(engine),
     ...maintenanceHandlers(engine),
+    ...planHandlers(engine),
   };
 }
 

@@ -1,0 +1,20 @@
+// Handlers for the maintenance plan (shared/api/plan.ts).
+import type { planMethods } from '../../../shared/api/plan';
+import type { HandlerDeps, HandlersFor } from './types';
+import { planView, signOffStep, startPlanJob } from '../plan/plan';
+import { changePlanSettings, readPlanSettings } from '../plan/settings';
+import { signOffHistory } from '../plan/store';
+
+export function planHandlers(engine: HandlerDeps): HandlersFor<typeof planMethods> {
+  return {
+    'plan.get': async ({ profile }) => planView(engine, profile),
+    'plan.run': async ({ profile, checks }) => startPlanJob(engine, profile, checks),
+    'plan.signOff': async ({ profile, item, note }) => signOffStep(engine, profile, item, note),
+    'plan.signOffs': async ({ profile, item, limit }) => signOffHistory(engine, engine.profiles.get(profile).name, item, limit),
+    'plan.settings': async ({ profile, publicUrl, items }) => {
+      const name = engine.profiles.get(profile).name;
+      if (publicUrl === undefined && items === undefined) return readPlanSettings(engine, name);
+      return changePlanSettings(engine, name, { publicUrl, items });
+    },
+  };
+}
