@@ -22,6 +22,7 @@ const SCREENS = [
   { name: 'Pre-update checklist', heading: 'Pre-update checklist', file: 'checklist' },
   { name: 'History', heading: 'History', file: 'history' },
   { name: 'Support', heading: 'Support bundle', file: 'support' },
+  { name: 'Maintenance plan', heading: 'Maintenance plan', file: 'plan' },
   { name: 'Maintenance', heading: 'Maintenance', file: 'maintenance' },
   { name: 'Settings', heading: 'Settings', file: 'settings' },
 ];
