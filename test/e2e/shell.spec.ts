@@ -28,6 +28,8 @@ const SCREENS = [
 ];
 
 test('the tokened URL opens the dashboard and every screen is reachable from the navigation', async ({ page }) => {
+  // Twelve screens, each checked by axe: more than the default minute on a busy machine.
+  test.setTimeout(180_000);
   await page.goto(app.url);
   await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
   // The token left the address bar (it lives in an HTTP-only cookie now).

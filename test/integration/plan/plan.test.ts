@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanRunSummary } from '../../../shared/api/plan';
 import { dispatch } from '../../../electron/core/handlers';
 import { planJob, planView, signOffStep } from '../../../electron/core/plan/plan';
+import { healthReport } from '../../../electron/core/health/health';
 import { saveProfile } from '../../../electron/core/profiles/service';
 import { startMongoTestServer, type MongoTestServer } from '../../support/mongo-wire';
 import { tempDir, testEngine, type TestEngine } from '../../support/engine';
@@ -79,6 +80,15 @@ describe('the maintenance plan', () => {
     expect(item(planView(engine, 'Office', { now: () => T0 + 10 * DAY }), 'review-updates').state).toBe('done');
     const history = await dispatch(engine, 'plan.signOffs', { profile: 'Office', item: 'review-updates' });
     expect(history.ok && (history.result as { note: string }[]).map((h) => h.note)).toEqual(['Nothing new.', 'Version 2.4 is out; read its notes, planned for Tuesday.']);
+  });
+
+  it('overdue items reach the dashboard as a recommended action', async () => {
+    const report = await healthReport(engine, 'Office', { now: T0 + 20 * DAY, timeoutMs: 2000 });
+    const action = report.actions.find((a) => a.id === 'plan-overdue');
+    expect(action?.route).toBe('/plan');
+    expect(action?.text).toMatch(/^1 item of the maintenance plan is overdue: “Look for updates and read the release notes”\.$/);
+    const fresh = await healthReport(engine, 'Office', { now: T0 + 11 * DAY, timeoutMs: 2000 });
+    expect(fresh.actions.some((a) => a.id === 'plan-overdue')).toBe(false);
   });
 
   it('an automated check cannot be signed off, and an unknown item is refused in plain words', async () => {
