@@ -103,7 +103,14 @@ const ForProfile = z.object({ profile: ProfileName }).strict();
 export const planMethods = {
   'plan.get': method(ForProfile, PlanView, "A connection's maintenance plan: each item, when it is due, its last result or sign-off."),
   'plan.run': method(
-    z.object({ profile: ProfileName, checks: z.array(PlanItemId).max(50).optional() }).strict(),
+    z
+      .object({
+        profile: ProfileName,
+        checks: z.array(PlanItemId).max(50).optional(),
+        /** The database verification may block collections on a replica-set primary (asked for, in the maintenance window). */
+        allowBlocking: z.boolean().default(false),
+      })
+      .strict(),
     Job,
     'Run the automated checks of the plan now (all that are switched on, or the ones named), as a job.',
   ),

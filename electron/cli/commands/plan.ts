@@ -18,6 +18,7 @@ interface Options {
   profile: string;
   run?: boolean;
   check?: string[];
+  allowBlocking?: boolean;
   signOff?: string;
   note?: string;
 }
@@ -54,6 +55,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .requiredOption('--profile <name>', 'the connection')
     .option('--run', 'run the automated checks now')
     .option('--check <id...>', 'with --run: only these checks (ids as listed)')
+    .option('--allow-blocking', 'with --run: the database verification may block collections on a replica-set primary (use in the maintenance window)')
     .option('--sign-off <id>', 'mark a manual step as done')
     .option('--note <text>', 'with --sign-off: what was done or found', '')
     .action(async (o: Options, cmd: Command) => {
@@ -72,7 +74,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
           else printPlan(ctx, view);
           return;
         }
-        const job = await followJob(engine, await api.plan.run({ profile: o.profile, checks: o.check }), !json && ctx.io.isTTY);
+        const job = await followJob(engine, await api.plan.run({ profile: o.profile, checks: o.check, allowBlocking: o.allowBlocking === true }), !json && ctx.io.isTTY);
         const summary = summaryOf(job, 'plan');
         if (!summary) throw job.error ? UserError.fromData(job.error) : new Error('The plan checks ended without a result.');
         if (summary.results.some((r) => r.level === 'warning' || r.level === 'critical')) ctx.exitCode = EXIT_PROBLEMS;

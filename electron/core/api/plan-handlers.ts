@@ -8,7 +8,7 @@ import { signOffHistory } from '../plan/store';
 export function planHandlers(engine: HandlerDeps): HandlersFor<typeof planMethods> {
   return {
     'plan.get': async ({ profile }) => planView(engine, profile),
-    'plan.run': async ({ profile, checks }) => startPlanJob(engine, profile, checks),
+    'plan.run': async ({ profile, checks, allowBlocking }) => startPlanJob(engine, profile, checks, allowBlocking),
     'plan.signOff': async ({ profile, item, note }) => signOffStep(engine, profile, item, note),
     'plan.signOffs': async ({ profile, item, limit }) => signOffHistory(engine, engine.profiles.get(profile).name, item, limit),
     'plan.settings': async ({ profile, publicUrl, items }) => {

@@ -128,8 +128,8 @@ export function planJob(services: Services, name: string, options: RunOptions = 
   };
 }
 
-export function startPlanJob(services: Services, name: string, checks?: string[]): Job {
-  return services.jobs.start(planJob(services, name, { checks }));
+export function startPlanJob(services: Services, name: string, checks?: string[], allowBlocking = false): Job {
+  return services.jobs.start(planJob(services, name, { checks, checkOptions: { allowBlockingValidate: allowBlocking } }));
 }
 
 export function signOffStep(services: Services, name: string, item: string, note: string, clock: PlanClock = {}): PlanView {

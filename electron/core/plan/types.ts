@@ -21,6 +21,8 @@ export interface CheckOptions {
   resourceSampler?: ResourceSampler;
   /** Pause between collections of the database verification, so a busy server keeps serving. */
   validatePauseMs?: number;
+  /** Allow the blocking (foreground) validate on a replica-set primary where background mode is refused. */
+  allowBlockingValidate?: boolean;
   /** Free storage a collection must have before compact is worth advising (default 64 MiB). */
   compactMinBytes?: number;
   /** An index unused for this long is worth a look (default 7 days). */

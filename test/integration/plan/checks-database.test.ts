@@ -142,3 +142,34 @@ describe('optimisation advice', () => {
     expect(r.measured.unusedIndexes).toBeNull();
   });
 });
+
+describe('database verification where the non-blocking mode is refused', () => {
+  it('uses the quick blocking mode on a standalone server, but on a replica-set primary only when asked', async () => {
+    const set = await startMongoTestServer({ replSetName: 'rs0' });
+    const client = new MongoClient(set.uri);
+    try {
+      await client.db(DB).collection('files').insertOne({ key: 'a' });
+      const ctx = (allowBlockingValidate: boolean) => checkContext({ options: { validatePauseMs: 0, allowBlockingValidate }, mongo: async () => ({ client, database: DB }) });
+      const refuse = (server: MongoTestServer) => server.faults.failCommand('validate', { code: 72, codeName: 'InvalidOptions', errmsg: 'background validation is not supported', times: 1 });
+
+      refuse(set);
+      const unasked = await dbValidate.run(ctx(false));
+      expect(unasked.level).toBe('info');
+      expect(unasked.measured.notBlocked).toBe(1);
+      expect(unasked.details.join('\n')).toMatch(/--allow-blocking/);
+
+      refuse(set);
+      const asked = await dbValidate.run(ctx(true));
+      expect(asked.level).toBe('ok');
+      expect(asked.measured.checked).toBe(1);
+
+      refuse(mongo);
+      const standalone = await dbValidate.run(await ctxFor('admin'));
+      expect(standalone.measured.notBlocked).toBe(0);
+      expect(standalone.measured.checked).toBe(standalone.measured.collections);
+    } finally {
+      await client.close();
+      await set.close();
+    }
+  });
+});

@@ -1,7 +1,9 @@
 // Database verification: MongoDB's `validate` on every collection, one at a time with a pause between
-// them, in the background mode that does not lock the collection (falling back to the quick
-// foreground mode only where the server refuses background validation). Results in plain words:
-// damaged documents or indexes are critical, documents that break the collection's rules a warning.
+// them, in the background mode that does not lock the collection. Where the server refuses that mode,
+// the quick foreground mode (which blocks the collection while it runs) is used on a standalone server
+// only; on a replica-set primary it runs only when asked (`allowBlockingValidate`, the CLI's
+// --allow-blocking), so a busy primary is never blocked unasked. Results in plain words: damaged
+// documents or indexes are critical, documents that break the collection's rules a warning.
 import type { Document } from 'mongodb';
 import { isTempCollection } from '../../restore/cleanup';
 import { plural, result, sleep, type PlanCheck } from '../types';
@@ -45,8 +47,12 @@ export const dbValidate: PlanCheck = {
     const db = mongo.client.db(mongo.database);
     const infos = await db.listCollections({}, { nameOnly: false }).toArray();
     const names = infos.filter((i) => i.type === 'collection' && !i.name.startsWith('system.') && !isTempCollection(i.name)).map((i) => i.name).sort();
+    const hello = await mongo.client.db('admin').command({ hello: 1 }).catch(() => ({}) as Document);
+    const primaryOfSet = typeof hello.setName === 'string';
+    const mayBlock = !primaryOfSet || ctx.options.allowBlockingValidate === true;
     const verdicts: Verdict[] = [];
     const notAllowed: string[] = [];
+    const skipped: string[] = [];
     const details: string[] = [];
     for (const [i, name] of names.entries()) {
       ctx.signal.throwIfAborted();
@@ -60,6 +66,11 @@ export const dbValidate: PlanCheck = {
           continue;
         }
         if ((err as { code?: number }).code === 26) continue; // dropped meanwhile
+        if (!mayBlock) {
+          ctx.log('info', `Background validation of ${name} refused (${(err as Error).message}); not blocking it on the primary of a replica set.`);
+          skipped.push(name);
+          continue;
+        }
         ctx.log('info', `Background validation of ${name} refused (${(err as Error).message}); validating in the quick foreground mode.`);
         r = await db.command({ validate: name, full: false });
       }
@@ -69,7 +80,7 @@ export const dbValidate: PlanCheck = {
     }
     const damaged = verdicts.filter((v) => v.damaged);
     const nonCompliant = verdicts.reduce((a, v) => a + v.nonCompliant, 0);
-    const measured = { collections: names.length, checked: verdicts.length, damaged: damaged.length, nonCompliantDocuments: nonCompliant };
+    const measured = { collections: names.length, checked: verdicts.length, damaged: damaged.length, nonCompliantDocuments: nonCompliant, notBlocked: skipped.length };
     if (notAllowed.length === names.length && names.length > 0) {
       return result(this, ctx, 'not-checked', 'Not checked: the MongoDB user of this connection may not run the database verification.', {
         measured,
@@ -77,6 +88,11 @@ export const dbValidate: PlanCheck = {
       });
     }
     if (notAllowed.length) details.push(`Not allowed to verify: ${notAllowed.join(', ')}.`);
+    if (skipped.length) {
+      details.push(
+        `Not verified, because MongoDB would block them while it works and this is the main server of a replica set: ${skipped.join(', ')}. Verify them in the maintenance window (pci-maint plan --run --check db-validate --allow-blocking).`,
+      );
+    }
     if (damaged.length) {
       return result(this, ctx, 'critical', `MongoDB found damage in ${plural(damaged.length, 'collection')}: ${damaged.map((d) => `“${d.name}”`).join(', ')}.`, {
         measured,
@@ -93,6 +109,6 @@ export const dbValidate: PlanCheck = {
       });
     }
     if (names.length === 0) return result(this, ctx, 'info', `The database “${mongo.database}” has no collections to verify.`, { measured });
-    return result(this, ctx, notAllowed.length ? 'info' : 'ok', `${plural(verdicts.length, 'collection')} verified: no damage found.`, { measured, details });
+    return result(this, ctx, notAllowed.length || skipped.length ? 'info' : 'ok', `${plural(verdicts.length, 'collection')} verified: no damage found.`, { measured, details });
   },
 };
