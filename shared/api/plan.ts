@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Job } from '../jobs';
 import { ProfileName } from '../profile';
 import { method } from './method';
+import { TimeOfDay } from './schedule';
 
 /** ok: nothing wrong; info: worth knowing; warning: do something soon; critical: now; not-checked: could not look (says why). */
 export const CHECK_LEVELS = ['ok', 'info', 'warning', 'critical', 'not-checked'] as const;
@@ -64,16 +65,21 @@ export type PlanItem = z.infer<typeof PlanItem>;
 export const PlanItemSetting = z.object({ enabled: z.boolean().optional(), frequency: PlanFrequency.optional() }).strict();
 export type PlanItemSetting = z.infer<typeof PlanItemSetting>;
 
+/** Running the checks that are due once a day, at `time`, while the app (or `pci-maint serve`) runs. */
+export const PlanAutoRun = z.object({ enabled: z.boolean(), time: TimeOfDay });
+export type PlanAutoRun = z.infer<typeof PlanAutoRun>;
+
 /** A connection's plan settings (kept in plan.json in the data folder, not in the profile). */
 export const PlanSettings = z.object({
   /** The app's public address for the certificate check (else the health address when it is https). */
   publicUrl: z.string().url().refine((u) => u.startsWith('https://'), 'The public address must start with https://').nullable(),
   /** Items switched off or moved to another frequency; items not listed keep the plan's defaults. */
   items: z.record(PlanItemId, PlanItemSetting),
+  autoRun: PlanAutoRun.default({ enabled: false, time: '06:30' }),
 });
 export type PlanSettings = z.infer<typeof PlanSettings>;
 
-export const DEFAULT_PLAN_SETTINGS: PlanSettings = { publicUrl: null, items: {} };
+export const DEFAULT_PLAN_SETTINGS: PlanSettings = { publicUrl: null, items: {}, autoRun: { enabled: false, time: '06:30' } };
 
 export const PlanView = z.object({
   profile: z.string(),
@@ -83,6 +89,8 @@ export const PlanView = z.object({
   dueCount: z.number().int(),
   overdueCount: z.number().int(),
   settings: PlanSettings,
+  /** The next daily run of the due checks by this app; null when off or when this process runs no schedules. */
+  nextAutoRunAt: z.string().nullable(),
 });
 export type PlanView = z.infer<typeof PlanView>;
 
@@ -125,8 +133,8 @@ export const planMethods = {
     'Past sign-offs of manual steps, newest first.',
   ),
   'plan.settings': method(
-    z.object({ profile: ProfileName, publicUrl: PlanSettings.shape.publicUrl.optional(), items: z.record(PlanItemId, PlanItemSetting).optional() }).strict(),
+    z.object({ profile: ProfileName, publicUrl: PlanSettings.shape.publicUrl.optional(), items: z.record(PlanItemId, PlanItemSetting).optional(), autoRun: PlanAutoRun.optional() }).strict(),
     PlanSettings,
-    "Read a connection's plan settings, or change them (switch items off or on, change their frequency, the public address).",
+    "Read a connection's plan settings, or change them (switch items off or on, change their frequency, the public address, the daily run of due checks).",
   ),
 } as const;

@@ -42,16 +42,19 @@ export function planView(services: Services, name: string, clock: PlanClock = {}
     dueCount: items.filter((i) => i.state === 'due' || i.state === 'overdue').length,
     overdueCount: items.filter((i) => i.state === 'overdue').length,
     settings,
+    nextAutoRunAt: null, // the automation's to say (plan-handlers)
   };
 }
 
 export interface RunOptions extends PlanClock {
   /** Only these checks (ids); default every automated check switched on. */
   checks?: string[];
+  /** Only the checks that are due or overdue now (the daily run). */
+  dueOnly?: boolean;
   checkOptions?: CheckOptions;
 }
 
-function selectedChecks(services: Services, profile: string, ids: string[] | undefined) {
+function selectedChecks(services: Services, profile: string, ids: string[] | undefined, due?: Set<string>) {
   if (ids?.length) {
     return ids.map((id) => {
       const check = PLAN_CHECKS.find((c) => c.id === id);
@@ -63,13 +66,18 @@ function selectedChecks(services: Services, profile: string, ids: string[] | und
     });
   }
   const settings = readPlanSettings(services, profile);
-  return PLAN_CHECKS.filter((c) => settings.items[c.id]?.enabled !== false);
+  return PLAN_CHECKS.filter((c) => settings.items[c.id]?.enabled !== false && (!due || due.has(c.id)));
+}
+
+function dueNow(services: Services, profile: string, options: RunOptions): Set<string> | undefined {
+  if (!options.dueOnly) return undefined;
+  return new Set(planView(services, profile, options).items.filter((i) => i.state === 'due' || i.state === 'overdue').map((i) => i.id));
 }
 
 export async function runPlanChecks(services: Services, name: string, ctx: Pick<OperationContext, 'signal' | 'log' | 'onProgress' | 'jobId'>, options: RunOptions = {}): Promise<PlanRunSummary> {
   const profile = services.profiles.get(name);
   const now = options.now ?? Date.now;
-  const checks = selectedChecks(services, profile.name, options.checks);
+  const checks = selectedChecks(services, profile.name, options.checks, dueNow(services, profile.name, options));
   const targets = planTargets(services, profile, readPlanSettings(services, profile.name));
   let opened: Promise<OpenedProfile<{ mongo: true; timeoutMs: number }>> | null = null;
   const checkCtx: CheckContext = {
@@ -120,7 +128,7 @@ export function planJob(services: Services, name: string, options: RunOptions = 
   const one = options.checks?.length === 1 ? PLAN_CHECKS.find((c) => c.id === options.checks![0]) : undefined;
   return {
     kind: 'plan',
-    title: one ? `Plan check: ${one.title.toLowerCase()}` : 'Maintenance plan checks',
+    title: one ? `Plan check: ${one.title.toLowerCase()}` : options.dueOnly ? 'Maintenance plan checks that are due' : 'Maintenance plan checks',
     profile: profile.name,
     locks: [`plan:${profile.name}`],
     run: (ctx) => runPlanChecks(services, profile.name, ctx, options),

@@ -2,7 +2,7 @@
 // atomically): items switched off or given another frequency, and the app's public https address.
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_PLAN_SETTINGS, PlanSettings, type PlanItemSetting } from '../../../shared/api/plan';
+import { DEFAULT_PLAN_SETTINGS, PlanSettings, type PlanAutoRun, type PlanItemSetting } from '../../../shared/api/plan';
 import { userError } from '../../../shared/errors';
 import type { Services } from '../services';
 import { SettingsFile } from '../schedule/settings-file';
@@ -22,6 +22,7 @@ export function readPlanSettings(s: Pick<Services, 'paths'>, profile: string): P
 export interface PlanSettingsChange {
   publicUrl?: string | null;
   items?: Record<string, PlanItemSetting>;
+  autoRun?: PlanAutoRun;
 }
 
 export async function changePlanSettings(s: Pick<Services, 'paths'>, profile: string, change: PlanSettingsChange): Promise<PlanSettings> {
@@ -31,6 +32,7 @@ export async function changePlanSettings(s: Pick<Services, 'paths'>, profile: st
   return planSettingsFile(s).change((data) => {
     const current = data.profiles[profile] ?? structuredClone(DEFAULT_PLAN_SETTINGS);
     if (change.publicUrl !== undefined) current.publicUrl = change.publicUrl;
+    if (change.autoRun !== undefined) current.autoRun = change.autoRun;
     for (const [id, setting] of Object.entries(change.items ?? {})) current.items[id] = { ...current.items[id], ...setting };
     data.profiles[profile] = current;
     return current;

@@ -4,6 +4,7 @@ import { Button, Card, Group, NativeSelect, Stack, Switch, Table, Text, TextInpu
 import { useState } from 'react';
 import type { PlanFrequency, PlanView } from '../../../shared/contract';
 import type { UserErrorData } from '../../../shared/errors';
+import { formatDateTime } from '../../../shared/format';
 import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 
@@ -16,6 +17,7 @@ const FREQUENCIES: { value: PlanFrequency; label: string }[] = [
 export function PlanSettingsSection({ profile, view, onSaved }: { profile: string; view: PlanView; onSaved(): void }) {
   const [error, setError] = useState<UserErrorData | null>(null);
   const [address, setAddress] = useState(view.settings.publicUrl ?? '');
+  const [time, setTime] = useState(view.settings.autoRun.time);
   const [saved, setSaved] = useState('');
   const save = (change: Parameters<typeof api.plan.settings>[0], what: string) => {
     setError(null);
@@ -35,6 +37,18 @@ export function PlanSettingsSection({ profile, view, onSaved }: { profile: strin
         <Text role="status" size="sm" aria-live="polite">
           {saved}
         </Text>
+        <Group align="flex-end">
+          <Switch
+            label="Run the checks that are due every day"
+            description={view.nextAutoRunAt ? `Next: ${formatDateTime(view.nextAutoRunAt)}` : 'While the app or "pci-maint serve" is running.'}
+            checked={view.settings.autoRun.enabled}
+            onChange={(e) => save({ profile, autoRun: { enabled: e.currentTarget.checked, time } }, e.currentTarget.checked ? 'The due checks will run every day.' : 'The due checks no longer run by themselves.')}
+          />
+          <TextInput type="time" label="At" description="Local time" value={time} onChange={(e) => setTime(e.currentTarget.value)} w={130} />
+          <Button variant="default" disabled={time === view.settings.autoRun.time} onClick={() => save({ profile, autoRun: { enabled: view.settings.autoRun.enabled, time } }, `The daily run is now at ${time}.`)}>
+            Save time
+          </Button>
+        </Group>
         <Group align="flex-end">
           <TextInput
             label="Public address of the app"

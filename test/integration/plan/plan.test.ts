@@ -133,6 +133,24 @@ describe('the maintenance plan', () => {
     expect(item(planView(engine, 'Office', { now: () => T0 + 2 * DAY }), 'app-health').state).toBe('overdue');
   });
 
+  it('the daily run is off by default; switched on, the scheduler runs only the checks that are due', async () => {
+    const task = () => engine.automation.tasks().find((t) => t.key === 'plan:Office')!;
+    expect(task().timing.enabled).toBe(false);
+    const saved = await dispatch(engine, 'plan.settings', { profile: 'Office', autoRun: { enabled: true, time: '06:15' } });
+    expect(saved.ok && (saved.result as { autoRun: unknown }).autoRun).toEqual({ enabled: true, time: '06:15' });
+    expect(task().timing).toMatchObject({ enabled: true, frequency: 'daily', time: '06:15' });
+
+    // Everything ran moments ago except the checks switched on since: only those are due now.
+    await engine.jobs.wait(engine.jobs.start(planJob(engine, 'Office', { checkOptions: { validatePauseMs: 0 } })).id);
+    await dispatch(engine, 'plan.settings', { profile: 'Office', items: { resources: { enabled: true } } });
+    const fired = await task().fire({ task: 'plan:Office', slot: 'test', dueAt: Date.now(), missed: false });
+    expect(fired.outcome).toBe('started');
+    const job = await engine.jobs.wait(fired.opId!);
+    expect(job.title).toBe('Scheduled maintenance plan checks that are due');
+    expect((job.summary as PlanRunSummary).results.map((r) => r.id)).toEqual(['resources']);
+    await dispatch(engine, 'plan.settings', { profile: 'Office', autoRun: { enabled: false, time: '06:15' } });
+  });
+
   it('one check by id; a manual step or an unknown id is refused before any job starts', async () => {
     const started = await dispatch(engine, 'plan.run', { profile: 'Office', checks: ['app-health'] });
     expect(started.ok).toBe(true);
