@@ -13,7 +13,8 @@ export function recordResult(s: Db, profile: string, r: PlanCheckResult, opId: s
 /** The last result of each check of a connection (read defensively: a row of another shape is skipped). */
 export function lastResults(s: Db, profile: string): Map<string, PlanCheckResult> {
   const rows = s.historyDb
-    .prepare(`SELECT check_id, result_json FROM plan_results p WHERE profile = ? AND id = (SELECT id FROM plan_results q WHERE q.profile = p.profile AND q.check_id = p.check_id ORDER BY at DESC, id DESC LIMIT 1)`)
+    // SQLite takes the bare columns of an aggregate query from the row holding the max().
+    .prepare(`SELECT check_id, result_json, max(at) FROM plan_results WHERE profile = ? GROUP BY check_id`)
     .all(profile) as { check_id: string; result_json: string }[];
   const out = new Map<string, PlanCheckResult>();
   for (const row of rows) {
@@ -29,7 +30,7 @@ export function recordSignOff(s: Db, profile: string, item: string, signOff: Sig
 
 export function lastSignOffs(s: Db, profile: string): Map<string, SignOff> {
   const rows = s.historyDb
-    .prepare(`SELECT item_id, at, note FROM plan_signoffs p WHERE profile = ? AND id = (SELECT id FROM plan_signoffs q WHERE q.profile = p.profile AND q.item_id = p.item_id ORDER BY at DESC, id DESC LIMIT 1)`)
+    .prepare(`SELECT item_id, max(at) AS at, note FROM plan_signoffs WHERE profile = ? GROUP BY item_id`)
     .all(profile) as { item_id: string; at: string; note: string }[];
   return new Map(rows.map((r) => [r.item_id, { at: r.at, note: r.note }]));
 }
