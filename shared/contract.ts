@@ -18,6 +18,7 @@ import { bundleMethods } from './api/bundle';
 import { scheduleMethods } from './api/schedule';
 import { maintenanceMethods } from './api/maintenance';
 import { drillMethods } from './api/drill';
+import { planMethods } from './api/plan';
 
 export * from './api/core';
 export * from './api/profiles';
@@ -32,6 +33,7 @@ export * from './api/checklist';
 export * from './api/bundle';
 export * from './api/schedule';
 export * from './api/maintenance';
+export * from './api/plan';
 
 export const contract = {
   ...coreMethods,
@@ -48,6 +50,7 @@ export const contract = {
   ...scheduleMethods,
   ...maintenanceMethods,
   ...drillMethods,
+  ...planMethods,
 } as const;
 
 export type Contract = typeof contract;

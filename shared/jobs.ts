@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { UserErrorData } from './errors';
 
-export const JOB_KINDS = ['backup', 'verify', 'restore', 'consistency', 'bundle', 'prune', 'checklist', 'export', 'import', 'health', 'maintenance', 'demo', 'drill'] as const;
+export const JOB_KINDS = ['backup', 'verify', 'restore', 'consistency', 'bundle', 'prune', 'checklist', 'export', 'import', 'health', 'maintenance', 'plan', 'demo', 'drill'] as const;
 export const JobKind = z.enum(JOB_KINDS);
 export type JobKind = z.infer<typeof JobKind>;
 

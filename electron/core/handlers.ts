@@ -18,6 +18,7 @@ import { bundleHandlers } from './api/bundle-handlers';
 import { scheduleHandlers } from './api/schedule-handlers';
 import { maintenanceHandlers } from './api/maintenance-handlers';
 import { drillHandlers } from './api/drill-handlers';
+import { planHandlers } from './api/plan-handlers';
 import type { HandlersFor } from './api/types';
 
 export type Handlers = HandlersFor<Contract>;
@@ -39,6 +40,7 @@ export function createHandlers(engine: HandlerDeps): Handlers {
     ...scheduleHandlers(engine),
     ...maintenanceHandlers(engine),
     ...drillHandlers(engine),
+    ...planHandlers(engine),
   };
 }
 

@@ -1,6 +1,6 @@
 // The screens of the app, in the order of the navigation.
 import type { ReactNode } from 'react';
-import { IconArchive, IconChecklist, IconDatabaseSearch, IconGauge, IconHistory, IconLifebuoy, IconPlugConnected, IconRestore, IconSettings, IconShieldCheck, IconStack2, IconTool } from '@tabler/icons-react';
+import { IconArchive, IconCalendarCheck, IconChecklist, IconDatabaseSearch, IconGauge, IconHistory, IconLifebuoy, IconPlugConnected, IconRestore, IconSettings, IconShieldCheck, IconStack2, IconTool } from '@tabler/icons-react';
 import { DashboardPage } from '../pages/DashboardPage';
 import { HistoryPage } from '../pages/HistoryPage';
 import { SettingsPage } from '../pages/SettingsPage';
@@ -11,6 +11,7 @@ import { RestoreWizard } from '../wizards/restore/RestoreWizard';
 import { ChecklistPage } from '../wizards/checklist/ChecklistPage';
 import { SupportWizard } from '../wizards/support/SupportWizard';
 import { MaintenancePage } from '../pages/MaintenancePage';
+import { PlanPage } from '../pages/PlanPage';
 import { RunDetailsPage } from '../pages/RunDetailsPage';
 import { BackupWizard } from '../wizards/backup/BackupWizard';
 import { RestorePointsPage } from '../pages/RestorePointsPage';
@@ -34,6 +35,7 @@ export const ROUTES: Route[] = [
   { path: '/checklist', label: 'Pre-update checklist', icon: <IconChecklist />, element: <ChecklistPage /> },
   { path: '/history', label: 'History', icon: <IconHistory />, element: <HistoryPage /> },
   { path: '/support', label: 'Support', icon: <IconLifebuoy />, element: <SupportWizard /> },
+  { path: '/plan', label: 'Maintenance plan', icon: <IconCalendarCheck />, element: <PlanPage /> },
   { path: '/maintenance', label: 'Maintenance', icon: <IconTool />, element: <MaintenancePage /> },
   { path: '/settings', label: 'Settings', icon: <IconSettings />, element: <SettingsPage /> },
   { path: '/connect', label: 'Connect PCI File Manager', icon: <IconPlugConnected />, element: <ConnectWizard />, nav: false },

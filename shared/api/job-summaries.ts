@@ -7,6 +7,7 @@ import { BackupSummary, PruneSummary } from './backup';
 import { BundlePreview } from './bundle';
 import { ChecklistJobSummary } from './checklist';
 import { MaintenanceSummary } from './maintenance';
+import { PlanRunSummary } from './plan';
 import { RestoreSummary } from './restore';
 import { VerifyResult } from './verify';
 import { ConsistencyResult } from './check';
@@ -22,6 +23,7 @@ export const JOB_SUMMARIES = {
   export: ExportResult,
   import: ImportResult,
   maintenance: MaintenanceSummary,
+  plan: PlanRunSummary,
   checklist: ChecklistJobSummary,
   bundle: BundlePreview,
   drill: DrillResult,

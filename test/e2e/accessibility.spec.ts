@@ -46,6 +46,7 @@ const PAGES: { link: string; heading: string | RegExp }[] = [
   { link: 'Pre-update checklist', heading: /^(Pre-update checklist|Before updating PCI File Manager)$/ },
   { link: 'History', heading: 'History' },
   { link: 'Support', heading: 'Support bundle' },
+  { link: 'Maintenance plan', heading: 'Maintenance plan' },
   { link: 'Maintenance', heading: 'Maintenance' },
   { link: 'Settings', heading: 'Settings' },
 ];

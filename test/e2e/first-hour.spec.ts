@@ -21,7 +21,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screens/first-hour-${name}.png`, fullPage: true });
 }
 
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
 const check = (page: Page, id: string, status: string) => page.locator(`[data-check="${id}"][data-status="${status}"]`);
 
 test.describe.serial('backups protected by a passphrase that is not remembered', () => {

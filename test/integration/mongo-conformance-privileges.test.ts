@@ -108,6 +108,19 @@ describe('built-in roles', () => {
     expect((await client.db('admin').command({ serverStatus: 1 })).ok).toBe(1);
   });
 
+  it('validate needs dbAdmin, $indexStats needs clusterMonitor: readWrite may run neither', async (ctx) => {
+    if (!target.enforced) ctx.skip();
+    const plain = await connectAs([{ role: 'readWrite', db: target.dbName }]);
+    await refused(plain.client.db(target.dbName).command({ validate: 'files' }));
+    await refused(plain.client.db(target.dbName).collection('files').aggregate([{ $indexStats: {} }]).toArray());
+    const admin = await connectAs([{ role: 'dbAdmin', db: target.dbName }]);
+    expect((await admin.client.db(target.dbName).command({ validate: 'files' })).valid).toBe(true);
+    const monitor = await target.createUser('admin', [{ role: 'clusterMonitor', db: 'admin' }]);
+    const client = new MongoClient(monitor.uri, { serverSelectionTimeoutMS: 5000 });
+    clients.push(client);
+    expect((await client.db(target.dbName).collection('files').aggregate([{ $indexStats: {} }]).toArray()).map((r) => r.name)).toEqual(['_id_']);
+  });
+
   it('lists only the databases a user has privileges on', async (ctx) => {
     if (!target.enforced) ctx.skip();
     const { client } = await connectAs([{ role: 'readWrite', db: target.dbName }]);

@@ -82,6 +82,10 @@ describe('sentinel secrets', () => {
       await call('health.get', { profile: name });
       const job = await call('health.countBucket', { profile: name });
       if (job.ok) await engine.jobs.wait((job.result as { id: string }).id);
+      // The maintenance plan's database checks: results go to the history and the plan.
+      const plan = await call('plan.run', { profile: name, checks: ['mongo-status', 'db-validate', 'db-advice'] });
+      if (plan.ok) await engine.jobs.wait((plan.result as { id: string }).id);
+      await call('plan.get', { profile: name });
     }
     await call('profiles.list', {});
     await call('history.list', {});
@@ -96,6 +100,8 @@ describe('sentinel secrets', () => {
     await cli(['profile', 'test', 'Good']);
     await cli(['health', '--profile', 'Bad']);
     await cli(['--json', 'health', '--profile', 'Good']);
+    await cli(['plan', '--profile', 'Bad', '--run', '--check', 'mongo-status']);
+    await cli(['--json', 'plan', '--profile', 'Good']);
     await cli(['profile', 'list']);
     await engine.close();
 

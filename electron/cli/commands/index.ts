@@ -40,6 +40,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { commands: [cmd('checklist', 'run the automated checks before updating PCI File Manager (exit 3 when not ready), or after it with --after')], load: async () => (await import('./checklist')).registerChecklist },
   { commands: [cmd('bundle', 'write a support bundle (logs, history, diagnostics; secrets removed) for whoever helps you')], load: async () => (await import('./bundle')).registerBundle },
   { commands: [cmd('schedule', 'run the schedules of a connection from the system scheduler (cron, systemd, Task Scheduler, launchd)', false)], load: async () => (await import('./schedule')).registerSchedule },
+  { commands: [cmd('plan', 'the maintenance plan of a connection: what is due and each check’s last result; --run runs the checks (exit 3 on a problem)')], load: async () => (await import('./plan')).registerPlan },
   { commands: [cmd('maintenance', 'maintenance of PCI Maintenance itself: logs, temporary files, stale locks, restore leftovers, history', false)], load: async () => (await import('./maintenance')).registerMaintenance },
 ];
 

@@ -16,6 +16,7 @@ import { readDatabaseFacts } from '../checklist/database';
 import { compareCollections, compareObjects, referencePoints } from './compare';
 import { backupPoints, formatAge, lastBackup, lastConsistency, lastVerify, ageHours } from './past-runs';
 import { recoveryHealth } from '../recovery/evidence';
+import { planView } from '../plan/plan';
 
 export interface HealthOptions {
   timeoutMs?: number;
@@ -140,6 +141,13 @@ export async function healthReport(engine: Services, name: string, options: Heal
     backups,
   };
   report.actions = recommendedActions(report, now);
+  // The maintenance plan's overdue items, on the dashboard where they are seen.
+  const overdue = planView(engine, profile.name, { now: () => now }).items.filter((i) => i.state === 'overdue');
+  if (overdue.length > 0) {
+    const names = overdue.slice(0, 3).map((i) => `“${i.title}”`).join(', ');
+    report.actions.push({ id: 'plan-overdue', severity: 'warn', text: `${overdue.length} item${overdue.length === 1 ? ' of the maintenance plan is' : 's of the maintenance plan are'} overdue: ${names}${overdue.length > 3 ? ', …' : ''}.`, route: '/plan' });
+    report.actions.sort((a, b) => ({ error: 0, warn: 1, info: 2 })[a.severity] - ({ error: 0, warn: 1, info: 2 })[b.severity]);
+  }
   return report;
 }
 

@@ -5,6 +5,8 @@ import { DEFAULT_MAINTENANCE, type MaintenanceOverview, type MaintenanceSettings
 import { DEFAULT_SCHEDULES, SCHEDULE_KINDS, type DesktopOptions, type OsMethod, type ProfileSchedules, type ScheduleView } from '../../../shared/api/schedule';
 import type { Services } from '../services';
 import { maintenanceJob, maintenanceSettingsFile, maintenanceTaskViews } from '../maintenance/tasks';
+import { planJob } from '../plan/plan';
+import { readPlanSettings } from '../plan/settings';
 import { logNotifier, NotificationService, type Notifier } from '../notify/service';
 import { NOTIFY_SECRET_ENV, type SecretCipher } from '../notify/secrets';
 import { defaultInvocation, type Invocation } from './os/entry';
@@ -133,6 +135,16 @@ export class Automation {
         });
       }
     }
+    // The maintenance plan's checks that are due, once a day, for connections that ask for it.
+    for (const profile of this.engine.profiles.list()) {
+      const run = readPlanSettings(this.engine, profile.name).autoRun;
+      out.push({
+        key: `plan:${profile.name}`,
+        timing: { enabled: run.enabled, frequency: 'daily', time: run.time, weekday: 0, monthDay: 1 },
+        plannedSince: this.clock.now(),
+        fire: (info) => startScheduled(this.runDeps(), info, scheduledSpec(planJob(this.engine, profile.name, { dueOnly: true }))),
+      });
+    }
     const m = this.maintenanceSettings();
     out.push({
       key: 'maintenance',
@@ -185,6 +197,18 @@ export class Automation {
     const saved = await this.schedules.setDesktop(options);
     this.ports.setStartAtLogin?.(saved.startAtLogin);
     return saved;
+  }
+
+  /** After a connection's plan settings changed: its daily run starts over at the new time. */
+  planSettingsChanged(profile: string): void {
+    this.state.restart(`plan:${profile}`, this.clock.now());
+    if (this.scheduler?.isRunning) void this.scheduler.tick();
+  }
+
+  /** When the daily run of a connection's due plan checks is next, or null when off or not run by this process. */
+  planNextRun(profile: string): string | null {
+    const run = readPlanSettings(this.engine, profile).autoRun;
+    return this.schedulerRunning && run.enabled ? this.nextRun({ enabled: true, frequency: 'daily', time: run.time, weekday: 0, monthDay: 1 }) : null;
   }
 
   maintenanceSettings(): MaintenanceSettings {

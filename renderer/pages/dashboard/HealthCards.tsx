@@ -144,7 +144,7 @@ export function HealthCards({ report, countJob, onCount }: { report: HealthRepor
   );
 }
 
-const ROUTE_LABEL: Record<string, string> = { '/backup': 'Back up', '/verify': 'Verify', '/check': 'Check', '/settings': 'Settings', '/history': 'History', '/restore': 'Restore' };
+const ROUTE_LABEL: Record<string, string> = { '/backup': 'Back up', '/verify': 'Verify', '/check': 'Check', '/settings': 'Settings', '/history': 'History', '/restore': 'Restore', '/plan': 'Open the plan' };
 
 const ACTION_ICON = {
   error: { color: 'red', icon: <IconX size={16} /> },

@@ -136,11 +136,12 @@ export function requirements(lower: string, db: string, body: Document, firstVal
     case 'killcursors': return need(ns(firstValue), 'killCursors');
     case 'aggregate': {
       const first = Array.isArray(body.pipeline) ? (body.pipeline[0] as Document | undefined) : undefined;
-      return need(ns(firstValue), first && '$collStats' in first ? 'collStats' : 'find');
+      return need(ns(firstValue), first && '$collStats' in first ? 'collStats' : first && '$indexStats' in first ? 'indexStats' : 'find');
     }
     case 'listcollections': return need({ db }, 'listCollections');
     case 'listindexes': return need(ns(firstValue), 'listIndexes');
     case 'collstats': return need(ns(firstValue), 'collStats');
+    case 'validate': return need(ns(firstValue), 'validate');
     case 'dbstats': return need({ db }, 'dbStats');
     case 'create': {
       const reqs: Requirement[] = [{ target: ns(firstValue), actions: ['createCollection'] }];

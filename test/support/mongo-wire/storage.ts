@@ -57,6 +57,15 @@ export class Collection {
   private uniques = new Map<string, Map<string, string>>(); // index name → key → doc idKey
   /** Versions for snapshot reads (replica sets only; see history.ts). */
   log?: VersionLog;
+  /**
+   * Storage the collection has taken (bytes, the high-water mark of its data): like WiredTiger, space
+   * freed by deletes stays allocated to the collection until `compact`, so collStats can report
+   * storage far larger than the data after a big delete (maintenance.ts).
+   */
+  allocated = 0;
+  private liveBytes = 0;
+  /** `$indexStats` accesses per index name: user operations whose filter the index serves (maintenance.ts). */
+  readonly indexAccess = new Map<string, { ops: number; since: Date }>([[ID_INDEX.name, { ops: 0, since: new Date() }]]);
 
   constructor(public db: string, public name: string, readonly options: Document = {}) {}
 
@@ -65,9 +74,19 @@ export class Collection {
   }
 
   get dataSize(): number {
-    let size = 0;
-    for (const d of this.docs.values()) size += d.bytes.length;
-    return size;
+    return this.liveBytes;
+  }
+
+  private grew(delta: number): void {
+    this.liveBytes += delta;
+    if (this.liveBytes > this.allocated) this.allocated = this.liveBytes;
+  }
+
+  /** Keys an index holds (multikey values each, sparse and partial indexes only what they index). */
+  indexKeyCount(spec: IndexSpec): number {
+    let n = 0;
+    for (const doc of this.docs.values()) n += this.keysFor(spec, doc)?.length ?? 0;
+    return n;
   }
 
   private keysFor(spec: IndexSpec, doc: StoredDoc): string[] | undefined {
@@ -117,6 +136,7 @@ export class Collection {
     this.checkUnique(doc);
     this.log?.record(doc.idKey, undefined);
     this.docs.set(doc.idKey, doc);
+    this.grew(doc.bytes.length);
     this.indexDoc(doc, true);
     this.enforceCap();
   }
@@ -126,13 +146,14 @@ export class Collection {
     this.log?.record(old.idKey, old);
     this.indexDoc(old, false);
     this.docs.set(old.idKey, next); // same key: keeps its natural-order position
+    this.grew(next.bytes.length - old.bytes.length);
     this.indexDoc(next, true);
   }
 
   delete(doc: StoredDoc): void {
     this.log?.record(doc.idKey, doc);
     this.indexDoc(doc, false);
-    this.docs.delete(doc.idKey);
+    if (this.docs.delete(doc.idKey)) this.liveBytes -= doc.bytes.length;
   }
 
   /** Capped collections drop their oldest documents past `max` documents or `size` bytes. */
@@ -160,11 +181,13 @@ export class Collection {
       this.uniques.set(spec.name, map);
     }
     this.indexes.push(spec);
+    this.indexAccess.set(spec.name, { ops: 0, since: new Date() });
   }
 
   dropIndex(name: string): void {
     this.indexes = this.indexes.filter((i) => i.name !== name);
     this.uniques.delete(name);
+    this.indexAccess.delete(name);
   }
 
   /** Validator check on insert/update (query-operator validators; `$jsonSchema` is not evaluated). */

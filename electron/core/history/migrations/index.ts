@@ -5,5 +5,6 @@ import { up as m002 } from './002-verify';
 import { up as m003 } from './003-checklist';
 import { up as m004 } from './004-schedule';
 import { up as m005 } from './005-outcomes';
+import { up as m006 } from './006-plan';
 
-export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [m001, m002, m003, m004, m005];
+export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [m001, m002, m003, m004, m005, m006];

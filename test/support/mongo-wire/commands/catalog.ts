@@ -20,11 +20,12 @@ export function collStats(coll: Collection, scale = 1): Document {
   const size = coll.dataSize;
   const sizes = indexSizes(coll);
   const totalIndexSize = Object.values(sizes).reduce((a, b) => a + b, 0);
-  const storageSize = pageRound(size);
+  // Deleted documents leave their space allocated (storage.ts `allocated`), reported as free storage.
+  const storageSize = pageRound(Math.max(size, coll.allocated));
   const scaled = (n: number): number => Math.floor(n / scale);
   return {
     ns: coll.ns, size: scaled(size), count: coll.docs.size, avgObjSize: coll.docs.size ? Math.floor(size / coll.docs.size) : 0,
-    storageSize: scaled(storageSize), freeStorageSize: 0, capped: Boolean(coll.options.capped),
+    storageSize: scaled(storageSize), freeStorageSize: scaled(storageSize - pageRound(size)), capped: Boolean(coll.options.capped),
     ...(coll.options.capped ? { max: num(coll.options.max) ?? 0, maxSize: scaled(num(coll.options.size) ?? 0) } : {}),
     nindexes: coll.indexes.length, indexBuilds: [], totalIndexSize: scaled(totalIndexSize), totalSize: scaled(storageSize + totalIndexSize),
     indexSizes: Object.fromEntries(Object.entries(sizes).map(([k, v]) => [k, scaled(v)])), scaleFactor: scale,

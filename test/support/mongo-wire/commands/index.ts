@@ -12,9 +12,10 @@ import { readCommands } from './read';
 import { serverCommands } from './server';
 import { userCommands } from './users';
 import { writeCommands } from './write';
+import { maintenanceCommands } from '../maintenance';
 
 // Keys are lower case: mongod accepts both isMaster/ismaster and buildInfo/buildinfo.
-const handlers: Record<string, Handler> = { ...serverCommands, ...catalogCommands, ...readCommands, ...writeCommands, ...userCommands, ...parameterCommands };
+const handlers: Record<string, Handler> = { ...serverCommands, ...catalogCommands, ...readCommands, ...writeCommands, ...userCommands, ...parameterCommands, ...maintenanceCommands };
 
 /** Commands mongod answers before authentication. */
 const PRE_AUTH = new Set(['hello', 'ismaster', 'ping', 'buildinfo', 'saslstart', 'saslcontinue', 'endsessions']);

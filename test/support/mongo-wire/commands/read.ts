@@ -7,6 +7,7 @@ import { aggregate as runPipeline, find as runFind, matcher } from '../query';
 import { StoredDoc } from '../storage';
 import { isPlainObject, pathLeaves, valueKey } from '../values';
 import { collStats } from './catalog';
+import { checkIndexStatsPosition, indexStatsDocs, noteIndexUse } from '../maintenance';
 import { collectionArg, docArg, ns, num, pipelineEnv, readConcernExtra, sourceDocs } from './common';
 
 function toBigInt(v: unknown): bigint {
@@ -20,6 +21,7 @@ const find: Handler = (ctx) => {
   const name = collectionArg(ctx);
   const extra = readConcernExtra(ctx);
   ctx.server.opcounters.query += 1;
+  noteIndexUse(ctx.server.storage.collection(ctx.db, name), docArg(ctx, 'filter'));
   const limit = num(ctx.body.limit);
   const docs = runFind(sourceDocs(ctx, ctx.db, name), {
     filter: docArg(ctx, 'filter'), sort: docArg(ctx, 'sort'), projection: docArg(ctx, 'projection'),
@@ -47,6 +49,7 @@ const killCursors: Handler = (ctx) => {
 const count: Handler = (ctx) => {
   const name = collectionArg(ctx);
   readConcernExtra(ctx);
+  noteIndexUse(ctx.server.storage.collection(ctx.db, name), docArg(ctx, 'query'));
   const matched = sourceDocs(ctx, ctx.db, name).filter(matcher(docArg(ctx, 'query')));
   const skip = num(ctx.body.skip) ?? 0;
   const limit = Math.abs(num(ctx.body.limit) ?? 0);
@@ -89,10 +92,15 @@ const aggregate: Handler = (ctx) => {
   const extra = readConcernExtra(ctx);
   let docs: StoredDoc[];
   let stages = pipeline as Document[];
+  checkIndexStatsPosition(stages);
   if (stages[0] && '$collStats' in stages[0]) {
     docs = [collStatsStage(ctx, target, stages[0].$collStats as Document)];
     stages = stages.slice(1);
+  } else if (stages[0] && '$indexStats' in stages[0]) {
+    docs = indexStatsDocs(ctx, target);
+    stages = stages.slice(1);
   } else {
+    if (stages[0] && isPlainObject(stages[0].$match)) noteIndexUse(ctx.server.storage.collection(ctx.db, target), stages[0].$match);
     docs = sourceDocs(ctx, ctx.db, target);
   }
   const out = runPipeline(docs, stages, pipelineEnv(ctx, ctx.db));

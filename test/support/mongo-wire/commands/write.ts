@@ -10,6 +10,7 @@ import { applyReplacement, applyUpdates, isOperatorUpdate, upsertSeed } from '..
 import { findTimeseries, insertMeasurements } from '../timeseries';
 import { isPlainObject } from '../values';
 import { collectionArg, docArg, statements } from './common';
+import { noteIndexUse } from '../maintenance';
 
 const MAX_BSON = 16 * 1024 * 1024;
 
@@ -106,6 +107,7 @@ const update: Handler = (ctx) => {
     if (stmt.multi && !isOperatorUpdate(spec.u) && !Array.isArray(spec.u)) throw new CommandError('FailedToParse', 'multi update is not supported for replacement-style update');
     const existing = storage.collection(ctx.db, name);
     if (!existing && storage.view(ctx.db, name)) storage.writable(ctx.db, name); // throws CommandNotSupportedOnView
+    noteIndexUse(existing, query);
     const matched = existing ? [...existing.docs.values()].filter(matcher(query)) : [];
     if (matched.length === 0) {
       if (!stmt.upsert) return;
@@ -141,6 +143,7 @@ const del: Handler = (ctx) => {
       if (ctx.server.storage.view(ctx.db, name)) ctx.server.storage.writable(ctx.db, name); // throws CommandNotSupportedOnView
       return;
     }
+    noteIndexUse(coll, stmt.q as Document | undefined);
     const matched = [...coll.docs.values()].filter(matcher((stmt.q as Document | undefined) ?? {}));
     for (const doc of Number(stmt.limit ?? 0) === 1 ? matched.slice(0, 1) : matched) {
       coll.delete(doc);
