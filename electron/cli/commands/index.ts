@@ -41,7 +41,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { commands: [cmd('bundle', 'write a support bundle (logs, history, diagnostics; secrets removed) for whoever helps you')], load: async () => (await import('./bundle')).registerBundle },
   { commands: [cmd('schedule', 'run the schedules of a connection from the system scheduler (cron, systemd, Task Scheduler, launchd)', false)], load: async () => (await import('./schedule')).registerSchedule },
   { commands: [cmd('plan', 'the maintenance plan of a connection: what is due and each check’s last result; --run runs the checks (exit 3 on a problem)')], load: async () => (await import('./plan')).registerPlan },
-  { commands: [cmd('maintenance', 'maintenance of PCI Maintenance itself: logs, temporary files, stale locks, restore leftovers, history', false)], load: async () => (await import('./maintenance')).registerMaintenance },
+  { commands: [cmd('maintenance', "maintenance of PCI Maintenance itself (logs, temporary files, stale locks, restore leftovers, history) and rotation of the connected apps' log files", false)], load: async () => (await import('./maintenance')).registerMaintenance },
 ];
 
 /** The module that defines a top-level command, or undefined for an unknown name. */
