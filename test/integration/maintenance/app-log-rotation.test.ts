@@ -197,6 +197,18 @@ describe('rotation of app logs', () => {
     expect(fs.readdirSync(archive)).toEqual([path.basename(taken.rotated[0].archive)]);
   });
 
+  it('goes on past a damaged rotation record', async () => {
+    const archive = path.join(dir, 'archive');
+    fs.mkdirSync(archive);
+    const live = path.join(dir, 'app.log');
+    fs.writeFileSync(live, 'a line of the app\n'.repeat(1000));
+    fs.writeFileSync(path.join(archive, '.app.rotating'), '{"file": ');
+    const r = await rotateAppLogs({ paths: [live], archiveFolder: archive });
+    expect(r.findings).toEqual([]);
+    expect(r.rotated).toHaveLength(1);
+    expect(fs.existsSync(path.join(archive, '.app.rotating'))).toBe(false);
+  });
+
   it('deletes its own archives older than the kept days and nothing else', async () => {
     const archive = path.join(dir, 'archive');
     fs.mkdirSync(archive);
