@@ -194,7 +194,11 @@ export async function recoverPending(log: FileHandle, file: string, record: stri
     pending = Pending.parse(JSON.parse(await fsp.readFile(record, 'utf8')));
   } catch (err) {
     if (errno(err) === 'ENOENT') return 0;
-    throw err;
+    if (!(err instanceof SyntaxError || err instanceof z.ZodError)) throw err;
+    // Written atomically, so never half; if damaged anyway, rotating on risks one archive twice,
+    // never a lost line, where keeping it would stop this log's rotation for good.
+    await fsp.unlink(record);
+    return 0;
   }
   if (pending.file !== file) return 0;
   const archived = await fsp.stat(pending.archive).then(

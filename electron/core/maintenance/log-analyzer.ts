@@ -130,6 +130,8 @@ async function appLogStreams(configs: readonly AppLogsConfig[], skipped: LogAnal
   return streams;
 }
 
+const MAX_LINE = 64 * 1024;
+
 /** The lines of files read as one text (a line may continue from one file into the next). */
 async function* linesOf(files: readonly LogFile[], skipped: LogAnalysis['skipped']): AsyncGenerator<{ line: string; file: LogFile }> {
   let decoder = new StringDecoder('utf8');
@@ -142,6 +144,11 @@ async function* linesOf(files: readonly LogFile[], skipped: LogAnalysis['skipped
         const parts = (carry + decoder.write(chunk)).split('\n');
         carry = parts.pop() ?? '';
         for (const line of parts) yield { line: line.endsWith('\r') ? line.slice(0, -1) : line, file: f };
+        // A file without line ends (binary, or one huge line) is read in pieces, not held whole.
+        if (carry.length > MAX_LINE) {
+          yield { line: carry, file: f };
+          carry = '';
+        }
       }
     } catch (err) {
       skipped.push({ file: f.file, reason: (err as Error).message });

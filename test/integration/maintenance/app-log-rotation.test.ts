@@ -11,6 +11,11 @@ import { archivesOf, rotateAppLogs } from '../../../electron/core/maintenance/ap
 import { TEST_PAUSE_ENV, TEST_PAUSE_MARKER } from '../../../electron/core/backup/test-hooks';
 import { tempDir } from '../../support/engine';
 import { mountSupport, mountTmpfs, type TestMount } from '../../support/mounts';
+import { inPlaceSupport } from '../../support/collapse';
+
+// The lossless rotation needs a drive that can cut in place (the temp folder here is ext4).
+const inPlace = inPlaceSupport();
+const why = inPlace.ok ? '' : ` — skipped: ${inPlace.reason}`;
 
 // Lines of varying length, so the cut at a block boundary falls inside a line.
 const WRITER = `
@@ -64,7 +69,7 @@ afterEach(async () => {
 });
 
 describe('rotating an app log while the app writes', () => {
-  it('loses and repeats no line across five rotations (in place, on this ext4 disk)', async () => {
+  it.skipIf(!inPlace.ok)(`loses and repeats no line across five rotations (in place)${why}`, async () => {
     const live = path.join(dir, 'app.log');
     const archive = path.join(dir, 'archive');
     fs.mkdirSync(archive);
@@ -138,7 +143,7 @@ async function rotateKilledAt(point: string, config: object): Promise<void> {
 
 describe('a rotation killed half-way (kill -9)', () => {
   for (const point of ['app-log-before-rename', 'app-log-before-cut']) {
-    it(`at ${point}: the next rotation finishes it, every line still there once, in order`, async () => {
+    it.skipIf(!inPlace.ok)(`at ${point}: the next rotation finishes it, every line still there once, in order${why}`, async () => {
       const live = path.join(dir, 'app.log');
       const archive = path.join(dir, 'archive');
       fs.mkdirSync(archive);
@@ -162,7 +167,7 @@ describe('a rotation killed half-way (kill -9)', () => {
 });
 
 describe('rotation of app logs', () => {
-  it('leaves an empty file and a file under one block as they are', async () => {
+  it.skipIf(!inPlace.ok)(`leaves an empty file and a file under one block as they are${why}`, async () => {
     const archive = path.join(dir, 'archive');
     fs.mkdirSync(archive);
     fs.writeFileSync(path.join(dir, 'empty.log'), '');
@@ -190,6 +195,18 @@ describe('rotation of app logs', () => {
     expect(taken.findings).toEqual([]);
     expect(taken.rotated).toHaveLength(1);
     expect(fs.readdirSync(archive)).toEqual([path.basename(taken.rotated[0].archive)]);
+  });
+
+  it('goes on past a damaged rotation record', async () => {
+    const archive = path.join(dir, 'archive');
+    fs.mkdirSync(archive);
+    const live = path.join(dir, 'app.log');
+    fs.writeFileSync(live, 'a line of the app\n'.repeat(1000));
+    fs.writeFileSync(path.join(archive, '.app.rotating'), '{"file": ');
+    const r = await rotateAppLogs({ paths: [live], archiveFolder: archive });
+    expect(r.findings).toEqual([]);
+    expect(r.rotated).toHaveLength(1);
+    expect(fs.existsSync(path.join(archive, '.app.rotating'))).toBe(false);
   });
 
   it('deletes its own archives older than the kept days and nothing else', async () => {

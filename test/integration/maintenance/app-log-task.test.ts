@@ -9,6 +9,11 @@ import { startMaintenanceJob } from '../../../electron/core/maintenance/tasks';
 import { runCli } from '../../support/serve';
 import { tempDir, testEngine, type TestEngine } from '../../support/engine';
 import { mountSupport, mountTmpfs } from '../../support/mounts';
+import { inPlaceSupport } from '../../support/collapse';
+
+// The lossless rotation needs a drive that can cut in place (the temp folder here is ext4).
+const inPlace = inPlaceSupport();
+const why = inPlace.ok ? '' : ` — skipped: ${inPlace.reason}`;
 
 let engine: TestEngine;
 let dir: string;
@@ -27,7 +32,7 @@ async function rotate(appLogs?: AppLogTarget[]) {
 }
 
 describe("rotating the app's log files as a maintenance task", () => {
-  it('says how many files it rotated, how much it archived and how many archives it removed', async () => {
+  it.skipIf(!inPlace.ok)(`says how many files it rotated, how much it archived and how many archives it removed${why}`, async () => {
     const archive = path.join(dir, 'archive');
     fs.mkdirSync(archive);
     fs.writeFileSync(path.join(archive, 'site-2020-01-01.log.gz'), '');
