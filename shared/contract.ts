@@ -17,6 +17,8 @@ import { checklistMethods } from './api/checklist';
 import { bundleMethods } from './api/bundle';
 import { scheduleMethods } from './api/schedule';
 import { maintenanceMethods } from './api/maintenance';
+import { triggerMethods } from './api/trigger';
+import { retentionMethods } from './api/retention';
 
 export * from './api/core';
 export * from './api/profiles';
@@ -31,6 +33,8 @@ export * from './api/checklist';
 export * from './api/bundle';
 export * from './api/schedule';
 export * from './api/maintenance';
+export * from './api/trigger';
+export * from './api/retention';
 
 export const contract = {
   ...coreMethods,
@@ -46,6 +50,8 @@ export const contract = {
   ...bundleMethods,
   ...scheduleMethods,
   ...maintenanceMethods,
+  ...triggerMethods,
+  ...retentionMethods,
 } as const;
 
 export type Contract = typeof contract;

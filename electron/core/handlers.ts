@@ -17,6 +17,8 @@ import { checklistHandlers } from './api/checklist-handlers';
 import { bundleHandlers } from './api/bundle-handlers';
 import { scheduleHandlers } from './api/schedule-handlers';
 import { maintenanceHandlers } from './api/maintenance-handlers';
+import { triggerHandlers } from './api/trigger-handlers';
+import { retentionHandlers } from './api/retention-handlers';
 import type { HandlersFor } from './api/types';
 
 export type Handlers = HandlersFor<Contract>;
@@ -37,6 +39,8 @@ export function createHandlers(engine: HandlerDeps): Handlers {
     ...bundleHandlers(engine),
     ...scheduleHandlers(engine),
     ...maintenanceHandlers(engine),
+    ...triggerHandlers(engine),
+    ...retentionHandlers(engine),
   };
 }
 
