@@ -24,6 +24,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
       cmd('backup', 'back up the database, the R2 bucket and the configuration folders of a connection'),
       cmd('snapshots', 'list the restore points in the backup location of a connection (newest first)'),
       cmd('prune', 'forget restore points the retention rules do not keep, and delete data no restore point needs'),
+      cmd('retention', 'how long the restore points of a connection are kept (used by every clean-up)', false),
     ],
     load: async () => (await import('./backup')).registerBackup,
   },
@@ -38,6 +39,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { commands: [cmd('restore', 'roll the database, the R2 bucket and the configuration folders back to a restore point (shows the plan first)')], load: async () => (await import('./restore')).registerRestore },
   { commands: [cmd('checklist', 'run the automated checks before updating PCI File Manager (exit 3 when not ready), or after it with --after')], load: async () => (await import('./checklist')).registerChecklist },
   { commands: [cmd('bundle', 'write a support bundle (logs, history, diagnostics; secrets removed) for whoever helps you')], load: async () => (await import('./bundle')).registerBundle },
+  { commands: [cmd('trigger', 'tokens an app uses to ask for a backup when something happens (POST /api/trigger/<connection>)', false)], load: async () => (await import('./trigger')).registerTrigger },
   { commands: [cmd('schedule', 'run the schedules of a connection from the system scheduler (cron, systemd, Task Scheduler, launchd)', false)], load: async () => (await import('./schedule')).registerSchedule },
   { commands: [cmd('maintenance', 'maintenance of PCI Maintenance itself: logs, temporary files, stale locks, restore leftovers, history', false)], load: async () => (await import('./maintenance')).registerMaintenance },
 ];

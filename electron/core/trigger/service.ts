@@ -54,6 +54,7 @@ export class TriggerService {
 
   constructor(private readonly engine: Services) {
     this.tokens = new TriggerTokenStore(engine.paths.home);
+    if (engine.testTriggerSettleMs !== null) this.settleMs = engine.testTriggerSettleMs;
   }
 
   list(profile: string): TriggerList {
