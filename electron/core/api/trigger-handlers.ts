@@ -9,6 +9,6 @@ export function triggerHandlers(engine: HandlerDeps): HandlersFor<typeof trigger
     'trigger.list': async ({ profile }) => t().list(profile),
     'trigger.create': async ({ profile, label }) => t().create(profile, label),
     'trigger.revoke': async ({ profile, id }) => t().revoke(profile, id),
-    'trigger.setPort': async ({ port }) => ({ port: await t().tokens.setPort(port) }),
+    'trigger.setPort': async ({ port }) => ({ port: await t().setPort(port) }),
   };
 }

@@ -5,6 +5,7 @@
 // tags. A trigger that comes once the backup is reading starts the next one, which waits for the first
 // to finish: a change made while a backup runs may have been missed by it, so it is never coalesced
 // into one that is already past it.
+import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TRIGGER_COALESCE_SECONDS, TriggerBody, type CreatedTriggerToken, type TriggerAccepted, type TriggerList } from '../../../shared/api/trigger';
 import { UserError, userError } from '../../../shared/errors';
@@ -51,10 +52,28 @@ export class TriggerService {
   /** Where this process answers triggers (set by the host that listens: `pci-maint serve`, the desktop listener). */
   listeningAt: string | null = null;
   private readonly gathering = new Map<string, Gathering>();
+  private readonly changes = new EventEmitter();
 
   constructor(private readonly engine: Services) {
     this.tokens = new TriggerTokenStore(engine.paths.home);
     if (engine.testTriggerSettleMs !== null) this.settleMs = engine.testTriggerSettleMs;
+  }
+
+  /** Tokens made or revoked, or the port changed: the desktop listener starts, stops or moves. */
+  onChange(listener: () => void): () => void {
+    this.changes.on('change', listener);
+    return () => this.changes.off('change', listener);
+  }
+
+  /** Whether any connection has a token (the desktop listener runs only then). */
+  hasTokens(): boolean {
+    return this.tokens.list().length > 0;
+  }
+
+  async setPort(port: number): Promise<number> {
+    const saved = await this.tokens.setPort(port);
+    this.changes.emit('change');
+    return saved;
   }
 
   list(profile: string): TriggerList {
@@ -71,6 +90,7 @@ export class TriggerService {
     const made = await this.tokens.create(name, label ?? `Trigger ${this.tokens.list(name).length + 1}`);
     this.engine.secrets.add(made.token); // shown once; never in a log line after that
     this.engine.log.scope('trigger').info(`trigger token ${made.id} ("${made.label}") made for "${name}"`);
+    this.changes.emit('change');
     return { ...made, hook: hookLine(this.base(), name, made.token) };
   }
 
@@ -78,6 +98,7 @@ export class TriggerService {
     const name = this.engine.profiles.get(profile).name;
     await this.tokens.revoke(name, id);
     this.engine.log.scope('trigger').info(`trigger token ${id} of "${name}" revoked`);
+    this.changes.emit('change');
     return this.list(name);
   }
 

@@ -1,6 +1,6 @@
 // Backups on an event: trigger tokens an application uses to ask for a backup when something happens
 // ("a gallery was added"). A new token is shown once, with the line to put in the application's hook.
-import { Alert, Button, Card, Code, CopyButton, Group, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { Alert, Button, Card, Code, CopyButton, Group, NumberInput, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { IconKey } from '@tabler/icons-react';
 import { useCallback, useEffect, useState } from 'react';
 import type { CreatedTriggerToken, TriggerList } from '../../../shared/contract';
@@ -8,6 +8,7 @@ import type { UserErrorData } from '../../../shared/errors';
 import { formatDateTime } from '../../../shared/format';
 import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useApp } from '../../stores/app';
 
 export function EventTriggers({ profile }: { profile: string }) {
   const [list, setList] = useState<TriggerList | null>(null);
@@ -15,6 +16,8 @@ export function EventTriggers({ profile }: { profile: string }) {
   const [label, setLabel] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<UserErrorData | null>(null);
+  const [port, setPort] = useState<number | null>(null);
+  const desktop = useApp((s) => s.info?.mode === 'desktop');
   const load = useCallback(() => {
     api.trigger.list({ profile }).then(setList, (err: unknown) => setError(errorData(err)));
   }, [profile]);
@@ -31,6 +34,14 @@ export function EventTriggers({ profile }: { profile: string }) {
         load();
       }, (err: unknown) => setError(errorData(err)))
       .finally(() => setBusy(false));
+  };
+  const savePort = () => {
+    if (port === null) return;
+    setError(null);
+    api.trigger.setPort({ port }).then(() => {
+      setPort(null);
+      load();
+    }, (err: unknown) => setError(errorData(err)));
   };
   const revoke = (id: string) => {
     setError(null);
@@ -105,6 +116,14 @@ export function EventTriggers({ profile }: { profile: string }) {
             Make a trigger token
           </Button>
         </Group>
+        {desktop && list ? (
+          <Group gap="sm" align="flex-end">
+            <NumberInput label="Port for triggers" description="On 127.0.0.1 of this computer (1024–65535)" min={1024} max={65535} value={port ?? list.port} onChange={(v) => setPort(Math.floor(Number(v)) || null)} w={260} />
+            <Button variant="light" onClick={savePort} disabled={port === null || port === list.port}>
+              Save port
+            </Button>
+          </Group>
+        ) : null}
         {error ? <ErrorAlert error={error} /> : null}
       </Stack>
     </Card>
