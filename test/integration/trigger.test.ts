@@ -185,6 +185,18 @@ describe('event trigger', () => {
     expect((await call<TriggerList>('trigger.list', { profile: 'Gallery' })).tokens).toEqual([]);
   });
 
+  it('a renamed connection keeps its tokens; a removed one loses them, so a new connection of that name inherits none', async () => {
+    const made = await call<CreatedTriggerToken>('trigger.create', { profile: 'Other', label: 'old app' });
+    tokens.push(made.token);
+    const profile = (await call<{ profile: Record<string, unknown> }>('profiles.get', { name: 'Other' })).profile;
+    await call('profiles.save', { profile: { ...profile, name: 'Renamed' }, previousName: 'Other' });
+    expect((await call<TriggerList>('trigger.list', { profile: 'Renamed' })).tokens.map((t) => t.label)).toEqual(['Trigger 1', 'old app']);
+    await call('profiles.remove', { name: 'Renamed' });
+    await call('profiles.save', { profile: { ...profile, name: 'Renamed' } });
+    expect((await call<TriggerList>('trigger.list', { profile: 'Renamed' })).tokens).toEqual([]);
+    expect((await post('/api/trigger/Renamed', { token: made.token })).status).toBe(401);
+  });
+
   it('never writes a token into the log, the history, the events or the settings', async () => {
     await engine.automation.idle();
     const places: string[] = [JSON.stringify(events)];

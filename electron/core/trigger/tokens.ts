@@ -84,11 +84,15 @@ export class TriggerTokenStore {
     if (!found) throw userError('NOT_FOUND', 'Token not found', 'This connection has no trigger token with that id (it may be revoked already).', 'List the tokens with "pci-maint trigger list --profile NAME".');
   }
 
-  /** Forget the tokens of a connection that is gone (or renamed). */
-  async removeProfile(profile: string): Promise<void> {
-    if (!this.settings.read().tokens.some((t) => t.profile === profile)) return;
+  /**
+   * A connection removed (`to` null: its tokens go, so a new connection of the same name never
+   * inherits them) or renamed (they follow it; the app's hook then calls the new name).
+   */
+  async profileChanged(from: string, to: string | null): Promise<void> {
+    if (!this.settings.read().tokens.some((t) => t.profile === from)) return;
     await this.settings.change((data) => {
-      data.tokens = data.tokens.filter((t) => t.profile !== profile);
+      if (to === null) data.tokens = data.tokens.filter((t) => t.profile !== from);
+      else for (const t of data.tokens) if (t.profile === from) t.profile = to;
     });
   }
 
