@@ -2,12 +2,12 @@
 // Maintenance page (shown once, with the hook line), call the trigger with it over HTTP as an app's
 // hook would, see the event backup in the history with its tag, revoke the token; and change how
 // long event-triggered backups are kept.
-import http from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
 import { TEST_TRIGGER_SETTLE_ENV } from '../../electron/core/runtime-mode';
 import { serveApp, type ServedApp } from '../support/serve';
 import { startOffice, type Office } from '../support/office';
 import { expectAccessible } from '../support/axe';
+import { post } from '../support/trigger';
 
 let office: Office;
 let app: ServedApp;
@@ -29,18 +29,7 @@ async function shot(page: Page, name: string, locator?: ReturnType<Page['locator
   await expectAccessible(page, `triggers ${name}`);
 }
 
-function trigger(token: string, body?: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const port = new URL(app.origin).port;
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: '/api/trigger/Office', method: 'POST', headers: { host: `127.0.0.1:${port}`, authorization: `Bearer ${token}` } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text || '{}') as Record<string, unknown> }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const trigger = (token: string, body?: string) => post(new URL(app.origin).port, '/api/trigger/Office', { token, body });
 
 async function openMaintenance(page: Page): Promise<void> {
   await page.goto(app.url);

@@ -2,7 +2,6 @@
 // `pci-maint serve` over real HTTP: the token printed once works, the list never shows it, a revoked
 // one is refused; `pci-maint backup --event --tag` (the hook's other way) and `prune` with the saved
 // rules and with flags (`pci-maint retention set`), each decision worded.
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveProfile } from '../../electron/core/profiles/service';
 import { TEST_TRIGGER_SETTLE_ENV } from '../../electron/core/runtime-mode';
@@ -11,24 +10,14 @@ import type { Job } from '../../shared/jobs';
 import { BUCKET, DB, putObject, removeTempDirs, startServers, tempDir, type Servers } from '../support/backup';
 import { testEngine } from '../support/engine';
 import { runCli, serveApp, type ServedApp } from '../support/serve';
+import { post as postHttp } from '../support/trigger';
 
 let servers: Servers;
 let home: string;
 let env: NodeJS.ProcessEnv;
 const run = (args: string[]) => runCli(home, env, args);
 
-function post(app: ServedApp, pathname: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const port = new URL(app.origin).port;
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: pathname, method: 'POST', headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text || '{}') as Record<string, unknown> }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = (app: ServedApp, pathname: string, headers: Record<string, string>, body?: string) => postHttp(new URL(app.origin).port, pathname, { headers, body });
 
 beforeAll(async () => {
   servers = await startServers({ replSetName: 'rs0' });

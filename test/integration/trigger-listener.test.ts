@@ -2,12 +2,12 @@
 // no trigger token exists, on 127.0.0.1 at the saved port once one does, answering nothing but the
 // trigger (not the UI, not the API), moving when the port changes, closed again when the last token
 // is revoked, and a port used by another program said in the log instead of a crash.
-import http from 'node:http';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { saveProfile } from '../../electron/core/profiles/service';
 import { triggerListener, type TriggerListener } from '../../electron/server/trigger-listener';
 import { testEngine, tempDir, type TestEngine } from '../support/engine';
+import { postLocal } from '../support/trigger';
 
 let engine: TestEngine;
 let listener: TriggerListener;
@@ -21,17 +21,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function request(port: number, pathname: string, headers: Record<string, string> = {}, method = 'POST'): Promise<{ status: number; body: string } | 'refused'> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: pathname, method, agent: false, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNREFUSED' ? resolve('refused') : reject(err)));
-    req.end();
-  });
-}
+const request = (port: number, pathname: string, headers: Record<string, string> = {}, method = 'POST') => postLocal(port, pathname, { headers, method });
 
 beforeEach(async () => {
   engine = testEngine();

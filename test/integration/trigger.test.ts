@@ -4,7 +4,6 @@
 // starts a backup and answers 202 with its id at once; a burst coalesces into one job; the restore
 // point and the history carry "event" and the events' tags; the token is never written anywhere.
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/core/handlers';
@@ -15,6 +14,7 @@ import type { AppEvent, CreatedTriggerToken, HistoryPage, RestorePointList, Trig
 import { summaryOf } from '../../shared/api/job-summaries';
 import { BUCKET, DB, putObject, removeTempDirs, startServers, tempDir, type Servers } from '../support/backup';
 import { testEngine, type TestEngine } from '../support/engine';
+import { post as postHttp } from '../support/trigger';
 
 let servers: Servers;
 let engine: TestEngine;
@@ -28,26 +28,7 @@ async function call<T>(name: string, input: unknown): Promise<T> {
   return res.result as T;
 }
 
-function post(pathname: string, options: { token?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; json: Record<string, unknown>; headers: http.IncomingHttpHeaders }> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host: `127.0.0.1:${server.port}`, ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers };
-    const req = http.request({ host: '127.0.0.1', port: server.port, path: pathname, method: 'POST', headers }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => {
-        let json: Record<string, unknown> = { text };
-        try {
-          json = JSON.parse(text || '{}') as Record<string, unknown>;
-        } catch {
-          // plain text (the Host check's answer)
-        }
-        resolve({ status: res.statusCode ?? 0, json, headers: res.headers });
-      });
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const post = (pathname: string, options: { token?: string; body?: string; headers?: Record<string, string> } = {}) => postHttp(server.port, pathname, options);
 
 beforeAll(async () => {
   servers = await startServers({ replSetName: 'rs0' });
