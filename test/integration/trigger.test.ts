@@ -94,6 +94,12 @@ describe('event trigger', () => {
     expect(new Set(refusals.map((r) => JSON.stringify(r.json))).size).toBe(1);
     expect(JSON.stringify(refusals[0].json)).not.toMatch(/Gallery|Nobody|exist/i);
     expect(engine.jobs.list()).toEqual([]);
+    // The trigger's path reaches nothing else without the UI token.
+    for (const sneaky of ['/api/trigger/../app.info', '/api/trigger/%2e%2e/app.info', '/api/trigger/Gallery/../../app.info', '/api/trigger/x/y']) {
+      const r = await post(sneaky, { token: gallery.token, body: '{}' });
+      expect(r.status, sneaky).toBeGreaterThanOrEqual(400);
+      expect(JSON.stringify(r.json), sneaky).not.toContain('dataFolder');
+    }
     // The Host check comes first, as for every route of browser mode.
     expect((await post('/api/trigger/Gallery', { token: gallery.token, headers: { host: 'attacker.example' } })).status).toBe(403);
   });
