@@ -1,7 +1,7 @@
 // Backups on an event in a real browser against `pci-maint serve`: make a trigger token on the
 // Maintenance page (shown once, with the hook line), call the trigger with it over HTTP as an app's
 // hook would, see the event backup in the history with its tag, revoke the token; and change how
-// long event-triggered backups are kept.
+// long event-triggered backups are kept, with a preview of the clean-up saying why each one stays.
 import { expect, test, type Page } from '@playwright/test';
 import { TEST_TRIGGER_SETTLE_ENV } from '../../electron/core/runtime-mode';
 import { serveApp, type ServedApp } from '../support/serve';
@@ -81,9 +81,14 @@ test('changes how long event-triggered backups are kept', async ({ page }) => {
   await card.getByLabel('Another tag').fill('gallery-added');
   await card.getByRole('button', { name: 'Add tag rule' }).click();
   await expect(card.getByLabel('Backups tagged “gallery-added”')).toHaveValue('30');
+  // A preview with the rules on the screen, before saving: the event backup made above stays, and why.
+  await card.getByRole('button', { name: 'Preview a clean-up with these rules' }).click();
+  const preview = card.getByRole('region', { name: 'Clean-up preview' });
+  await expect(preview.getByRole('status')).toContainText('would remove 0 of 1 restore points', { timeout: 30_000 });
+  await expect(preview.getByRole('table', { name: 'Restore points and the rules' })).toContainText('event, 30 days');
   await card.getByRole('button', { name: 'Save retention rules' }).click();
-  await expect(card.getByRole('status')).toContainText('Saved.');
-  await shot(page, '3-retention', card);
+  await expect(card.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await shot(page, '3-retention');
 
   await page.reload();
   await expect(page.getByRole('region', { name: 'How long backups are kept' }).getByLabel('Backups asked for by an event')).toHaveValue('30');

@@ -1,12 +1,16 @@
 // How long the backups of a connection are kept: by age (daily, weekly, monthly, yearly, the newest N)
 // and by tag (backups asked for by an event, the safety copies). Every clean-up uses these rules.
-import { ActionIcon, Button, Card, Group, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Button, Card, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { BackupTag, type RetentionSettings, type RetentionView } from '../../../shared/contract';
 import type { UserErrorData } from '../../../shared/errors';
 import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { formatBytes, formatDateTime } from '../../../shared/format';
+import { summaryOf } from '../../../shared/api/job-summaries';
+import { isFinal, type Job } from '../../../shared/jobs';
+import { useJobs } from '../../stores/jobs';
 
 /** The tags the app sets itself, in words; other tags are shown as typed. */
 const TAG_WORDS: Record<string, string> = {
@@ -31,6 +35,8 @@ export function RetentionEditor({ profile }: { profile: string }) {
   const [saved, setSaved] = useState(false);
   const [newTag, setNewTag] = useState('');
   const [newDays, setNewDays] = useState<number>(30);
+  const [previewId, setPreviewId] = useState<string | null>(null);
+  const preview = useJobs((st) => (previewId ? (st.jobs[previewId] ?? null) : null));
 
   const apply = (v: RetentionView) => {
     setView(v);
@@ -56,6 +62,14 @@ export function RetentionEditor({ profile }: { profile: string }) {
       }, (err: unknown) => setError(errorData(err)))
       .finally(() => setSaving(false));
   };
+  // A dry run with the rules on the screen (saved or not): what a clean-up would remove, and why each stays.
+  const startPreview = () => {
+    setError(null);
+    api.prune.start({ profile, dryRun: true, retention: draft }).then((job) => {
+      useJobs.getState().upsert(job);
+      setPreviewId(job.id);
+    }, (err: unknown) => setError(errorData(err)));
+  };
   const setTagDays = (tag: string, days: number) => setDraft({ ...draft, keepTaggedDays: { ...draft.keepTaggedDays, [tag]: days } });
   const removeTag = (tag: string) => {
     const rest = { ...draft.keepTaggedDays };
@@ -71,7 +85,7 @@ export function RetentionEditor({ profile }: { profile: string }) {
             How long backups are kept
           </Title>
           <Text size="sm" c="dimmed">
-            Every clean-up — after a scheduled backup, from the Restore points page or “pci-maint prune” — keeps a backup when any rule below keeps it. The newest one is always kept.
+            Every clean-up — after a scheduled backup, or with “pci-maint prune” — keeps a backup when any rule below keeps it. The newest one is always kept.
             {view.saved ? '' : ' These are the defaults.'}
           </Text>
         </Stack>
@@ -125,8 +139,45 @@ export function RetentionEditor({ profile }: { profile: string }) {
               Use the defaults
             </Button>
           ) : null}
+          <Button variant="light" onClick={startPreview} loading={Boolean(preview && !isFinal(preview.status))}>
+            Preview a clean-up with these rules
+          </Button>
         </Group>
+        {preview ? <PreviewResult job={preview} /> : null}
       </Stack>
     </Card>
+  );
+}
+
+function PreviewResult({ job }: { job: Job }) {
+  if (!isFinal(job.status)) return <Text size="sm">Looking at the restore points…</Text>;
+  if (job.error) return <ErrorAlert error={job.error} />;
+  const s = summaryOf(job, 'prune');
+  if (!s) return null;
+  const rows = [...s.keep.map((d) => ({ ...d, kept: true })), ...s.forget.map((d) => ({ ...d, kept: false }))].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+  return (
+    <Stack gap="xs" aria-label="Clean-up preview" role="region">
+      <Text fw={600} role="status">
+        A clean-up with these rules would remove {s.forget.length} of {rows.length} restore points and free {formatBytes(s.freedBytes)}. Nothing was removed.
+      </Text>
+      {rows.length > 0 ? (
+        <Table aria-label="Restore points and the rules" striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Made</Table.Th>
+              <Table.Th>Why</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((r) => (
+              <Table.Tr key={r.id}>
+                <Table.Td>{formatDateTime(r.createdAt)}</Table.Td>
+                <Table.Td c={r.kept ? undefined : 'red.8'}>{r.why ?? (r.kept ? 'kept' : 'removed')}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : null}
+    </Stack>
   );
 }
