@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/core/handlers';
 import { saveProfile } from '../../electron/core/profiles/service';
+import { locationLockKey } from '../../electron/core/backup/profile-jobs';
 import { startServer, type RunningServer } from '../../electron/server/server';
 import { TRIGGERS_FILE } from '../../electron/core/trigger/tokens';
 import type { AppEvent, CreatedTriggerToken, HistoryPage, RestorePointList, TriggerList } from '../../shared/contract';
@@ -163,6 +164,26 @@ describe('event trigger', () => {
     const [a, b] = await Promise.all([engine.jobs.wait(firstId), engine.jobs.wait(String(next.json.jobId))]);
     expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
     expect(Date.parse(b.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(a.finishedAt!));
+  });
+
+  it('while it waits for another job on the same backup location, triggers still join it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const other = engine.jobs.start({ kind: 'prune', title: 'Clean up old backups of "Gallery"', locks: [locationLockKey(engine.profiles.get('Gallery'))], run: () => held });
+    const first = await post('/api/trigger/Gallery', { token: gallery.token, body: '{"tag":"gallery-added"}' });
+    const id = String(first.json.jobId);
+    await new Promise<void>((resolve) => {
+      const check = (phase: string) => phase === 'Waiting for another job' && (off(), resolve());
+      const off = engine.jobs.onUpdate((j) => j.id === id && check(j.progress.phase));
+      check(engine.jobs.get(id).progress.phase);
+    });
+    const joined = await post('/api/trigger/Gallery?tag=photo-uploaded', { token: gallery.token });
+    expect(joined.json).toMatchObject({ jobId: id, coalesced: true, tags: ['event', 'gallery-added', 'photo-uploaded'] });
+    release();
+    await engine.jobs.wait(other.id);
+    const done = await engine.jobs.wait(id);
+    expect(done.status).toBe('succeeded');
+    expect(summaryOf(done, 'backup')?.tags).toEqual(['event', 'gallery-added', 'photo-uploaded']);
   });
 
   it('refuses a revoked token', async () => {

@@ -1,10 +1,10 @@
 // Event-triggered backups (the HTTP trigger of browser mode and of the desktop listener): check the
 // caller's trigger token, then start a backup tagged "event" — or join the one already gathering.
 // The first trigger of a burst starts a backup job at once (its id is the answer) that waits a minute
-// for more events before it reads anything; triggers in that minute get the same job id and add their
-// tags. A trigger that comes once the backup is reading starts the next one, which waits for the first
-// to finish: a change made while a backup runs may have been missed by it, so it is never coalesced
-// into one that is already past it.
+// for more events before it reads anything; triggers in that minute (and while it then waits for
+// another job on the same backup location) get the same job id and add their tags. A trigger that
+// comes once the backup is reading starts the next one, which waits for the first to finish: a change
+// made while a backup runs may have been missed by it, so it is never coalesced into one past it.
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TRIGGER_COALESCE_SECONDS, TriggerBody, type CreatedTriggerToken, type TriggerAccepted, type TriggerList } from '../../../shared/api/trigger';
@@ -136,7 +136,14 @@ export class TriggerService {
     const job = this.engine.jobs.start(this.spec(profile, gathering, entry.label));
     gathering.jobId = job.id;
     this.gathering.set(profile, gathering);
+    void this.engine.jobs.wait(job.id).then(() => this.closeGathering(profile, gathering)); // cancelled or failed while waiting
     return { ok: true, jobId: job.id, coalesced: false, tags: backupTags({ event: true, tags: [...gathering.tags] }) };
+  }
+
+  /** From now on a trigger starts the next backup: this one is reading (or ended) and may be past its change. */
+  private closeGathering(profile: string, gathering: Gathering): void {
+    if (this.gathering.get(profile) === gathering) this.gathering.delete(profile);
+    gathering.log = null;
   }
 
   private spec(profile: string, gathering: Gathering, label: string): JobSpec<BackupSummary> {
@@ -149,15 +156,13 @@ export class TriggerService {
         gathering.log = (message) => ctx.log('info', message);
         ctx.log('info', `Asked for by an event (trigger token "${label}"${gathering.tags.size > 0 ? `, tag "${[...gathering.tags][0]}"` : ''}).`);
         ctx.onProgress({ phase: 'Waiting for more events', message: `Events in the next ${seconds} seconds join this backup.` });
-        try {
-          await sleep(this.settleMs, undefined, { signal: ctx.signal });
-        } finally {
-          // From now on a trigger starts the next backup: this one may already be past its change.
-          if (this.gathering.get(profile) === gathering) this.gathering.delete(profile);
-          gathering.log = null;
-        }
+        await sleep(this.settleMs, undefined, { signal: ctx.signal });
       },
-      run: (ctx) => backupProfile(this.engine, profile, { tags: backupTags({ event: true, tags: [...gathering.tags] }) }, ctx),
+      // Triggers keep joining while it waits for another job to finish; once it reads, they start the next one.
+      run: (ctx) => {
+        this.closeGathering(profile, gathering);
+        return backupProfile(this.engine, profile, { tags: backupTags({ event: true, tags: [...gathering.tags] }) }, ctx);
+      },
     };
   }
 }
