@@ -19,6 +19,8 @@ import { scheduleMethods } from './api/schedule';
 import { maintenanceMethods } from './api/maintenance';
 import { drillMethods } from './api/drill';
 import { planMethods } from './api/plan';
+import { triggerMethods } from './api/trigger';
+import { retentionMethods } from './api/retention';
 
 export * from './api/core';
 export * from './api/profiles';
@@ -34,6 +36,8 @@ export * from './api/bundle';
 export * from './api/schedule';
 export * from './api/maintenance';
 export * from './api/plan';
+export * from './api/trigger';
+export * from './api/retention';
 
 export const contract = {
   ...coreMethods,
@@ -51,6 +55,8 @@ export const contract = {
   ...maintenanceMethods,
   ...drillMethods,
   ...planMethods,
+  ...triggerMethods,
+  ...retentionMethods,
 } as const;
 
 export type Contract = typeof contract;

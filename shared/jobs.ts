@@ -10,7 +10,8 @@ export type JobKind = z.infer<typeof JobKind>;
 // verification that found damage, checks after an update that found a loss). It is neither "all good"
 // ('succeeded') nor "could not run" ('failed'), and every place that shows an outcome says so.
 // A job starts running at once or not at all (another job holding one of its locks: BUSY, said
-// plainly); there is no waiting queue, so there is no 'queued' status.
+// plainly); there is no waiting queue, so there is no 'queued' status. The one exception, an
+// event-triggered backup, is 'running' in a phase that says what it waits for.
 export const JOB_STATUSES = ['running', 'canceling', 'canceled', 'succeeded', 'problems', 'failed'] as const;
 export const JobStatus = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof JobStatus>;

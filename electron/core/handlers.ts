@@ -19,6 +19,8 @@ import { scheduleHandlers } from './api/schedule-handlers';
 import { maintenanceHandlers } from './api/maintenance-handlers';
 import { drillHandlers } from './api/drill-handlers';
 import { planHandlers } from './api/plan-handlers';
+import { triggerHandlers } from './api/trigger-handlers';
+import { retentionHandlers } from './api/retention-handlers';
 import type { HandlersFor } from './api/types';
 
 export type Handlers = HandlersFor<Contract>;
@@ -41,6 +43,8 @@ export function createHandlers(engine: HandlerDeps): Handlers {
     ...maintenanceHandlers(engine),
     ...drillHandlers(engine),
     ...planHandlers(engine),
+    ...triggerHandlers(engine),
+    ...retentionHandlers(engine),
   };
 }
 

@@ -52,6 +52,8 @@ export interface Services {
   dialogs: DialogsPort | null;
   /** The test pause point (runtime-mode.ts), null in a packaged app and outside crash tests. */
   testPauseAt: string | null;
+  /** The event triggers' gathering time set by a test switch (runtime-mode.ts), null normally. */
+  testTriggerSettleMs: number | null;
   onEvent(listener: (event: AppEvent) => void): () => void;
 }
 
@@ -104,6 +106,7 @@ export function createServices(options: ServiceOptions): Services {
     env,
     dialogs: options.dialogs ?? null,
     testPauseAt: flags.testPauseAt,
+    testTriggerSettleMs: flags.triggerSettleMs,
     onEvent(listener) {
       events.on('event', listener);
       return () => events.off('event', listener);

@@ -19,6 +19,7 @@ import { finishNotice, taskbarProgress } from './job-feedback';
 import { startBackupJob } from '../core/backup/profile-jobs';
 import { WATCHED } from '../core/notify/service';
 import { isFinal, type Job } from '../../shared/jobs';
+import { triggerListener, type TriggerListener } from '../server/trigger-listener';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = findAppRoot(here);
@@ -28,6 +29,7 @@ const devServerUrl = runtimeFlags({ isPackaged: app.isPackaged, env: process.env
 let engine: Engine | null = null;
 let win: BrowserWindow | null = null;
 let tray: ReturnType<typeof createTray> | null = null;
+let triggers: TriggerListener | null = null;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -70,6 +72,9 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(buildMenu((route) => openWindow(route), engine.paths.logs));
   // Schedules run while the app is open or in the tray; started at login it opens no window.
   void engine.automation.startScheduler();
+  // Event triggers from the user's apps, on 127.0.0.1, only while a trigger token exists.
+  triggers = triggerListener(engine);
+  void triggers.start();
   const e = engine;
   tray = createTray({
     open: openWindow,
@@ -142,5 +147,9 @@ app.on('before-quit', (event) => {
   if (closing || !engine) return;
   closing = true;
   event.preventDefault();
-  engine.close().finally(() => app.quit());
+  const e = engine;
+  Promise.resolve(triggers?.stop())
+    .catch((err: unknown) => log.warn('trigger listener did not stop cleanly', err))
+    .then(() => e.close())
+    .finally(() => app.quit());
 });

@@ -13,6 +13,7 @@ import type { Engine } from '../core/engine';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { toUserErrorData } from '../../shared/errors';
 import { bundleZip } from '../core/bundle/bundle';
+import { registerTriggerRoute, TRIGGER_PATH } from './trigger-route';
 
 export const TOKEN_COOKIE = 'pci_token';
 export const TOKEN_HEADER = 'x-pci-token';
@@ -67,6 +68,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return reply.code(403).type('text/plain').send('Forbidden: wrong Host header.');
     }
     const url = new URL(req.url, 'http://localhost');
+    // An app's event trigger brings its own token (a trigger token), checked by its route.
+    if (req.method === 'POST' && url.pathname.startsWith(TRIGGER_PATH)) return;
     const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
     const given = [req.headers[TOKEN_HEADER], bearer, readCookie(req.headers.cookie, TOKEN_COOKIE)].find((t): t is string => typeof t === 'string');
     if (given && sameSecret(given, token)) return;
@@ -87,6 +90,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return reply.code(200).send(envelope);
     });
   }
+
+  await registerTriggerRoute(app, engine);
 
   // The finished support bundle as a download (a zip is no JSON envelope); behind the same token check.
   app.get('/api/bundle/download', async (req, reply) => {
@@ -133,6 +138,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const url = `http://127.0.0.1:${port}/?token=${token}`;
+  engine.automation.triggers.listeningAt = `http://127.0.0.1:${port}`;
   log.info(`browser mode listening on http://127.0.0.1:${port}/`);
   return {
     url,
@@ -142,6 +148,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async close() {
       // Event streams never end by themselves: end them so closing does not wait for browsers.
       for (const res of streams) res.end();
+      if (engine.automation.triggers.listeningAt === `http://127.0.0.1:${port}`) engine.automation.triggers.listeningAt = null;
       await app.close();
     },
   };

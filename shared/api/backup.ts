@@ -11,11 +11,12 @@ export const BackupTag = z.string().regex(/^[a-z0-9-]{1,40}$/, 'Use up to 40 low
 /**
  * Tags only the app puts on its own backups, each with a meaning the app acts on: "pre-restore" is the
  * safety backup a restore "latest" skips, "pre-update" the checklist's backup that "Roll back" offers,
- * "imported" a mongodump import. A person choosing one would make a backup look like something it is
+ * "imported" a mongodump import, "event" a backup an app's event asked for (kept by its own retention
+ * rule, see shared/api/retention.ts; `pci-maint backup --event` and the trigger set it). A person choosing one would make a backup look like something it is
  * not (a --tag pre-restore backup would be skipped by restore "latest"). "manual" and "scheduled" stay
  * open: they are what people and the system scheduler (`backup --tag scheduled`) write.
  */
-export const SYSTEM_TAGS = ['pre-update', 'pre-restore', 'imported'] as const;
+export const SYSTEM_TAGS = ['pre-update', 'pre-restore', 'imported', 'event'] as const;
 export const systemTagsText = SYSTEM_TAGS.map((t) => `"${t}"`).join(', ');
 export const isSystemTag = (tag: string): boolean => (SYSTEM_TAGS as readonly string[]).includes(tag);
 /** A tag a person (or a script) may give a backup: the format's rule, without the system tags. */
@@ -23,7 +24,7 @@ export const UserBackupTag = BackupTag.refine((t) => !isSystemTag(t), `The tags 
 /** Typed by a person (or the wizard); never stored by these methods, never echoed back. */
 const Passphrase = z.string().min(1).max(1024);
 
-export const TRIGGERS = ['manual', 'scheduled', 'pre-update', 'pre-restore', 'other'] as const;
+export const TRIGGERS = ['manual', 'scheduled', 'event', 'pre-update', 'pre-restore', 'other'] as const;
 export const BackupTrigger = z.enum(TRIGGERS);
 export type BackupTrigger = z.infer<typeof BackupTrigger>;
 
@@ -115,7 +116,13 @@ export const BackupSummary = z.object({
 });
 export type BackupSummary = z.infer<typeof BackupSummary>;
 
-export const PruneDecision = z.object({ id: SnapshotId, createdAt: z.string(), reasons: z.array(z.string()) });
+export const PruneDecision = z.object({
+  id: SnapshotId,
+  createdAt: z.string(),
+  reasons: z.array(z.string()),
+  /** The reasons in words, with the rule's number: "kept: event, 90 days; daily, 30 days". */
+  why: z.string().optional(),
+});
 
 /** The summary a finished prune job keeps. In a dry run nothing was deleted: these are what would be. */
 export const PruneSummary = z.object({
@@ -151,15 +158,23 @@ const ForProfile = z.object({ profile: ProfileName, passphrase: Passphrase.optio
 
 export const backupMethods = {
   'backup.start': method(
-    z.object({ profile: ProfileName, tags: z.array(UserBackupTag).max(10).optional(), passphrase: Passphrase.optional() }).strict(),
+    z
+      .object({
+        profile: ProfileName,
+        tags: z.array(UserBackupTag).max(10).optional(),
+        /** An app's event asked for it (its hook runs `pci-maint backup --event`): tagged "event" too. */
+        event: z.boolean().optional(),
+        passphrase: Passphrase.optional(),
+      })
+      .strict(),
     Job,
-    'Back up the database, the bucket and the configuration folders of a profile; returns the job (tags default to "manual").',
+    'Back up the database, the bucket and the configuration folders of a profile; returns the job (tags default to "manual", or "event" for an event).',
   ),
   'snapshots.list': method(ForProfile, RestorePointList, 'The restore points in the backup location of a profile, newest first.'),
   'snapshots.get': method(ForProfile.extend({ id: SnapshotId }).strict(), RestorePointDetail, 'One restore point with its details.'),
   'prune.start': method(
     ForProfile.extend({ dryRun: z.boolean().default(false), retention: RetentionInput.optional() }).strict(),
     Job,
-    'Forget restore points the retention rules do not keep and delete data no restore point needs; a dry run only reports.',
+    'Forget restore points the retention rules do not keep and delete data no restore point needs; a dry run only reports. Rules given here win over the saved ones (retention.get) field by field.',
   ),
 } as const;

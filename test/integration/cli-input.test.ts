@@ -156,11 +156,11 @@ describe('restore point ids: one rule in every command', () => {
 describe('tags the app sets itself cannot be chosen', () => {
   it('backup --tag pre-restore (and the other system tags) is refused, naming them', async () => {
     const before = snapshotFiles();
-    for (const tag of ['pre-restore', 'pre-update', 'imported']) {
+    for (const tag of ['pre-restore', 'pre-update', 'imported', 'event']) {
       const r = await run(['backup', '--profile', 'Office', '--tag', tag]);
       expect(r.code, tag).toBe(2);
       expect(r.err).toContain(`"${tag}" is a tag the app sets itself`);
-      expect(r.err).toContain('"pre-update", "pre-restore", "imported" are reserved');
+      expect(r.err).toContain('"pre-update", "pre-restore", "imported", "event" are reserved');
     }
     expect(snapshotFiles()).toEqual(before);
   });
@@ -168,7 +168,7 @@ describe('tags the app sets itself cannot be chosen', () => {
   it('the contract refuses them too; the rollback wizard asks for its safety backup by name', async () => {
     const engine = testEngine({ home, env });
     try {
-      for (const tag of ['pre-restore', 'pre-update', 'imported']) {
+      for (const tag of ['pre-restore', 'pre-update', 'imported', 'event']) {
         const r = await dispatch(engine, 'backup.start', { profile: 'Office', tags: ['mine', tag] });
         expect(r, tag).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
       }

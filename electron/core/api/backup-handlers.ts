@@ -7,7 +7,7 @@ import type { HandlersFor } from './types';
 
 export function backupHandlers(engine: HandlerDeps): HandlersFor<typeof backupMethods> {
   return {
-    'backup.start': async ({ profile, tags, passphrase }) => startBackupJob(engine, profile, { tags, passphrase }),
+    'backup.start': async ({ profile, tags, event, passphrase }) => startBackupJob(engine, profile, { tags, event, passphrase }),
     'snapshots.list': async ({ profile, passphrase }) => listProfileRestorePoints(engine, profile, passphrase),
     'snapshots.get': async ({ profile, passphrase, id }) => withProfileLocation(engine, profile, passphrase, (repo) => getRestorePoint(repo, id)),
     'prune.start': async ({ profile, passphrase, dryRun, retention }) => startPruneJob(engine, profile, { dryRun, retention, passphrase }),

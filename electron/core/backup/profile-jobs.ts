@@ -10,7 +10,9 @@ import type { Services } from '../services';
 import { mapMongoError, mapS3Error } from '../connections/errors';
 import type { JobSpec } from '../jobs/manager';
 import { openProfile, registerSecret, withProfile } from '../profiles/open';
-import { driveMissingError, planFolder, type Repository, type RetentionPolicyInput } from '../repository';
+import { driveMissingError, planFolder, type Repository } from '../repository';
+import type { RetentionSettings } from '../../../shared/api/retention';
+import { effectiveRetention } from '../retention/settings';
 import { runBackup, type BackupResult } from './backup';
 import { listRestorePoints, runPrune } from './snapshots';
 import { pauseHook } from './test-hooks';
@@ -107,37 +109,66 @@ export async function backupProfile(engine: Services, name: string, options: { t
   }
 }
 
-/** A backup of a profile as a job spec: the button, the CLI and the schedule start this same one. */
-export function backupJob(engine: Services, name: string, options: { tags?: string[]; passphrase?: string } = {}): JobSpec<BackupSummary> {
+export interface BackupJobOptions {
+  tags?: string[];
+  passphrase?: string;
+  /** An app's event asked for it: tagged "event" (kept by the event retention rule) besides its own tags. */
+  event?: boolean;
+}
+
+/** The tags a backup gets: the given ones, "manual" when none; an event's always start with "event". */
+export function backupTags(options: Pick<BackupJobOptions, 'tags' | 'event'>): string[] {
+  const given = options.tags ?? [];
+  if (options.event) return [...new Set(['event', ...given])];
+  return given.length > 0 ? given : ['manual'];
+}
+
+/** "Backup of "Office"", or for an event "Event backup of "Office" (gallery-added)". */
+export function backupTitle(profile: string, options: Pick<BackupJobOptions, 'tags' | 'event'>): string {
+  if (!options.event) return `Backup of "${profile}"`;
+  const own = (options.tags ?? []).filter((t) => t !== 'event');
+  return `Event backup of "${profile}"${own.length > 0 ? ` (${own.join(', ')})` : ''}`;
+}
+
+/** A backup of a profile as a job spec: the button, the CLI, the schedule and the event trigger start this same one. */
+export function backupJob(engine: Services, name: string, options: BackupJobOptions = {}): JobSpec<BackupSummary> {
   const profile = engine.profiles.get(name); // an unknown profile fails now, not inside the job
   registerSecret(engine, options.passphrase);
-  const tags = options.tags && options.tags.length > 0 ? options.tags : ['manual'];
+  const tags = backupTags(options);
   return {
     kind: 'backup',
-    title: `Backup of "${profile.name}"`,
+    title: backupTitle(profile.name, options),
     profile: profile.name,
     locks: [locationLockKey(profile)],
     run: (ctx) => backupProfile(engine, profile.name, { tags, passphrase: options.passphrase }, ctx),
   };
 }
 
-export function startBackupJob(engine: Services, name: string, options: { tags?: string[]; passphrase?: string } = {}): Job {
+export function startBackupJob(engine: Services, name: string, options: BackupJobOptions = {}): Job {
   return engine.jobs.start(backupJob(engine, name, options));
 }
 
-/** Applying the retention policy to a profile's restore points (or, with dryRun, showing what it would do). */
-export function pruneJob(engine: Services, name: string, options: { dryRun: boolean; retention?: RetentionPolicyInput; passphrase?: string }): JobSpec<PruneSummary> {
+export interface PruneJobOptions {
+  dryRun: boolean;
+  /** Rules for this clean-up only; each given field wins over the connection's saved rules. */
+  retention?: Partial<RetentionSettings>;
+  passphrase?: string;
+}
+
+/** Applying the retention rules (saved, with the call's over them) to a profile's restore points (or, with dryRun, showing what it would do). */
+export function pruneJob(engine: Services, name: string, options: PruneJobOptions): JobSpec<PruneSummary> {
   const profile = engine.profiles.get(name);
   registerSecret(engine, options.passphrase);
+  const rules = effectiveRetention(engine, profile.name, options.retention);
   return {
     kind: 'prune',
     title: options.dryRun ? `Check what cleaning up "${profile.name}" would remove` : `Clean up old backups of "${profile.name}"`,
     profile: profile.name,
     locks: [locationLockKey(profile)],
-    run: (ctx) => withProfileLocation(engine, profile.name, options.passphrase, (repo) => runPrune(repo, { ...options, profile: profile.name }, ctx)),
+    run: (ctx) => withProfileLocation(engine, profile.name, options.passphrase, (repo) => runPrune(repo, { dryRun: options.dryRun, retention: rules, profile: profile.name }, ctx)),
   };
 }
 
-export function startPruneJob(engine: Services, name: string, options: { dryRun: boolean; retention?: RetentionPolicyInput; passphrase?: string }): Job {
+export function startPruneJob(engine: Services, name: string, options: PruneJobOptions): Job {
   return engine.jobs.start(pruneJob(engine, name, options));
 }

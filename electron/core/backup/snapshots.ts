@@ -2,11 +2,12 @@
 // not hidden), one restore point's details, and prune with the retention rules.
 import type { OperationContext } from '../../../shared/jobs';
 import type { BackupTrigger, PruneSummary, RestorePoint, RestorePointDetail, RestorePointList } from '../../../shared/api/backup';
-import { DEFAULT_RETENTION, prune, type Repository, type RetentionPolicyInput, type SnapshotHeader } from '../repository';
+import { DEFAULT_RETENTION_SETTINGS, retentionWhy, type RetentionSettings } from '../../../shared/api/retention';
+import { prune, type Repository, type RetentionDecision, type SnapshotHeader } from '../repository';
 
 /** The tag that says why a restore point was made; the most specific one wins. */
 export function triggerOf(tags: readonly string[]): BackupTrigger {
-  for (const t of ['pre-update', 'pre-restore', 'scheduled', 'manual'] as const) if (tags.includes(t)) return t;
+  for (const t of ['pre-update', 'pre-restore', 'event', 'scheduled', 'manual'] as const) if (tags.includes(t)) return t;
   return 'other';
 }
 
@@ -50,17 +51,19 @@ export async function getRestorePoint(repo: Repository, id: string): Promise<Res
 
 /**
  * Prune under an exclusive lock (prune.ts takes it): a dry run lists what would be forgotten and how
- * much space that frees, and changes nothing.
+ * much space that frees, and changes nothing. Each decision says why, in words ("kept: event, 90 days").
  */
-export async function runPrune(repo: Repository, options: { profile: string; dryRun: boolean; retention?: RetentionPolicyInput }, ctx: OperationContext): Promise<PruneSummary> {
-  const result = await prune(repo, options.retention ?? DEFAULT_RETENTION, { ctx, dryRun: options.dryRun, group: { profile: options.profile } });
+export async function runPrune(repo: Repository, options: { profile: string; dryRun: boolean; retention?: RetentionSettings }, ctx: OperationContext): Promise<PruneSummary> {
+  const rules = options.retention ?? DEFAULT_RETENTION_SETTINGS;
+  const result = await prune(repo, rules, { ctx, dryRun: options.dryRun, group: { profile: options.profile } });
+  const worded = (d: RetentionDecision) => ({ ...d, why: retentionWhy(d.reasons, rules) });
   ctx.signal.throwIfAborted(); // canceled part-way: the job ends as "canceled" (what was done is consistent)
   return {
     dryRun: result.dryRun,
     aborted: result.aborted,
     location: repo.store.describe(),
-    keep: result.keepSnapshots,
-    forget: result.forgetSnapshots,
+    keep: result.keepSnapshots.map(worded),
+    forget: result.forgetSnapshots.map(worded),
     others: result.otherSnapshots,
     deleteBlobs: result.deleteBlobs,
     keptBlobs: result.keptBlobs,

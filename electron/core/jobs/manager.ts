@@ -32,6 +32,13 @@ export interface JobSpec<T> {
   findings?: (result: T) => UserError | null;
   /** What was done so far, kept as the summary when the job fails or is cancelled part-way (e.g. a restore). */
   partialSummary?: () => unknown;
+  /**
+   * Start even while another job holds one of the locks, and wait for them (phase "Waiting") before
+   * `run`: an event-triggered backup answers at once and runs after the job in its way.
+   */
+  waitForLocks?: boolean;
+  /** Runs first, before the locks are taken (with waitForLocks): a wait that must not hold them. */
+  prepare?: (ctx: OperationContext) => Promise<void>;
 }
 
 export interface JobManagerOptions {
@@ -120,11 +127,11 @@ export class JobManager {
     return running.done;
   }
 
-  /** Start a job; returns at once. Throws BUSY when another job holds one of its locks. */
+  /** Start a job; returns at once. Throws BUSY when another job holds one of its locks (unless the spec waits for them). */
   start<T>(spec: JobSpec<T>): Job {
     const locks = spec.locks ?? [];
-    const holder = locks.map((k) => this.heldLocks.get(k)).find((h) => h !== undefined);
-    if (holder) {
+    const holder = this.holderOf(locks);
+    if (holder && !spec.waitForLocks) {
       const other = this.jobs.get(holder)?.job;
       throw userError(
         'BUSY',
@@ -134,7 +141,7 @@ export class JobManager {
       );
     }
     const id = randomUUID();
-    for (const key of locks) this.heldLocks.set(key, id);
+    if (!spec.waitForLocks) for (const key of locks) this.heldLocks.set(key, id);
     const job: Job = {
       id,
       kind: spec.kind,
@@ -184,9 +191,37 @@ export class JobManager {
     await Promise.all(open.map((r) => r.done));
   }
 
+  private holderOf(locks: readonly string[]): string | undefined {
+    return locks.map((k) => this.heldLocks.get(k)).find((h) => h !== undefined);
+  }
+
+  /** Wait until no other job holds one of `locks`, then hold them all (checked and taken in one turn of the event loop). */
+  private async takeLocks(running: Running, locks: readonly string[], ctx: OperationContext): Promise<void> {
+    const cancelled = new Promise<never>((_resolve, reject) => {
+      const stop = () => reject(ctx.signal.reason);
+      if (ctx.signal.aborted) stop();
+      else ctx.signal.addEventListener('abort', stop, { once: true });
+    });
+    cancelled.catch(() => undefined);
+    for (;;) {
+      ctx.signal.throwIfAborted();
+      const holder = this.holderOf(locks);
+      const other = holder ? this.jobs.get(holder) : undefined;
+      if (!other) {
+        for (const key of locks) this.heldLocks.set(key, running.job.id);
+        return;
+      }
+      this.appendLog(running, 'info', `Waiting for "${other.job.title}" to finish: it works on the same data.`);
+      this.progress(running, { phase: 'Waiting for another job', message: `"${other.job.title}" is working on the same data; this starts when it ends.` });
+      await Promise.race([other.done, cancelled]);
+    }
+  }
+
   private async execute<T>(running: Running, spec: JobSpec<T>, ctx: OperationContext, locks: string[]): Promise<Job> {
     const { job } = running;
     try {
+      if (spec.prepare) await spec.prepare(ctx);
+      if (spec.waitForLocks) await this.takeLocks(running, locks, ctx);
       const result = await spec.run(ctx);
       job.summary = spec.summarize ? spec.summarize(result) : (result ?? null);
       const verdict = spec.verdict?.(result) ?? null;

@@ -7,6 +7,7 @@ import { maskMongoUri } from '../connections/mongo';
 import { registerSecret, secretContext } from './open';
 import { resolveSecret } from './secrets';
 import { forgetBucketCount } from '../health/bucket-count';
+import { TriggerTokenStore } from '../trigger/tokens';
 
 const MASK = '••••••••';
 
@@ -37,6 +38,7 @@ export async function saveProfile(engine: Services, input: ProfileInput, secrets
       if (old && secrets[name] === undefined) await engine.secretStore.set(saved.name, name, old);
     }
     await engine.secretStore.remove(previousName);
+    await new TriggerTokenStore(engine.paths.home).profileChanged(previousName, saved.name);
   }
   for (const name of SECRET_NAMES) {
     const value = secrets[name];
@@ -49,6 +51,7 @@ export async function saveProfile(engine: Services, input: ProfileInput, secrets
 export async function removeProfile(engine: Services, name: string): Promise<void> {
   await engine.profiles.remove(name);
   await engine.secretStore.remove(name);
+  await new TriggerTokenStore(engine.paths.home).profileChanged(name, null);
   forgetBucketCount(engine, name);
   engine.log.scope('profiles').info(`removed connection "${name}"`);
 }

@@ -17,6 +17,7 @@ import { Scheduler, systemClock, systemTimer, type Clock, type ScheduledTask, ty
 import { ScheduleState } from './state';
 import { ScheduleStore } from './store';
 import { describeTiming, systemTimeZone } from './times';
+import { TriggerService } from '../trigger/service';
 
 /** What only the desktop shell can do; absent in the CLI and browser mode. */
 export interface ShellPorts {
@@ -42,6 +43,8 @@ export class Automation {
   readonly schedules: ScheduleStore;
   readonly notify: NotificationService;
   readonly state: ScheduleState;
+  /** Event-triggered backups: the tokens and the coalescing of triggers. */
+  readonly triggers: TriggerService;
   /** The system scheduler and the pci-maint command it runs (tests point both elsewhere). */
   sys: OsSystem;
   invocation: Invocation;
@@ -60,6 +63,7 @@ export class Automation {
     this.state = new ScheduleState(engine.historyDb);
     this.notify = new NotificationService(engine, ports.notifier ?? logNotifier(engine.log.scope('notify')), ports.secretCipher ?? null);
     this.detach = this.notify.attach();
+    this.triggers = new TriggerService(engine);
     this.sys = currentSystem(engine.env);
     this.invocation = defaultInvocation(engine.paths.home, engine.env);
   }

@@ -100,7 +100,7 @@ export function ScheduleEditor({ view, onSaved }: { view: ScheduleView; onSaved:
               </Group>
               <TimingFields kind={kind} t={t} set={(c) => set(kind, c)} />
               {kind === 'backup' ? (
-                <Checkbox label="After each good backup, clean up old backups by the retention rules (30 daily, 12 weekly, 12 monthly)" checked={draft.backup.pruneAfter} onChange={(e) => set('backup', { pruneAfter: e.currentTarget.checked })} disabled={!t.enabled} />
+                <Checkbox label="After each good backup, clean up old backups by the retention rules (below)" checked={draft.backup.pruneAfter} onChange={(e) => set('backup', { pruneAfter: e.currentTarget.checked })} disabled={!t.enabled} />
               ) : null}
               {kind === 'verify' ? (
                 <Group align="flex-end" gap="sm">

@@ -11,6 +11,8 @@ import { useJobs } from '../../stores/jobs';
 import { ScheduleEditor } from './ScheduleEditor';
 import { RunWithoutApp } from './RunWithoutApp';
 import { NotificationSettings } from './NotificationSettings';
+import { RetentionEditor } from './RetentionEditor';
+import { EventTriggers } from './EventTriggers';
 
 export function SchedulesSection({ profile }: { profile: string }) {
   const [view, setView] = useState<ScheduleView | null>(null);
@@ -41,6 +43,8 @@ export function SchedulesSection({ profile }: { profile: string }) {
         </Alert>
       ) : null}
       {view ? <ScheduleEditor view={view} onSaved={setView} /> : null}
+      <RetentionEditor profile={profile} />
+      <EventTriggers profile={profile} />
       {view?.desktop ? <DesktopOptionsCard view={view} onChange={load} /> : null}
       {view ? <RunWithoutApp profile={profile} revision={JSON.stringify(view.schedules)} onChanged={load} /> : null}
       <NotificationSettings profile={profile} />

@@ -5,6 +5,7 @@ import { formatDateTime } from '../../../shared/format';
 export const TRIGGER_WORDS: Record<BackupTrigger, { label: string; color: string; help: string }> = {
   manual: { label: 'Manual', color: 'blue', help: 'Made by hand with “Make a backup”.' },
   scheduled: { label: 'Scheduled', color: 'teal', help: 'Made by the backup schedule.' },
+  event: { label: 'After an event', color: 'orange', help: 'Asked for by your application when something happened (its trigger or hook).' },
   'pre-update': { label: 'Before an update', color: 'violet', help: 'Made by the pre-update checklist, before PCI File Manager was upgraded.' },
   'pre-restore': { label: 'Before a rollback', color: 'grape', help: 'The safety copy made just before a rollback.' },
   other: { label: 'Other', color: 'gray', help: 'Made with tags of its own.' },

@@ -6,6 +6,7 @@ export const TRIGGER: Record<BackupTrigger, { label: string; color: string }> = 
   'pre-update': { label: 'Before an update', color: 'blue' },
   'pre-restore': { label: 'Safety copy before a rollback', color: 'grape' },
   scheduled: { label: 'Scheduled', color: 'gray' },
+  event: { label: 'After an event', color: 'orange' },
   manual: { label: 'Made by hand', color: 'gray' },
   other: { label: 'Backup', color: 'gray' },
 };

@@ -1,8 +1,11 @@
 // A scheduled backup that works, against the MongoDB and S3 test servers: at its time it makes a
 // restore point tagged "scheduled", then cleans up by the retention rules, and the schedule panel
-// shows the run; the next day's run happens once, the same day nothing more.
+// shows the run; the next day's run happens once, the same day nothing more; the clean-up follows the
+// connection's saved retention rules (event-triggered restore points kept by their tag).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackupSummary } from '../../../shared/api/backup';
+import type { BackupSummary, PruneSummary } from '../../../shared/api/backup';
+import { listProfileRestorePoints, startBackupJob } from '../../../electron/core/backup/profile-jobs';
+import { saveRetention } from '../../../electron/core/retention/settings';
 import { saveProfile } from '../../../electron/core/profiles/service';
 import { BUCKET, DB, putObject, removeTempDirs, startServers, tempDir, type Servers } from '../../support/backup';
 import { testEngine, type TestEngine } from '../../support/engine';
@@ -57,5 +60,19 @@ describe('a scheduled backup', () => {
     expect(engine.history.list({ kind: 'backup' }).total).toBe(1);
     await clock.advanceTo(due + 86_400_000 + 60_000, () => engine.automation.idle());
     expect(engine.history.list({ kind: 'backup' }).items.map((i) => i.status)).toEqual(['succeeded', 'succeeded']);
+
+    // The clean-up after a scheduled backup uses the connection's saved rules: here nothing by age,
+    // event-triggered restore points 90 days. So the event backup and the newest stay, the rest goes.
+    await saveRetention(engine, 'Office', { keepLast: 0, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepYearly: 0, keepTaggedDays: { event: 90 } });
+    const event = await engine.jobs.wait(startBackupJob(engine, 'Office', { event: true, tags: ['gallery-added'] }).id);
+    expect(event.status).toBe('succeeded');
+    await clock.advanceTo(due + 2 * 86_400_000 + 60_000, () => engine.automation.idle());
+    const [last] = engine.history.list({ kind: 'prune' }).items;
+    const summary = last.summary as PruneSummary;
+    expect(summary.keep.map((k) => k.why)).toEqual(['kept: the newest', 'kept: event, 90 days']);
+    // (The first scheduled one went at the previous clean-up already: the same real day as the second.)
+    expect(summary.forget.map((f) => f.why)).toEqual(['removed: older than every rule keeps']);
+    const points = await listProfileRestorePoints(engine, 'Office');
+    expect(points.restorePoints.map((p) => p.trigger)).toEqual(['scheduled', 'event']);
   });
 });

@@ -7,6 +7,7 @@ import { BSON, Int32, Long, ObjectId } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { checkTags, newestOfProfile } from '../../../electron/core/backup/backup';
 import { triggerOf } from '../../../electron/core/backup/snapshots';
+import { backupTags, backupTitle } from '../../../electron/core/backup/profile-jobs';
 import { folderNames } from '../../../electron/core/sources/folders';
 import { metadataJson } from '../../../electron/core/sources/mongo-catalog';
 import { rawId, resumeFilter } from '../../../electron/core/sources/mongo-resume';
@@ -105,6 +106,16 @@ describe('tags, triggers and parents', () => {
     expect(() => checkTags(['Before Upgrade'])).toThrow('"Before Upgrade" cannot be used as a tag.');
     expect(triggerOf(['manual', 'pre-update'])).toBe('pre-update');
     expect(triggerOf(['mine'])).toBe('other');
+    expect(triggerOf(['event', 'gallery-added'])).toBe('event');
+    expect(triggerOf(['event', 'pre-update'])).toBe('pre-update');
+  });
+
+  it('an event backup is tagged "event" first, with its own tags, and titled with them', () => {
+    expect(backupTags({ event: true, tags: ['gallery-added'] })).toEqual(['event', 'gallery-added']);
+    expect(backupTags({ event: true })).toEqual(['event']);
+    expect(backupTags({ tags: [] })).toEqual(['manual']);
+    expect(backupTitle('Office', { event: true, tags: ['gallery-added', 'photo-uploaded'] })).toBe('Event backup of "Office" (gallery-added, photo-uploaded)');
+    expect(backupTitle('Office', { tags: ['mine'] })).toBe('Backup of "Office"');
   });
 
   it('takes the newest restore point of the same profile as the parent', () => {
