@@ -54,8 +54,9 @@ export function makeShopDb(file: string, options: { journal: JournalMode; orders
   db.close();
 }
 
+/** Counts the shop's rows (read-write, so SQLite tidies a WAL database's -wal/-shm files on close). */
 export function shopCounts(file: string): { orders: number; lines: number; counter: number } {
-  const db = openDatabase(file, { readonly: true, fileMustExist: true });
+  const db = openDatabase(file, { fileMustExist: true });
   try {
     const n = (sql: string) => Number((db.prepare(sql).get() as { n: number }).n);
     return { orders: n('SELECT count(*) AS n FROM orders'), lines: n('SELECT count(*) AS n FROM order_lines'), counter: n('SELECT n FROM counter') };

@@ -148,10 +148,7 @@ const BUSY_RETRIES = 20;
  * the app runs.
  */
 export async function onlineCopy(file: string, dest: string, signal?: AbortSignal): Promise<{ journalMode: string; pages: number }> {
-  const { wal, shm } = companions(file);
-  const hadWal = exists(wal) || exists(shm);
-  const live = openExisting(file, { readonly: true });
-  try {
+  return withReadOnly(file, async (live) => {
     let journalMode: string;
     try {
       journalMode = String(live.pragma('journal_mode', { simple: true })).toLowerCase();
@@ -174,6 +171,21 @@ export async function onlineCopy(file: string, dest: string, signal?: AbortSigna
       if (attempt >= BUSY_RETRIES) throw sqliteError(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }), file);
       await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 1000)));
     }
+  });
+}
+
+/**
+ * Runs `fn` with a read-only connection to the live database `file`, never writing to it. A
+ * read-only connection cannot remove the `-wal`/`-shm` files it made for a WAL database, so when they
+ * were not there before, a short read-write open lets SQLite remove them itself: SQLite deletes them
+ * only when no other connection has the database open, so this is safe while the app runs.
+ */
+export async function withReadOnly<T>(file: string, fn: (db: SqliteDb) => Promise<T> | T): Promise<T> {
+  const { wal, shm } = companions(file);
+  const hadWal = exists(wal) || exists(shm);
+  const live = openExisting(file, { readonly: true });
+  try {
+    return await fn(live);
   } finally {
     live.close();
     if (!hadWal && (exists(wal) || exists(shm))) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import type { ChunkRef, SqliteDatabaseEntry } from '../repository';
-import { assertSqliteFile, checkCopy, onlineCopy, openExisting, describeDatabase, scratchDir, sqliteError, type DatabaseShape } from './sqlite-file';
+import { assertSqliteFile, checkCopy, describeDatabase, onlineCopy, scratchDir, sqliteError, withReadOnly, type DatabaseShape } from './sqlite-file';
 import { OrderedWindow, PhaseProgress, type BackupSink, type SourceReport } from './sink';
 
 /** A SQLite source as a profile holds it. */
@@ -61,14 +61,13 @@ export interface SqliteDescription extends DatabaseShape {
 export async function describeSqlite(file: string): Promise<SqliteDescription> {
   const abs = path.resolve(file);
   const size = await assertSqliteFile(abs);
-  const db = openExisting(abs, { readonly: true });
-  try {
-    return { path: abs, size, ...describeDatabase(db) };
-  } catch (err) {
-    throw sqliteError(err, abs);
-  } finally {
-    db.close();
-  }
+  return withReadOnly(abs, (db) => {
+    try {
+      return { path: abs, size, ...describeDatabase(db) };
+    } catch (err) {
+      throw sqliteError(err, abs);
+    }
+  });
 }
 
 export async function backupSqlite(source: SqliteSourceConfig, sink: BackupSink, ctx: OperationContext, options: SqliteBackupOptions = {}): Promise<SourceReport> {
