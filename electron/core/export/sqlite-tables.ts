@@ -156,7 +156,7 @@ export async function exportSqliteTables(source: SqliteSourceConfig, ctx: Operat
   const temp = path.join(folder, `.${name}.tmp-${uniqueSuffix()}`);
   try {
     const copy = path.join(dir, 'copy.sqlite');
-    await onlineCopy(file, copy, ctx.signal);
+    await onlineCopy(file, copy, ctx.signal, (m) => ctx.log('warn', m));
     const db = openExisting(copy, { readonly: true });
     try {
       const known = tableNames(db);

@@ -147,7 +147,7 @@ const BUSY_RETRIES = 20;
  * SQLite deletes them only when no other connection has the database open, so this is safe while
  * the app runs.
  */
-export async function onlineCopy(file: string, dest: string, signal?: AbortSignal): Promise<{ journalMode: string; pages: number }> {
+export async function onlineCopy(file: string, dest: string, signal?: AbortSignal, log?: (message: string) => void): Promise<{ journalMode: string; pages: number }> {
   return withReadOnly(file, async (live) => {
     let journalMode: string;
     try {
@@ -171,7 +171,7 @@ export async function onlineCopy(file: string, dest: string, signal?: AbortSigna
       if (attempt >= BUSY_RETRIES) throw sqliteError(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }), file);
       await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 1000)));
     }
-  });
+  }, log);
 }
 
 /**
@@ -180,11 +180,30 @@ export async function onlineCopy(file: string, dest: string, signal?: AbortSigna
  * were not there before, a short read-write open lets SQLite remove them itself: SQLite deletes them
  * only when no other connection has the database open, so this is safe while the app runs.
  */
-export async function withReadOnly<T>(file: string, fn: (db: SqliteDb) => Promise<T> | T): Promise<T> {
+export async function withReadOnly<T>(file: string, fn: (db: SqliteDb) => Promise<T> | T, log?: (message: string) => void): Promise<T> {
   const { wal, shm } = companions(file);
   const hadWal = exists(wal) || exists(shm);
-  const live = openExisting(file, { readonly: true });
+  let live = openExisting(file, { readonly: true });
   try {
+    try {
+      live.prepare('SELECT count(*) FROM sqlite_schema').get();
+    } catch (err) {
+      // An app stopped in the middle of a change left it half done (a "hot" journal, or a log to
+      // recover): a read-only connection may not undo it. A read-write one does, as the app itself
+      // would on its next start, and then the database reads as it was before that change.
+      if (!/^SQLITE_READONLY_(ROLLBACK|RECOVERY)/.test(codeOf(err))) throw sqliteError(err, file);
+      live.close();
+      const mend = openExisting(file, { readonly: false });
+      try {
+        mend.prepare('SELECT count(*) FROM sqlite_schema').get();
+      } catch (again) {
+        throw sqliteError(again, file);
+      } finally {
+        mend.close();
+      }
+      log?.(`The database ${file} had a change the app left unfinished (it was stopped in the middle of writing); SQLite undid it, as the app would on its next start.`);
+      live = openExisting(file, { readonly: true });
+    }
     return await fn(live);
   } finally {
     live.close();

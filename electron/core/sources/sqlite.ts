@@ -81,7 +81,7 @@ export async function backupSqlite(source: SqliteSourceConfig, sink: BackupSink,
   const dir = await scratchDir(options.tmpDir);
   try {
     const copy = path.join(dir, 'copy.sqlite');
-    const { journalMode } = await onlineCopy(file, copy, ctx.signal);
+    const { journalMode } = await onlineCopy(file, copy, ctx.signal, (m) => ctx.log('warn', m));
     await options.hook?.('sqlite-copied');
     ctx.signal.throwIfAborted();
 

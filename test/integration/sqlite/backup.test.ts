@@ -1,6 +1,7 @@
 // The SQLite source against real database files and a real child process writing to them: the
 // restore point is the database at one moment, checked before it is stored, and a second backup of a
 // large file that changed a little stores little.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { openDatabase } from '../../../electron/core/native/sqlite';
 import { writeChunks } from '../../../electron/core/sources/sqlite-file';
 import { sqliteNames } from '../../../electron/core/sources/sqlite';
 import { newRepo, removeTempDirs, tempDir } from '../../support/backup';
-import { backupInto, makeShopDb, shopCounts, source, startWriter, type AppProcess, type JournalMode } from '../../support/sqlite';
+import { BETTER_SQLITE3, backupInto, makeShopDb, shopCounts, source, startWriter, type AppProcess, type JournalMode } from '../../support/sqlite';
 
 let app: AppProcess | null = null;
 afterEach(async () => {
@@ -61,6 +62,27 @@ describe('SQLite backup', () => {
     const { repo } = await newRepo();
     await backupInto(repo, source(file));
     expect((await fsp.readdir(dir)).sort()).toEqual(['site.db']);
+  });
+
+  it('backs up a database the app left in the middle of a change (killed while writing), without that change', async () => {
+    const dir = await tempDir('pci-sqlite-live-');
+    const file = path.join(dir, 'shop.db');
+    makeShopDb(file, { journal: 'delete', orders: 10 });
+    // The app dies with a big transaction half written to the file: a "hot" rollback journal is left.
+    spawnSync(process.execPath, ['-e', `
+      const db = new (require(${JSON.stringify(BETTER_SQLITE3)}))(${JSON.stringify(file)});
+      db.pragma('cache_size = 1');
+      db.exec('BEGIN');
+      const add = db.prepare('INSERT INTO filler (data) VALUES (randomblob(5000))');
+      for (let i = 0; i < 500; i++) add.run();
+      process.kill(process.pid, 'SIGKILL');
+    `]);
+    expect(fs.statSync(`${file}-journal`).size).toBeGreaterThan(0);
+    const { repo } = await newRepo();
+    const { entry, ctx } = await backupInto(repo, source(file));
+    expect(entry.tables.find((t) => t.name === 'filler')?.rows).toBe(0);
+    expect(entry.tables.find((t) => t.name === 'orders')?.rows).toBe(10);
+    expect(ctx.logs.some((l) => l.startsWith('warn:') && l.includes('left unfinished'))).toBe(true);
   });
 
   it('says in plain words when the file is missing, empty or not a database, and stores nothing', async () => {

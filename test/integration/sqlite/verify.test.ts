@@ -3,7 +3,10 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { blobPath } from '../../../electron/core/repository';
+import { exportSnapshot } from '../../../electron/core/export/export';
+import { openDatabase } from '../../../electron/core/native/sqlite';
+import { FolderStore, blobPath } from '../../../electron/core/repository';
+import { verifyBackup } from '../../../electron/core/verify/verify';
 import { verifySqliteEntry } from '../../../electron/core/verify/sqlite-verify';
 import { newRepo, removeTempDirs, tempDir, testContext } from '../../support/backup';
 import { backupInto, makeShopDb, source } from '../../support/sqlite';
@@ -72,5 +75,21 @@ describe('SQLite verification', () => {
       ['restore-count-mismatch', 'The table gone is missing from the database shop.db rebuilt from the backup (it had 4 rows).'],
       ['restore-count-mismatch', expect.stringContaining('has a table filler')],
     ]);
+  });
+
+  it('is covered by the location’s full verification, and exported as a database file SQLite opens', async () => {
+    const { repo, repoDir, entry, header } = await backedUp({ bytes: 2 * 1024 * 1024 });
+    const out = await tempDir('pci-sqlite-export-');
+    await exportSnapshot(repo, { snapshot: header.id, to: out, zip: false }, testContext());
+    const db = openDatabase(path.join(out, 'sqlite', 'shop.db'), { fileMustExist: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect((db.prepare('SELECT count(*) AS n FROM orders').get() as { n: number }).n).toBe(500);
+    db.close();
+
+    const verify = () => verifyBackup({ store: new FolderStore(repoDir) }, { snapshot: header.id, depth: 'full' }, testContext());
+    expect((await verify()).problems).toEqual([]);
+    await fsp.rm(path.join(repoDir, blobPath(entry.chunks[0].id)));
+    const found = await verify();
+    expect(found.problems.map((p) => [p.code, p.path])).toEqual([['missing', 'sqlite/shop.db']]);
   });
 });
