@@ -5,9 +5,9 @@
 // live name holds either the old database or the new one, never a torn file — even after kill -9.
 //
 // A database the app still has open must not be swapped: its write-ahead log (`-wal`) belongs to the
-// old file and SQLite would replay it into the new one. So the restore first makes sure nobody has
-// the file open (no `-wal`/`-shm` left after our own connection closes, no write lock, no change in
-// progress), folds a leftover log into the live file (a checkpoint, so the safety copy is complete),
+// old file and SQLite would replay it into the new one, and an app holding the old file keeps writing
+// to it. So the restore first makes sure nobody has the file open (no `-wal`/`-shm` left after our
+// own connection closes, no write lock, no change in progress, no process holding it), folds a leftover log into the live file (a checkpoint, so the safety copy is complete),
 // and otherwise says so in plain words — and can wait for the app to close it (`waitForCloseMs`).
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -23,22 +23,56 @@ export const SQLITE_RESTORE_PHASE = 'Restoring the SQLite database';
 /** The first bytes of a rollback journal that holds an unfinished change (a "hot" journal). */
 const JOURNAL_MAGIC = Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
 
-export type InUseReason = 'open' | 'lock' | 'journal';
+export type InUseReason = 'open' | 'lock' | 'journal' | 'process';
 
 const REASON_WORDS: Record<InUseReason, string> = {
   open: 'the app has it open (its -wal and -shm files are there)',
   lock: 'the app is writing to it right now (it holds the write lock)',
   journal: 'a change to it is in progress (its -journal file is there)',
+  process: 'a program has the file open',
 };
 
 export interface InUse {
   inUse: boolean;
   reasons: InUseReason[];
+  /** Processes seen holding the file open (Linux): id and program name. */
+  processes: { pid: number; name: string }[];
   /** The reasons in plain words, for a warning. */
   words: string;
 }
 
-const inUseOf = (reasons: InUseReason[]): InUse => ({ inUse: reasons.length > 0, reasons, words: reasons.map((r) => REASON_WORDS[r]).join('; ') });
+const inUseOf = (reasons: InUseReason[], processes: InUse['processes'] = []): InUse => ({
+  inUse: reasons.length > 0,
+  reasons,
+  processes,
+  words: reasons.map((r) => (r === 'process' ? `${REASON_WORDS[r]}: ${processes.map((p) => `${p.name} (process ${p.pid})`).join(', ')}` : REASON_WORDS[r])).join('; '),
+});
+
+/**
+ * The other processes that have `file` open, where the system shows it (Linux: /proc/<pid>/fd; only
+ * the processes this user may look into). A database with a rollback journal that the app keeps open
+ * between changes leaves no other trace, and swapping it would leave the app writing to the old file.
+ * Elsewhere an empty list (Windows refuses to rename a file another program has open anyway).
+ */
+export async function processesWithOpen(file: string): Promise<InUse['processes']> {
+  if (process.platform !== 'linux') return [];
+  const st = await fsp.stat(file).catch(() => null);
+  if (!st) return [];
+  const found: InUse['processes'] = [];
+  for (const name of await fsp.readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const fds = await fsp.readdir(`/proc/${name}/fd`).catch(() => [] as string[]);
+    for (const fd of fds) {
+      const target = await fsp.stat(`/proc/${name}/fd/${fd}`).catch(() => null);
+      if (target && target.ino === st.ino && target.dev === st.dev) {
+        const comm = await fsp.readFile(`/proc/${name}/comm`, 'utf8').catch(() => '');
+        found.push({ pid: Number(name), name: comm.trim() || 'a program' });
+        break;
+      }
+    }
+  }
+  return found;
+}
 
 async function hotJournal(file: string): Promise<boolean> {
   const fh = await fsp.open(companions(file).journal, 'r').catch(() => null);
@@ -52,13 +86,15 @@ async function hotJournal(file: string): Promise<boolean> {
   }
 }
 
-/** What can be seen without opening the database: its companion files. Changes nothing (the preview uses it). */
+/** What can be seen without opening the database: its companion files, the processes holding it. Changes nothing (the preview uses it). */
 export async function signsOfUse(file: string): Promise<InUse> {
   const { wal, shm } = companions(file);
   const reasons: InUseReason[] = [];
   if (fs.existsSync(wal) || fs.existsSync(shm)) reasons.push('open');
   if (await hotJournal(file)) reasons.push('journal');
-  return inUseOf(reasons);
+  const processes = await processesWithOpen(file);
+  if (processes.length > 0) reasons.push('process');
+  return inUseOf(reasons, processes);
 }
 
 /**
@@ -91,7 +127,7 @@ export async function probeInUse(file: string, lockWaitMs = 200): Promise<InUse>
   }
   const signs = await signsOfUse(file);
   for (const r of signs.reasons) if (!reasons.includes(r)) reasons.push(r);
-  return inUseOf(reasons);
+  return inUseOf(reasons, signs.processes);
 }
 
 export interface SqliteRestorePlan {

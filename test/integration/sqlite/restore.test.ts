@@ -95,12 +95,14 @@ describe('SQLite restore', () => {
     await app.lines(1);
     const before = (await fsp.readdir(dir)).sort();
     expect(before).toEqual(['site.db', 'site.db-shm', 'site.db-wal']);
-    expect((await probeInUse(file)).reasons).toEqual(['open']);
+    const use = await probeInUse(file);
+    expect(use.reasons).toEqual(process.platform === 'linux' ? ['open', 'process'] : ['open']);
+    if (process.platform === 'linux') expect(use.processes).toEqual([{ pid: app.child.pid, name: 'node' }]);
 
     await expect(restoreSqlite(repo, entry, testContext())).rejects.toMatchObject({
       code: 'BUSY',
       title: 'The app still has the database open',
-      message: expect.stringContaining('the app has it open (its -wal and -shm files are there). Nothing was changed.'),
+      message: expect.stringMatching(/: the app has it open \(its -wal and -shm files are there\)(; a program has the file open: node \(process \d+\))?\. Nothing was changed\.$/),
       hint: expect.stringContaining('let PCI Maintenance wait'),
     });
     expect((await fsp.readdir(dir)).sort()).toEqual(before);
@@ -125,6 +127,21 @@ describe('SQLite restore', () => {
     expect(ctx.logs.some((l) => l.startsWith('warn: The database') && l.includes('is in use'))).toBe(true);
   });
 
+  it.runIf(process.platform === 'linux')('sees an app that keeps a rollback-journal database open between changes', async () => {
+    const { dir, file, repo, entry } = await changedSinceBackup('delete');
+    const app = holdOpen(file);
+    apps.push(app);
+    await app.lines(1);
+    await expect(restoreSqlite(repo, entry, testContext())).rejects.toMatchObject({
+      code: 'BUSY',
+      message: expect.stringContaining(`a program has the file open: node (process ${app.child.pid}). Nothing was changed.`),
+    });
+    expect((await fsp.readdir(dir)).sort()).toEqual(['site.db']);
+    await app.stop();
+    await restoreSqlite(repo, entry, testContext());
+    expect(shopCounts(file).orders).toBe(100);
+  });
+
   it('does not swap while the app holds the write lock, and says how long it waited', async () => {
     const { dir, file, repo, entry } = await changedSinceBackup('delete');
     const app = holdOpen(file, { writeLock: true });
@@ -132,7 +149,7 @@ describe('SQLite restore', () => {
     await app.lines(1);
     await expect(restoreSqlite(repo, entry, testContext(), { waitForCloseMs: 300, pollMs: 50 })).rejects.toMatchObject({
       code: 'BUSY',
-      message: expect.stringMatching(/the app is writing to it right now \(it holds the write lock\)\. Nothing was changed\. PCI Maintenance waited \d+ seconds/),
+      message: expect.stringMatching(/the app is writing to it right now \(it holds the write lock\)(; a program has the file open: node \(process \d+\))?\. Nothing was changed\. PCI Maintenance waited \d+ seconds/),
     });
     expect((await fsp.readdir(dir)).sort()).toEqual(['site.db']);
     await app.stop();
