@@ -70,6 +70,25 @@ describe('SQLite restore', () => {
     });
   }
 
+  it('restores to another place when asked, with nothing to keep there', async () => {
+    const { file, repo, entry } = await changedSinceBackup('wal');
+    const elsewhere = path.join(await tempDir('pci-sqlite-elsewhere-'), 'copy.db');
+    const result = await restoreSqlite(repo, entry, testContext(), { target: elsewhere });
+    expect(result).toMatchObject({ target: elsewhere, safetyCopy: null });
+    expect(shopCounts(elsewhere).orders).toBe(100);
+    expect(shopCounts(file).orders).toBe(150);
+    await expect(restoreSqlite(repo, entry, testContext(), { target: path.join(path.dirname(elsewhere), 'no', 'such', 'x.db') })).rejects.toMatchObject({ code: 'NOT_FOUND', title: 'Folder not found' });
+  });
+
+  it('puts nothing in place when the restore point’s database is not sound', async () => {
+    const { dir, file, repo, entry } = await changedSinceBackup('delete');
+    const before = (await fsp.readdir(dir)).sort();
+    const wrong = { ...entry, tables: entry.tables.map((t) => (t.name === 'orders' ? { ...t, rows: 99 } : t)) };
+    await expect(restoreSqlite(repo, wrong, testContext())).rejects.toMatchObject({ code: 'BACKUP_DAMAGED', message: expect.stringContaining('the table orders does not have the 99 rows recorded at backup time') });
+    expect((await fsp.readdir(dir)).sort()).toEqual(before);
+    expect(shopCounts(file).orders).toBe(150);
+  });
+
   it('keeps the changes still in the write-ahead log in the safety copy', async () => {
     const { file, repo, entry } = await changedSinceBackup('wal');
     // A crashed app: its last changes are only in site.db-wal.
