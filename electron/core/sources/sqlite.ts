@@ -154,3 +154,11 @@ export async function backupSqlite(source: SqliteSourceConfig, sink: BackupSink,
     await fsp.rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Every SQLite source of a profile, one after another, each under its own name (sqliteNames). */
+export async function backupSqliteSources(sources: SqliteSourceConfig[], sink: BackupSink, ctx: OperationContext, options: Omit<SqliteBackupOptions, 'name'> = {}): Promise<SourceReport[]> {
+  const names = sqliteNames(sources.map((s) => s.path));
+  const reports: SourceReport[] = [];
+  for (let i = 0; i < sources.length; i++) reports.push(await backupSqlite(sources[i], sink, ctx, { ...options, name: names[i] }));
+  return reports;
+}

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { VerifyProblem } from '../../../shared/api/verify';
 import type { OperationContext } from '../../../shared/jobs';
 import { blobPath } from '../repository/blob-codec';
-import type { SqliteDatabaseEntry } from '../repository';
+import type { Repository, SnapshotHeader, SqliteDatabaseEntry } from '../repository';
 import { checkCopy, scratchDir } from '../sources/sqlite-file';
 import { classifyBlobError } from './problems';
 
@@ -87,4 +87,16 @@ export async function verifySqliteEntry(blobs: { getBlob(id: string): Promise<Bu
   } finally {
     await fsp.rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Every SQLite database of one restore point, rebuilt and checked (the test restore of the SQLite sources). */
+export async function verifySqliteSnapshot(repo: Pick<Repository, 'getBlob' | 'readManifest'>, header: SnapshotHeader, ctx: OperationContext, options: Omit<SqliteVerifyOptions, 'snapshotId'> = {}): Promise<{ ok: boolean; databases: number; problems: VerifyProblem[] }> {
+  const problems: VerifyProblem[] = [];
+  let databases = 0;
+  for await (const entry of repo.readManifest(header)) {
+    if (entry.kind !== 'sqlite-database') continue;
+    databases += 1;
+    problems.push(...(await verifySqliteEntry(repo, entry, ctx, { ...options, snapshotId: header.id })).problems);
+  }
+  return { ok: problems.length === 0, databases, problems };
 }

@@ -7,7 +7,9 @@ import { exportSnapshot } from '../../../electron/core/export/export';
 import { openDatabase } from '../../../electron/core/native/sqlite';
 import { FolderStore, blobPath } from '../../../electron/core/repository';
 import { verifyBackup } from '../../../electron/core/verify/verify';
-import { verifySqliteEntry } from '../../../electron/core/verify/sqlite-verify';
+import { sinkFor } from '../../../electron/core/sources/sink';
+import { backupSqliteSources } from '../../../electron/core/sources/sqlite';
+import { verifySqliteEntry, verifySqliteSnapshot } from '../../../electron/core/verify/sqlite-verify';
 import { newRepo, removeTempDirs, tempDir, testContext } from '../../support/backup';
 import { backupInto, makeShopDb, source } from '../../support/sqlite';
 
@@ -91,5 +93,22 @@ describe('SQLite verification', () => {
     await fsp.rm(path.join(repoDir, blobPath(entry.chunks[0].id)));
     const found = await verify();
     expect(found.problems.map((p) => [p.code, p.path])).toEqual([['missing', 'sqlite/shop.db']]);
+  });
+
+  it('backs up and checks several databases of one restore point, each under its own name', async () => {
+    const a = path.join(await tempDir('pci-sqlite-a-'), 'app.db');
+    const b = path.join(await tempDir('pci-sqlite-b-'), 'app.db');
+    makeShopDb(a, { journal: 'wal', orders: 10 });
+    makeShopDb(b, { journal: 'delete', orders: 20 });
+    const { repo } = await newRepo();
+    const writer = repo.createManifestWriter();
+    const reports = await backupSqliteSources([source(a), source(b)], sinkFor(repo, writer), testContext());
+    const header = await writer.finish({ tags: ['manual'], profile: 'Portfolio', appVersion: 'test', consistency: 'point-in-time' });
+    expect(reports.map((r) => [r.name, r.tables?.find((t) => t.name === 'orders')?.rows])).toEqual([['app.db', 10], ['app-2.db', 20]]);
+    expect(header.stats.sources).toEqual([
+      { kind: 'sqlite', name: 'app.db', entries: 1, bytes: reports[0].bytes },
+      { kind: 'sqlite', name: 'app-2.db', entries: 1, bytes: reports[1].bytes },
+    ]);
+    expect(await verifySqliteSnapshot(repo, header, testContext())).toEqual({ ok: true, databases: 2, problems: [] });
   });
 });
