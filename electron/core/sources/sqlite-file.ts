@@ -136,16 +136,15 @@ export async function scratchDir(tmpDir: string | undefined): Promise<string> {
 }
 
 const BUSY_RETRIES = 20;
+/** Pages copied per step of the online backup (4 MiB of 4 KiB pages); the event loop runs between steps. */
+const PAGES_PER_STEP = 1024;
 
 /**
- * Copy the live database `file` into `dest` with SQLite's online backup API, in one step: SQLite
- * holds a read lock on the source for that step only, so the copy is the database at one moment,
- * whether the app uses a write-ahead log or a rollback journal, and the app keeps writing (in WAL
- * mode at once; with a rollback journal after the step, its busy timeout covers the wait).
- * The live file is opened read-only. A read-only connection cannot remove the `-wal`/`-shm` files it
- * made, so when they were not there before, a short read-write open lets SQLite remove them itself:
- * SQLite deletes them only when no other connection has the database open, so this is safe while
- * the app runs.
+ * Copy the live database `file` into `dest` with SQLite's online backup API, inside one read
+ * transaction, so the copy is the database at one moment whether the app uses a write-ahead log or a
+ * rollback journal. In WAL mode the app keeps writing meanwhile; with a rollback journal its writes
+ * wait for the copy (its busy timeout covers that: copying runs at disk speed, 4 MiB a step).
+ * The live file is opened read-only (withReadOnly).
  */
 export async function onlineCopy(file: string, dest: string, signal?: AbortSignal, log?: (message: string) => void): Promise<{ journalMode: string; pages: number }> {
   return withReadOnly(file, async (live) => {
@@ -159,10 +158,22 @@ export async function onlineCopy(file: string, dest: string, signal?: AbortSigna
       signal?.throwIfAborted();
       let result: { totalPages: number; remainingPages: number };
       try {
-        result = await live.backup(dest);
+        // One read transaction for the whole copy: every step reads the same moment, so writes by
+        // the app meanwhile never restart the copy (without it, a busy app restarts it for ever).
+        live.exec('BEGIN');
+        live.prepare('SELECT count(*) FROM sqlite_schema').get();
+        result = await live.backup(dest, {
+          progress: () => {
+            if (signal?.aborted) throw signal.reason;
+            return PAGES_PER_STEP;
+          },
+        });
       } catch (err) {
+        if (signal?.aborted) throw signal.reason;
         if (!isBusy(err) || attempt >= BUSY_RETRIES) throw sqliteError(err, file);
         result = { totalPages: 0, remainingPages: 0 };
+      } finally {
+        if (live.inTransaction) live.exec('COMMIT');
       }
       // better-sqlite3 resolves a step that met SQLITE_BUSY (before any page was copied) as "done"
       // with 0 pages and removes the new file: that is not a copy, try again.

@@ -24,7 +24,8 @@ describe('SQLite backup', () => {
     it(`copies a ${journal === 'wal' ? 'WAL' : 'rollback-journal'} database at one moment while the app writes to it`, async () => {
       const dir = await tempDir('pci-sqlite-live-');
       const file = path.join(dir, 'shop.db');
-      makeShopDb(file, { journal, orders: 200, bytes: 2 * 1024 * 1024 });
+      // Large enough to take several steps of the online backup, each a chance for the app to write.
+      makeShopDb(file, { journal, orders: 200, bytes: 24 * 1024 * 1024 });
       const { repo } = await newRepo();
       const tmp = path.join(dir, 'scratch');
       app = startWriter(file);
