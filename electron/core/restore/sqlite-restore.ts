@@ -264,6 +264,7 @@ export async function restoreSqlite(blobs: { getBlob(id: string): Promise<Buffer
     const mismatch = entry.tables.find((t) => checked.shape.tables.find((c) => c.name === t.name)?.rows !== t.rows);
     if (mismatch) throw damaged(entry, `the table ${mismatch.name} does not have the ${mismatch.rows} rows recorded at backup time`);
     await options.hook?.('sqlite-checked');
+    await takeOverAccess(target, restoring);
 
     // Nobody may have the live file open at the swap (see the top of this file).
     const started = Date.now();
@@ -297,6 +298,19 @@ export async function restoreSqlite(blobs: { getBlob(id: string): Promise<Buffer
     return { target, safetyCopy, bytes, tables: checked.shape.tables, waitedMs };
   } finally {
     if (!swapped) await removeWithCompanions(restoring);
+  }
+}
+
+/**
+ * The new file gets the live file's permissions and, where this process may set it, its owner: the
+ * app often runs as a user of its own and must still be able to open its database after the swap.
+ */
+async function takeOverAccess(target: string, restoring: string): Promise<void> {
+  const st = await fsp.stat(target).catch(() => null);
+  if (!st) return;
+  await fsp.chmod(restoring, st.mode & 0o7777).catch(() => undefined); // not every file system keeps modes
+  if (process.platform !== 'win32' && typeof process.getuid === 'function' && (st.uid !== process.getuid() || st.gid !== process.getgid?.())) {
+    await fsp.chown(restoring, st.uid, st.gid).catch(() => undefined); // only the superuser may give a file away
   }
 }
 

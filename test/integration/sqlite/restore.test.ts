@@ -58,8 +58,10 @@ describe('SQLite restore', () => {
   for (const journal of ['wal', 'delete'] as JournalMode[]) {
     it(`swaps the restored ${journal === 'wal' ? 'WAL' : 'rollback-journal'} database in and keeps the live one as the safety copy`, async () => {
       const { dir, file, repo, entry } = await changedSinceBackup(journal);
+      await fsp.chmod(file, 0o640);
       const ctx = testContext();
       const result = await restoreSqlite(repo, entry, ctx, { now: () => new Date('2026-12-04T01:02:03.456Z') });
+      expect(fs.statSync(file).mode & 0o777).toBe(0o640); // the app's access to its file stays as it was
       expect(result).toMatchObject({ target: file, safetyCopy: `${file}.before-restore-20261204T010203Z`, bytes: entry.size, tables: entry.tables });
       expect(shopCounts(file)).toEqual({ orders: 100, lines: 100, counter: 100 });
       expect(shopCounts(result.safetyCopy!)).toEqual({ orders: 150, lines: 100, counter: 150 });
