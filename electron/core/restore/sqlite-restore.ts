@@ -147,13 +147,18 @@ export interface SqliteRestorePlan {
   inUse: InUse;
 }
 
-export function restoreTarget(entry: SqliteDatabaseEntry, target?: string): string {
-  return path.resolve(target ?? entry.originalPath);
+/**
+ * The file a restore replaces: the given place or where the database was backed up from. A link is
+ * followed, so the new file is written beside the real one and the link stays a link.
+ */
+export async function restoreTarget(entry: SqliteDatabaseEntry, target?: string): Promise<string> {
+  const wanted = path.resolve(target ?? entry.originalPath);
+  return fsp.realpath(wanted).catch(() => wanted);
 }
 
 /** The preview: tables and rows now and in the restore point, the file that will be replaced. Changes nothing. */
 export async function planSqliteRestore(entry: SqliteDatabaseEntry, options: { target?: string } = {}): Promise<SqliteRestorePlan> {
-  const target = restoreTarget(entry, options.target);
+  const target = await restoreTarget(entry, options.target);
   const exists = fs.existsSync(target);
   const inUse = exists ? await signsOfUse(target) : inUseOf([]);
   let now: SqliteRestorePlan['now'] = null;
@@ -235,7 +240,7 @@ async function removeWithCompanions(file: string): Promise<void> {
 }
 
 export async function restoreSqlite(blobs: { getBlob(id: string): Promise<Buffer> }, entry: SqliteDatabaseEntry, ctx: OperationContext, options: SqliteRestoreOptions = {}): Promise<SqliteRestoreResult> {
-  const target = restoreTarget(entry, options.target);
+  const target = await restoreTarget(entry, options.target);
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) throw userError('NOT_FOUND', 'Folder not found', `The folder ${dir}, where the database goes, does not exist.`, 'Create the folder, or choose another place for the database.');
   const waitFor = Math.max(0, options.waitForCloseMs ?? 0);
@@ -289,7 +294,14 @@ export async function restoreSqlite(blobs: { getBlob(id: string): Promise<Buffer
     const last = await signsOfUse(target);
     if (last.inUse) throw inUseError(target, last, waitFor > 0 ? waitedMs : null);
     ctx.signal.throwIfAborted();
-    await fsp.rename(restoring, target);
+    try {
+      await fsp.rename(restoring, target);
+    } catch (err) {
+      // Windows refuses to replace a file another program has open.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EBUSY' || code === 'EPERM' || code === 'EACCES') throw inUseError(target, inUseOf(['process']), waitFor > 0 ? waitedMs : null);
+      throw err;
+    }
     swapped = true;
     await syncDir(dir);
     await options.hook?.('sqlite-swapped');

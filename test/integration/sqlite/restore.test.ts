@@ -82,6 +82,19 @@ describe('SQLite restore', () => {
     await expect(restoreSqlite(repo, entry, testContext(), { target: path.join(path.dirname(elsewhere), 'no', 'such', 'x.db') })).rejects.toMatchObject({ code: 'NOT_FOUND', title: 'Folder not found' });
   });
 
+  it('follows a link to the database and leaves the link as it was', async () => {
+    const { dir, file, repo, entry } = await changedSinceBackup('delete');
+    const linkDir = await tempDir('pci-sqlite-link-');
+    const link = path.join(linkDir, 'current.db');
+    await fsp.symlink(file, link);
+    const result = await restoreSqlite(repo, entry, testContext(), { target: link });
+    expect(result.target).toBe(await fsp.realpath(file));
+    expect((await fsp.lstat(link)).isSymbolicLink()).toBe(true);
+    expect(shopCounts(link).orders).toBe(100);
+    expect(await fsp.readdir(linkDir)).toEqual(['current.db']);
+    expect((await fsp.readdir(dir)).filter((n) => n.includes('.before-restore-'))).toHaveLength(1);
+  });
+
   it('puts nothing in place when the restore point’s database is not sound', async () => {
     const { dir, file, repo, entry } = await changedSinceBackup('delete');
     const before = (await fsp.readdir(dir)).sort();
