@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findAppRoot } from '../../../electron/core/app-root';
 import { openDatabase } from '../../../electron/core/native/sqlite';
-import { planSqliteRestore, probeInUse, restoreSqlite } from '../../../electron/core/restore/sqlite-restore';
+import { probeInUse } from '../../../electron/core/restore/sqlite-in-use';
+import { planSqliteRestore, restoreSqlite } from '../../../electron/core/restore/sqlite-restore';
 import { newRepo, removeTempDirs, tempDir, testContext } from '../../support/backup';
 import { backupInto, holdOpen, makeShopDb, shopCounts, source, type AppProcess, type JournalMode } from '../../support/sqlite';
 
