@@ -17,7 +17,7 @@ import path from 'node:path';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import type { SqliteDatabaseEntry } from '../repository';
-import { checkCopy, companions, syncDir, uniqueSuffix, writeChunks } from '../sources/sqlite-file';
+import { checkCopy, companions, noSpaceError, syncDir, uniqueSuffix, writeChunks } from '../sources/sqlite-file';
 import { describeSqlite } from '../sources/sqlite';
 import { inUseOf, probeInUse, signsOfUse, type InUse } from './sqlite-in-use';
 
@@ -151,7 +151,7 @@ export async function restoreSqlite(blobs: { getBlob(id: string): Promise<Buffer
   const restoring = `${target}.restoring-${(ctx.jobId ?? uniqueSuffix()).replace(/[^A-Za-z0-9-]/g, '')}`;
   let swapped = false;
   try {
-    const bytes = await writeChunks(blobs, entry.chunks, restoring, ctx.signal);
+    const bytes = await writeChunks(blobs, entry.chunks, restoring, ctx.signal).catch((err: unknown) => Promise.reject(noSpaceError(err, dir, entry.size, 'the restored database beside the live one')));
     progress(entry.name, bytes);
     await options.hook?.('sqlite-written');
     if (bytes !== entry.size) throw damaged(entry, `the file came out ${bytes} bytes long instead of ${entry.size}`);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { UserError, userError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format';
 import { openDatabase } from '../native/sqlite';
 import { errorText } from './retry';
 
@@ -56,6 +57,13 @@ export function sqliteError(err: unknown, file: string): UserError {
     return userError('BUSY', 'The database is busy', `The app kept the database ${file} locked for too long, so no copy could be taken.`, 'Try again in a few minutes, or when the app is less busy.', details);
   }
   return userError('SOURCE_NOT_READABLE', 'Cannot read the database', `PCI Maintenance could not read the database file ${file}.`, 'Check the disk and the file, then try again.', details);
+}
+
+/** A full disk while writing a copy of `bytes` into `folder`, in plain words; other errors unchanged. */
+export function noSpaceError(err: unknown, folder: string, bytes: number, what: string): unknown {
+  const code = codeOf(err);
+  if (code !== 'ENOSPC' && code !== 'SQLITE_FULL' && code !== 'EDQUOT') return err;
+  return userError('DEST_FULL', 'Not enough free space', `There is not enough free space in ${folder} for ${what} (${formatBytes(bytes)}).`, `Free at least ${formatBytes(bytes)} there, then try again.`, errorText(err));
 }
 
 /** Refuses, in plain words, a path that is missing, not a file or not a SQLite database (before SQLite sees it). */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import type { ChunkRef, SqliteDatabaseEntry } from '../repository';
-import { assertSqliteFile, checkCopy, describeDatabase, onlineCopy, scratchDir, sqliteError, withReadOnly, type DatabaseShape } from './sqlite-file';
+import { assertSqliteFile, checkCopy, describeDatabase, noSpaceError, onlineCopy, scratchDir, sqliteError, withReadOnly, type DatabaseShape } from './sqlite-file';
 import { OrderedWindow, PhaseProgress, type BackupSink, type SourceReport } from './sink';
 
 /** A SQLite source as a profile holds it. */
@@ -81,7 +81,7 @@ export async function backupSqlite(source: SqliteSourceConfig, sink: BackupSink,
   const dir = await scratchDir(options.tmpDir);
   try {
     const copy = path.join(dir, 'copy.sqlite');
-    const { journalMode } = await onlineCopy(file, copy, ctx.signal, (m) => ctx.log('warn', m));
+    const { journalMode } = await onlineCopy(file, copy, ctx.signal, (m) => ctx.log('warn', m)).catch((err: unknown) => Promise.reject(noSpaceError(err, dir, liveSize, 'the temporary copy of the database')));
     await options.hook?.('sqlite-copied');
     ctx.signal.throwIfAborted();
 

@@ -11,6 +11,7 @@ import { openDatabase } from '../../../electron/core/native/sqlite';
 import { probeInUse } from '../../../electron/core/restore/sqlite-in-use';
 import { planSqliteRestore, restoreSqlite } from '../../../electron/core/restore/sqlite-restore';
 import { newRepo, removeTempDirs, tempDir, testContext } from '../../support/backup';
+import { mountSupport, mountTmpfs } from '../../support/mounts';
 import { backupInto, holdOpen, makeShopDb, shopCounts, source, type AppProcess, type JournalMode } from '../../support/sqlite';
 
 let apps: AppProcess[] = [];
@@ -94,6 +95,22 @@ describe('SQLite restore', () => {
     expect(shopCounts(link).orders).toBe(100);
     expect(await fsp.readdir(linkDir)).toEqual(['current.db']);
     expect((await fsp.readdir(dir)).filter((n) => n.includes('.before-restore-'))).toHaveLength(1);
+  });
+
+  it.runIf(mountSupport().ok)('says the drive is full when the restored file does not fit beside the live one, changing nothing', async () => {
+    const mount = mountTmpfs(8);
+    try {
+      const { file, repo, entry } = await changedSinceBackup('delete', 3 * 1024 * 1024);
+      const live = path.join(mount.dir, 'site.db');
+      await fsp.copyFile(file, live);
+      await mount.fill();
+      await expect(restoreSqlite(repo, entry, testContext(), { target: live })).rejects.toMatchObject({ code: 'DEST_FULL', message: expect.stringContaining(`There is not enough free space in ${mount.dir} for the restored database beside the live one`) });
+      await mount.unfill();
+      expect(await fsp.readdir(mount.dir)).toEqual(['site.db']);
+      expect(shopCounts(live).orders).toBe(150);
+    } finally {
+      mount.teardown();
+    }
   });
 
   it('puts nothing in place when the restore point’s database is not sound', async () => {
