@@ -38,18 +38,9 @@ export function makeShopDb(file: string, options: { journal: JournalMode; orders
       line.run(id, `item ${i}`);
     }
     db.prepare('UPDATE counter SET n = (SELECT count(*) FROM orders)').run();
-    // Pseudo-random bytes (a fixed seed): they do not compress, like photos kept in a database.
-    let seed = 12345;
-    const piece = () => {
-      const b = Buffer.alloc(4000);
-      for (let i = 0; i < b.length; i++) {
-        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-        b[i] = seed >> 16;
-      }
-      return b;
-    };
-    const fill = db.prepare('INSERT INTO filler (data) VALUES (?)');
-    for (let n = 0; n * 4096 < (options.bytes ?? 0); n++) fill.run(piece());
+    // Random bytes, which do not compress, like photos kept in a database.
+    const fill = db.prepare('INSERT INTO filler (data) VALUES (randomblob(4000))');
+    for (let n = 0; n * 4096 < (options.bytes ?? 0); n++) fill.run();
   })();
   db.close();
 }
