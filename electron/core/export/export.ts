@@ -170,5 +170,11 @@ async function writeEntry(repo: Repository, sink: ExportSink, paths: SafePaths, 
     }
     case 'symlink':
       return null; // never created: a link could point anywhere; the manifest keeps its target
+    case 'sqlite-database': {
+      // The database file as it was copied: `sqlite3 <file>` opens it as it is.
+      const file = paths.place('sqlite', [entry.name]);
+      await sink.writeFile(file, contentOf(repo, entry.chunks));
+      return file;
+    }
   }
 }

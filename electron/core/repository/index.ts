@@ -26,6 +26,8 @@ export {
   type FileEntry,
   type DirEntry,
   type SymlinkEntry,
+  type SqliteDatabaseEntry,
+  type SqliteTableRows,
   type SnapshotStats,
   type SourceStats,
 } from './schemas';

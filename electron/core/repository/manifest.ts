@@ -53,6 +53,8 @@ function sourceOf(entry: ManifestEntry): { kind: SourceStats['kind']; name: stri
       return { kind: 'mongo', name: entry.db };
     case 'r2-object':
       return { kind: 'r2', name: entry.bucket };
+    case 'sqlite-database':
+      return { kind: 'sqlite', name: entry.name };
     default:
       return { kind: 'files', name: entry.path.split('/')[1] };
   }

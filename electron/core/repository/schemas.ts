@@ -52,7 +52,7 @@ export const KNOWN_TAGS = ['manual', 'scheduled', 'pre-update', 'pre-restore'] a
 export const SnapshotTag = z.string().regex(/^[a-z0-9-]{1,40}$/);
 
 export const SourceStats = z.object({
-  kind: z.enum(['mongo', 'r2', 'files']),
+  kind: z.enum(['mongo', 'r2', 'files', 'sqlite']),
   name: z.string(),
   entries: count,
   bytes: count,
@@ -150,7 +150,29 @@ export const FileEntry = z
 export const DirEntry = z.object({ kind: z.literal('dir'), path: filesPath, mode: count, mtime: IsoTime });
 export const SymlinkEntry = z.object({ kind: z.literal('symlink'), path: filesPath, target: z.string(), mtime: IsoTime });
 
-export const ManifestEntry = z.discriminatedUnion('kind', [MongoCollectionEntry, MongoMetadataEntry, R2ObjectEntry, FileEntry, DirEntry, SymlinkEntry]);
+/** A name that is one path segment: no separator, no NUL, not `.` or `..`. */
+const segment = z.string().min(1).max(255).refine((n) => !/[/\\\0]/.test(n) && n !== '.' && n !== '..', 'must be one plain name');
+
+export const SqliteTableRows = z.object({ name: z.string().min(1), rows: count });
+export type SqliteTableRows = z.infer<typeof SqliteTableRows>;
+
+/** One SQLite database file, copied through SQLite's online backup at one moment (docs/backup-format.md §6). */
+export const SqliteDatabaseEntry = z
+  .object({
+    kind: z.literal('sqlite-database'),
+    path: z.string(),
+    name: segment,
+    originalPath: z.string().min(1),
+    size: count,
+    pageSize: count,
+    journalMode: z.string(),
+    tables: z.array(SqliteTableRows),
+    chunks: z.array(ChunkRef),
+  })
+  .refine((e) => e.path === `sqlite/${e.name}`, 'path must be sqlite/<name>')
+  .refine((e) => e.size === sumOf(e.chunks), 'size must match the chunks');
+
+export const ManifestEntry = z.discriminatedUnion('kind', [MongoCollectionEntry, MongoMetadataEntry, R2ObjectEntry, FileEntry, DirEntry, SymlinkEntry, SqliteDatabaseEntry]);
 export type ManifestEntry = z.infer<typeof ManifestEntry>;
 export type MongoCollectionEntry = z.infer<typeof MongoCollectionEntry>;
 export type MongoMetadataEntry = z.infer<typeof MongoMetadataEntry>;
@@ -158,6 +180,7 @@ export type R2ObjectEntry = z.infer<typeof R2ObjectEntry>;
 export type FileEntry = z.infer<typeof FileEntry>;
 export type DirEntry = z.infer<typeof DirEntry>;
 export type SymlinkEntry = z.infer<typeof SymlinkEntry>;
+export type SqliteDatabaseEntry = z.infer<typeof SqliteDatabaseEntry>;
 
 export const LockFile = z.object({
   version: z.literal(1),

@@ -4,7 +4,7 @@
 import { EJSON, type Document } from 'bson';
 import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
 import type { SnapshotContents } from '../../../shared/api/restore';
-import type { DirEntry, FileEntry, MongoCollectionEntry, MongoMetadataEntry, R2ObjectEntry, Repository, SnapshotHeader, SymlinkEntry } from '../repository';
+import type { DirEntry, FileEntry, MongoCollectionEntry, MongoMetadataEntry, R2ObjectEntry, Repository, SnapshotHeader, SqliteDatabaseEntry, SymlinkEntry } from '../repository';
 
 export type FolderEntry = FileEntry | DirEntry | SymlinkEntry;
 
@@ -19,6 +19,8 @@ export interface SnapshotIndex {
   objects: Map<string, R2ObjectEntry>;
   /** Entries per folder name (`files/<name>/…`). */
   folders: Map<string, FolderEntry[]>;
+  /** SQLite database files by their name (`sqlite/<name>`). */
+  sqlite: Map<string, SqliteDatabaseEntry>;
   /** Databases / buckets beyond the first (backups hold one of each; anything else is not restored). */
   ignored: string[];
 }
@@ -30,7 +32,7 @@ export interface CollectionMetadata {
 }
 
 export async function indexSnapshot(repo: Repository, header: SnapshotHeader, signal?: AbortSignal): Promise<SnapshotIndex> {
-  const index: SnapshotIndex = { header, database: null, collections: new Map(), metadata: new Map(), timeseries: new Map(), bucket: null, objects: new Map(), folders: new Map(), ignored: [] };
+  const index: SnapshotIndex = { header, database: null, collections: new Map(), metadata: new Map(), timeseries: new Map(), bucket: null, objects: new Map(), folders: new Map(), sqlite: new Map(), ignored: [] };
   const ignored = new Set<string>();
   for await (const entry of repo.readManifest(header)) {
     signal?.throwIfAborted();
@@ -50,6 +52,9 @@ export async function indexSnapshot(repo: Repository, header: SnapshotHeader, si
         index.bucket ??= entry.bucket;
         if (entry.bucket !== index.bucket) ignored.add(`bucket ${entry.bucket}`);
         else index.objects.set(entry.key, entry);
+        break;
+      case 'sqlite-database':
+        index.sqlite.set(entry.name, entry);
         break;
       default: {
         const name = entry.path.split('/')[1];

@@ -29,7 +29,7 @@ export function sinkFor(repo: Repository, writer: ManifestWriter): BackupSink {
 
 /** What one source did, for the job summary (the snapshot header keeps entries and bytes per source). */
 export interface SourceReport {
-  kind: 'mongo' | 'r2' | 'files';
+  kind: 'mongo' | 'r2' | 'files' | 'sqlite';
   name: string;
   entries: number;
   bytes: number;
@@ -42,6 +42,8 @@ export interface SourceReport {
   vanished?: number;
   /** mongo: the documents of each collection as backed up (the dashboard compares today's with them). */
   collections?: Array<{ name: string; documents: number }>;
+  /** sqlite: the rows of each table as backed up. */
+  tables?: Array<{ name: string; rows: number }>;
 }
 
 /** Progress of one phase: counts and bytes with totals where known; the job manager adds the ETA. */

@@ -31,6 +31,7 @@ export const PART_LABEL: Record<SourceSummary['kind'], string> = {
   mongo: 'Database',
   r2: 'Files in R2',
   files: 'Configuration folder',
+  sqlite: 'SQLite database',
 };
 
 /** The phases of a backup in order, as core reports them (electron/core/sources/*, backup/backup.ts). */
