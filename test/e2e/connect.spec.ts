@@ -162,7 +162,7 @@ test('the dashboard charts the backups in the history', async ({ page }) => {
   const engine = testEngine({ home });
   await saveProfile(
     engine,
-    { name: 'Office', mongo: { database: 'pcifm' }, r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId }, destination: { kind: 'folder', path: backups } },
+    { name: 'Office', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId }], destination: { kind: 'folder', path: backups } },
     { mongoUri: uri(MONGO_PASSWORD), r2SecretAccessKey: s3.secretAccessKey },
   );
   for (const [bytes, newBytes] of [[20_500_000, 20_500_000], [20_600_000, 300_000], [21_000_000, 500_000]]) {

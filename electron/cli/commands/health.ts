@@ -19,13 +19,15 @@ function printReport(ctx: CliContext, r: HealthReport): void {
   ctx.io.out(`Health of "${r.profile}" (${formatDateTime(r.generatedAt)})`);
   line(ctx, 'Last backup', r.lastBackup.state, r.lastBackup.message);
   line(ctx, 'Last verification', r.lastVerify.state, r.lastVerify.message);
-  line(ctx, 'Storage check', r.consistency.state, r.consistency.message);
   const m = r.mongo;
-  line(ctx, 'MongoDB', m.state, m.error ? m.error.message : `${m.database}: ${n(m.collections)} collections, ${n(m.documents)} documents, ${formatBytes(m.sizeBytes)} (MongoDB ${m.version ?? '?'})`);
   const b = r.r2;
-  const counted = b.countedAt ? `${n(b.objects)} files, ${formatBytes(b.totalBytes)} (counted ${formatDateTime(b.countedAt)})` : 'files not counted yet';
-  line(ctx, 'R2', b.state, b.error ? b.error.message : `${b.bucket}: reachable; ${counted}`);
-  for (const c of [...(m.error ? [] : m.comparisons), ...(b.error ? [] : b.comparisons)]) {
+  if (m && b) line(ctx, 'Storage check', r.consistency.state, r.consistency.message);
+  if (m) line(ctx, 'MongoDB', m.state, m.error ? m.error.message : `${m.database}: ${n(m.collections)} collections, ${n(m.documents)} documents, ${formatBytes(m.sizeBytes)} (MongoDB ${m.version ?? '?'})`);
+  if (b) {
+    const counted = b.countedAt ? `${n(b.objects)} files, ${formatBytes(b.totalBytes)} (counted ${formatDateTime(b.countedAt)})` : 'files not counted yet';
+    line(ctx, 'R2', b.state, b.error ? b.error.message : `${b.bucket}: reachable; ${counted}`);
+  }
+  for (const c of [...(!m || m.error ? [] : m.comparisons), ...(!b || b.error ? [] : b.comparisons)]) {
     ctx.io.out(`${' '.repeat(21)}${c.summary}`);
     for (const change of c.changes.slice(0, 5)) ctx.io.out(`${' '.repeat(23)}${change}`);
   }

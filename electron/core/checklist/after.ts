@@ -1,6 +1,7 @@
 // The after-checks, in one job: PCI File Manager answers, the new version is recorded, the database
 // and the bucket compared with the baseline, and the storage check compared with the one before the
 // update. A loss is a failure with "Roll back" (to the restore point taken before the update).
+import { requireS3Source } from '../../../shared/profile';
 import type { ChecklistCheck, ChecklistJobSummary } from '../../../shared/api/checklist';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
@@ -55,7 +56,7 @@ export async function runAfter(engine: Services, store: UpdateRecordStore, recor
   if (!baseline.r2) checks.push(skipped('r2', AFTER_LABELS.r2, 'The bucket was not recorded before the update, so it cannot be compared.'));
   else {
     try {
-      const now: BucketFacts = consistency.bucket ? { bucket: profile.r2.bucket, ...consistency.bucket } : await readBucketFacts(engine, profile, ctx);
+      const now: BucketFacts = consistency.bucket ? { bucket: requireS3Source(profile).bucket, ...consistency.bucket } : await readBucketFacts(engine, profile, ctx);
       checks.push(compareBucket(baseline.r2, now));
     } catch (err) {
       if (ctx.signal.aborted) throw err;

@@ -1,6 +1,7 @@
 // The automated before-checks, in one job: backup, MongoDB (baseline), storage check, R2 (baseline),
 // room for a backup, free disk space, PCI File Manager and its version, and — when asked — a quiet
 // database. Every check runs even when an earlier one failed, so one run shows everything to fix.
+import { requireS3Source } from '../../../shared/profile';
 import type { Baseline, ChecklistCheck, ChecklistJobSummary, UpdateRecord } from '../../../shared/api/checklist';
 import type { OperationContext } from '../../../shared/jobs';
 import type { Services } from '../services';
@@ -76,7 +77,7 @@ export async function runBefore(engine: Services, store: UpdateRecordStore, reco
     checks.push(consistency.check);
 
     next('Counting the files in R2');
-    let r2: BucketFacts | null = consistency.bucket ? { bucket: profile.r2.bucket, ...consistency.bucket } : null;
+    let r2: BucketFacts | null = consistency.bucket ? { bucket: requireS3Source(profile).bucket, ...consistency.bucket } : null;
     r2 ??= await guard('r2', () => readBucketFacts(engine, profile, ctx));
     if (r2) checks.push(pass('r2', LABELS.r2, `${bucketSummary(r2)}. Recorded as the baseline.`));
 

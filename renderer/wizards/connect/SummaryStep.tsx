@@ -20,7 +20,15 @@ export async function saveConnection(): Promise<string | null> {
   try {
     const { createdAt: _c, updatedAt: _u, ...kept } = base ?? { createdAt: undefined, updatedAt: undefined };
     await api.profiles.save({
-      profile: { ...kept, name, mongo: { database: form.database.trim() }, r2: r2Settings(form), fileRecords, destination: destination(form) },
+      profile: {
+        ...kept,
+        name,
+        preset: base?.preset ?? 'pci',
+        // The wizard shows the database and the bucket; the connection's other sources (folders, …) stay as they are.
+        sources: [{ kind: 'mongodb', database: form.database.trim() }, { kind: 's3', ...r2Settings(form) }, ...(base?.sources ?? []).filter((s) => s.kind !== 'mongodb' && s.kind !== 's3')],
+        fileRecords,
+        destination: destination(form),
+      },
       previousName: form.editing ?? undefined,
       secrets: {
         ...(form.mongoUri.trim() ? { mongoUri: form.mongoUri.trim() } : {}),

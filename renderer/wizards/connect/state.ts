@@ -2,7 +2,7 @@
 // typed here stay in this store only until the connection is saved (then the store is reset).
 import { create } from 'zustand';
 import type { CheckReport, MappingProposal, ProfileView } from '../../../shared/contract';
-import type { Profile } from '../../../shared/profile';
+import { mongoSource, s3Source, type Profile } from '../../../shared/profile';
 import type { UserErrorData } from '../../../shared/errors';
 
 export interface ConnectForm {
@@ -77,7 +77,9 @@ export const useConnect = create<ConnectState>((set) => ({
   set: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
   patch: (patch) => set(patch),
   reset: () => set({ form: EMPTY_FORM, base: null, ...CLEAN }),
-  startEdit: ({ profile: p }) =>
+  startEdit: ({ profile: p }) => {
+    const m = mongoSource(p);
+    const b = s3Source(p);
     set({
       ...CLEAN,
       base: p,
@@ -85,14 +87,14 @@ export const useConnect = create<ConnectState>((set) => ({
         ...EMPTY_FORM,
         editing: p.name,
         name: p.name,
-        database: p.mongo.database,
-        r2Kind: p.r2.endpoint ? 'custom' : 'r2',
-        accountId: p.r2.accountId ?? '',
-        endpoint: p.r2.endpoint ?? '',
-        region: p.r2.region,
-        forcePathStyle: p.r2.endpoint ? p.r2.forcePathStyle : EMPTY_FORM.forcePathStyle,
-        bucket: p.r2.bucket,
-        accessKeyId: p.r2.accessKeyId,
+        database: m?.database ?? '',
+        r2Kind: b?.endpoint ? 'custom' : 'r2',
+        accountId: b?.accountId ?? '',
+        endpoint: b?.endpoint ?? '',
+        region: b?.region ?? EMPTY_FORM.region,
+        forcePathStyle: b?.endpoint ? b.forcePathStyle : EMPTY_FORM.forcePathStyle,
+        bucket: b?.bucket ?? '',
+        accessKeyId: b?.accessKeyId ?? '',
         records: {
           collection: p.fileRecords?.collection ?? '',
           keyField: p.fileRecords?.keyField ?? '',
@@ -104,7 +106,8 @@ export const useConnect = create<ConnectState>((set) => ({
         destBucket: p.destination.kind === 's3' ? p.destination.bucket : '',
         destPrefix: p.destination.kind === 's3' ? p.destination.prefix : '',
       },
-    }),
+    });
+  },
 }));
 
 /** The R2 settings of the form, as the API takes them. */
