@@ -1,10 +1,10 @@
-// Step 5: a name for the connection and what will be saved (secrets shown as "saved securely" only).
+// The last step: a name for the connection and what will be saved (secrets shown as "saved securely" only).
 import { Stack, Table, Text, TextInput } from '@mantine/core';
 import { ProfileName } from '../../../shared/profile';
 import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useProfiles } from '../../stores/profiles';
-import { destination, r2Settings, useConnect } from './state';
+import { destination, formSources, r2Settings, useConnect } from './state';
 
 /** Save the connection; returns a message to stay on the step, or null when saved. */
 export async function saveConnection(): Promise<string | null> {
@@ -23,10 +23,9 @@ export async function saveConnection(): Promise<string | null> {
       profile: {
         ...kept,
         name,
-        preset: base?.preset ?? 'pci',
-        // The wizard shows the database and the bucket; the connection's other sources (folders, …) stay as they are.
-        sources: [{ kind: 'mongodb', database: form.database.trim() }, { kind: 's3', ...r2Settings(form) }, ...(base?.sources ?? []).filter((s) => s.kind !== 'mongodb' && s.kind !== 's3')],
-        fileRecords,
+        preset: form.preset,
+        sources: formSources(form, base),
+        fileRecords: form.preset === 'pci' ? fileRecords : null,
         destination: destination(form),
       },
       previousName: form.editing ?? undefined,
@@ -51,10 +50,17 @@ export function SummaryStep() {
   const store = useProfiles((s) => s.secretStore);
   const r2 = r2Settings(form);
   const dest = destination(form);
-  const rows: Array<[string, string]> = [
+  const base = useConnect((s) => s.base);
+  const pci: Array<[string, string]> = [
     ['MongoDB database', form.database],
     ['Files bucket', `${r2.bucket} (${'accountId' in r2 ? `Cloudflare account ${r2.accountId}` : r2.endpoint})`],
     ['File records', form.records.collection && form.records.keyField ? `${form.records.collection} → ${form.records.keyField}` : 'Not set (file checks are skipped)'],
+  ];
+  const files: Array<[string, string]> = formSources(form, base).flatMap((s): Array<[string, string]> =>
+    s.kind === 'sqlite' ? [['SQLite database', s.path]] : s.kind === 'folder' ? [['Folder', s.path]] : s.kind === 'app-logs' ? [['Log files', `${s.paths.join(', ')} (old ones kept in ${s.archiveFolder})`]] : [],
+  );
+  const rows: Array<[string, string]> = [
+    ...(form.preset === 'pci' ? pci : files),
     ['Backup location', dest.kind === 'folder' ? dest.path : `bucket ${dest.bucket}${dest.prefix ? ` / ${dest.prefix}` : ''}`],
     ['Passwords and keys', store?.kind === 'safeStorage' ? 'Saved encrypted by this computer’s keychain' : 'Saved in a file only your user account can read'],
   ];
@@ -63,8 +69,8 @@ export function SummaryStep() {
       <TextInput label="Name of this connection" description="Shown on the dashboard; useful when you look after more than one installation." value={form.name} onChange={(e) => set({ name: e.currentTarget.value })} required />
       <Table aria-label="What will be saved" withRowBorders>
         <Table.Tbody>
-          {rows.map(([k, v]) => (
-            <Table.Tr key={k}>
+          {rows.map(([k, v], i) => (
+            <Table.Tr key={i}>
               <Table.Th w={220}>{k}</Table.Th>
               <Table.Td>{v}</Table.Td>
             </Table.Tr>
