@@ -131,7 +131,7 @@ export function ConnectWizard() {
     <Stack>
       <Wizard
         key={edit ?? 'new'}
-        title={edit ? `Change the connection “${edit}”` : 'Connect PCI File Manager'}
+        title={edit ? `Change the connection “${edit}”` : preset === 'pci' ? 'Connect PCI File Manager' : 'Connect an application'}
         steps={steps}
        
         onCancel={() => void navigate(edit ? '/settings' : '/')}
