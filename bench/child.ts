@@ -94,7 +94,7 @@ async function bareMongo(): Promise<Record<string, unknown>> {
   return { ms, docs, bytes };
 }
 
-const profile = Profile.parse({ name: 'bench', mongo: { database: 'bench' }, r2: { endpoint: 'http://127.0.0.1:1', bucket: 'bench', accessKeyId: 'bench' }, destination: { kind: 'folder', path: '/nowhere' } });
+const profile = Profile.parse({ name: 'bench', sources: [{ kind: 'mongodb', database: 'bench' }, { kind: 's3', endpoint: 'http://127.0.0.1:1', bucket: 'bench', accessKeyId: 'bench' }], destination: { kind: 'folder', path: '/nowhere' } });
 
 /** The latest restore point, restored into an empty bucket or database, the check afterwards included. */
 async function restore(): Promise<Record<string, unknown>> {

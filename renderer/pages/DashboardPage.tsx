@@ -64,7 +64,7 @@ function Health({ profile }: { profile: string }) {
   // The file numbers of the bucket come from a count (a job): the first visit starts one, and so does
   // a visit when the count is older than 15 minutes or than the last backup (an old number hides damage).
   useEffect(() => {
-    if (!report || report.profile !== profile || !report.r2.reachable || report.r2.countJobId || countStarted.current === profile) return;
+    if (!report?.r2 || report.profile !== profile || !report.r2.reachable || report.r2.countJobId || countStarted.current === profile) return;
     const at = report.r2.countedAt ? Date.parse(report.r2.countedAt) : null;
     const stale = at === null || Date.now() - at > 15 * 60_000 || (report.lastBackup.at !== null && Date.parse(report.lastBackup.at) > at);
     if (stale) count();

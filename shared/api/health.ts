@@ -134,8 +134,10 @@ export const HealthReport = z.object({
   lastBackup: LastRun,
   lastVerify: LastRun,
   consistency: LastRun,
-  mongo: MongoHealth,
-  r2: R2Health,
+  /** null: the connection has no MongoDB database (e.g. a SQLite app). */
+  mongo: MongoHealth.nullable(),
+  /** null: the connection has no bucket. */
+  r2: R2Health.nullable(),
   destination: DestinationHealth,
   passphrase: PassphraseHealth,
   recovery: RecoveryHealth,

@@ -3,7 +3,7 @@
 // secrets come back as `set` flags and masked text.
 import { z } from 'zod';
 import { ErrorCode } from '../errors';
-import { Destination, Profile, ProfileName, SecretName } from '../profile';
+import { Destination, Profile, ProfileFields, ProfileName, profileRules, S3Source, SecretName } from '../profile';
 import { method } from './method';
 
 export const CheckStatus = z.enum(['pass', 'warn', 'fail']);
@@ -71,7 +71,8 @@ export const ProfileView = z.object({
 });
 export type ProfileView = z.infer<typeof ProfileView>;
 
-export const R2Settings = Profile.shape.r2;
+/** A bucket's settings as the tests take them: the s3 source without its kind. */
+export const R2Settings = S3Source.omit({ kind: true });
 export type R2Settings = z.input<typeof R2Settings>;
 
 /** The mapping from file records to bucket keys that auto-detect proposes. */
@@ -116,7 +117,7 @@ export const profileMethods = {
   'profiles.list': method(z.object({}).strict(), z.object({ profiles: z.array(ProfileView), secretStore: SecretStoreInfo }), 'Saved connections, secrets masked.'),
   'profiles.get': method(Name, ProfileView, 'One saved connection, secrets masked.'),
   'profiles.save': method(
-    z.object({ profile: Profile.omit({ createdAt: true, updatedAt: true }), previousName: ProfileName.optional(), secrets: SecretsInput.default({}) }).strict(),
+    z.object({ profile: ProfileFields.omit({ createdAt: true, updatedAt: true }).superRefine(profileRules), previousName: ProfileName.optional(), secrets: SecretsInput.default({}) }).strict(),
     ProfileView,
     'Create or change a connection; secrets go to the secret store, never to the settings file.',
   ),

@@ -171,6 +171,9 @@ for (const scheme of ['light', 'dark'] as const) {
     await nav.getByRole('link', { name: 'Settings', exact: true }).click();
     await page.getByRole('button', { name: 'Add another connection' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Connect PCI File Manager' })).toBeVisible();
+    await expect(page.getByRole('radio', { name: 'PCI File Manager' })).toBeChecked();
+    await check(page, scheme, 'Connect what to keep safe');
+    await page.getByRole('button', { name: 'Next' }).click();
     // A server that is not there: the failed checks, their technical details open.
     await page.getByLabel('MongoDB connection string').fill(`mongodb://pci:secret@127.0.0.1:1/pcifm?serverSelectionTimeoutMS=500&appName=${'a-long-application-name-'.repeat(8)}`);
     await page.getByRole('button', { name: 'Test connection' }).click();

@@ -14,6 +14,7 @@ import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { seedDataset, type DatasetSummary } from '../support/dataset';
 import { testEngine } from '../support/engine';
 import { saveProfile } from '../../electron/core/profiles/service';
+import type { SourceInput } from '../../shared/profile';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 let mongo: MongoTestServer;
@@ -38,14 +39,13 @@ test.beforeAll(async () => {
   fs.writeFileSync(path.join(config, 'mail.conf'), 'smtp=mail.example.org\n');
   // Two saved connections (the wizard then asks which one), made by the app's own core.
   const engine = testEngine({ home });
+  const pci: SourceInput[] = [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true }];
   const base = {
-    mongo: { database: 'pcifm' },
-    r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true },
     fileRecords: { ...data.fileRecords, deletedField: 'deletedAt' },
   };
   const secrets = { mongoUri: `${mongo.uri}pcifm`, r2SecretAccessKey: s3.secretAccessKey };
-  await saveProfile(engine, { ...base, name: 'Office', folders: [config], destination: { kind: 'folder', path: backups } }, secrets);
-  await saveProfile(engine, { ...base, name: 'Branch', destination: { kind: 'folder', path: branchBackups } }, secrets);
+  await saveProfile(engine, { ...base, name: 'Office', sources: [...pci, { kind: 'folder', path: config }], destination: { kind: 'folder', path: backups } }, secrets);
+  await saveProfile(engine, { ...base, name: 'Branch', sources: pci, destination: { kind: 'folder', path: branchBackups } }, secrets);
   await engine.close();
   app = await serveApp({ home });
 });

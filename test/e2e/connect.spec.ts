@@ -1,6 +1,7 @@
 // The "Connect PCI File Manager" wizard in a real browser against `pci-maint serve` and real test
 // servers (MongoDB wire double with a password, S3 gateway) seeded with a PCI File Manager dataset:
-// one wrong password, one wrong bucket, then the dashboard with the dataset's real numbers.
+// one wrong password, one wrong bucket, then the dashboard with the dataset's real numbers; and a
+// SQLite app connected through its own preset, with Back and Cancel on the first step.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +55,11 @@ test('connects PCI File Manager step by step and shows its health', async ({ pag
   await page.goto(app.url);
   await page.getByRole('button', { name: 'Connect PCI File Manager' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Connect PCI File Manager' })).toBeVisible();
+
+  // 0. What to keep safe: PCI File Manager is chosen already.
+  await expect(step(page, 'What to keep safe')).toBeVisible();
+  await expect(page.getByRole('radio', { name: 'PCI File Manager' })).toBeChecked();
+  await page.getByRole('button', { name: 'Next' }).click();
 
   // 1. MongoDB: a wrong password first, explained in plain words.
   await expect(step(page, 'MongoDB')).toBeVisible();
@@ -162,7 +168,7 @@ test('the dashboard charts the backups in the history', async ({ page }) => {
   const engine = testEngine({ home });
   await saveProfile(
     engine,
-    { name: 'Office', mongo: { database: 'pcifm' }, r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId }, destination: { kind: 'folder', path: backups } },
+    { name: 'Office', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId }], destination: { kind: 'folder', path: backups } },
     { mongoUri: uri(MONGO_PASSWORD), r2SecretAccessKey: s3.secretAccessKey },
   );
   for (const [bytes, newBytes] of [[20_500_000, 20_500_000], [20_600_000, 300_000], [21_000_000, 500_000]]) {
@@ -182,5 +188,75 @@ test('the dashboard charts the backups in the history', async ({ page }) => {
     await shot(page, '10-dashboard-with-backups');
   } finally {
     await served.stop();
+  }
+});
+
+test('connects a SQLite app through its preset: the database file, folders and log files', async ({ page }) => {
+  test.setTimeout(90_000);
+  const site = fs.mkdtempSync(path.join(os.tmpdir(), 'pci-e2e-site-'));
+  fs.mkdirSync(path.join(site, 'uploads'));
+  const served = await serveApp();
+  try {
+    await page.goto(`${served.url}#/connect`);
+    await expect(step(page, 'What to keep safe')).toBeVisible();
+    await page.getByRole('radio', { name: 'SQLite app' }).check();
+    await shot(page, '11-preset-sqlite');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // The app's files: the database file is required, and old logs need a folder.
+    await expect(step(page, 'Files')).toBeVisible();
+    await expect(page.getByLabel('MongoDB connection string')).toHaveCount(0);
+    await page.getByLabel('Log files', { exact: true }).fill(path.join(site, 'site.log'));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Enter the SQLite database file of the app.' })).toBeVisible();
+    await page.getByLabel('SQLite database file').fill(path.join(site, 'site.db'));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Enter the folder for old log files.' })).toBeVisible();
+    await page.getByLabel('Folder for old log files').fill(path.join(site, 'log-archive'));
+    await page.getByLabel('Content folders').fill(path.join(site, 'uploads'));
+    await shot(page, '12-sqlite-files');
+    // Back returns to the choice, as it was left.
+    await page.getByRole('button', { name: 'Back' }).click();
+    await expect(page.getByRole('radio', { name: 'SQLite app' })).toBeChecked();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(page.getByLabel('SQLite database file')).toHaveValue(path.join(site, 'site.db'));
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await expect(step(page, 'Backup location')).toBeVisible();
+    await page.getByLabel('Backup folder').fill(path.join(site, 'backups'));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect(step(page, 'Summary')).toBeVisible();
+    const saved = page.getByRole('table', { name: 'What will be saved' });
+    await expect(saved).toContainText(path.join(site, 'site.db'));
+    await expect(saved).toContainText(`${path.join(site, 'site.log')} (old ones kept in ${path.join(site, 'log-archive')})`);
+    await expect(saved).not.toContainText('MongoDB');
+    await page.getByLabel('Name of this connection').fill('Portfolio');
+    await shot(page, '13-sqlite-summary');
+    await page.getByRole('button', { name: 'Save connection' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'The connection “Portfolio” is saved.' })).toBeVisible();
+
+    const file = JSON.parse(fs.readFileSync(path.join(served.home, 'profiles.json'), 'utf8')) as { version: number; profiles: Array<{ name: string; preset: string; sources: unknown[] }> };
+    expect(file.version).toBe(2);
+    expect(file.profiles).toEqual([
+      expect.objectContaining({
+        name: 'Portfolio',
+        preset: 'sqlite',
+        sources: [
+          { kind: 'folder', path: path.join(site, 'uploads') },
+          { kind: 'sqlite', path: path.join(site, 'site.db'), exportTables: [], exportKeepWeeks: 12 },
+          { kind: 'app-logs', paths: [path.join(site, 'site.log')], archiveFolder: path.join(site, 'log-archive'), keepDays: 7 },
+        ],
+      }),
+    ]);
+
+    // Cancel on the first step leaves at once: nothing was entered yet.
+    await page.goto(`${served.url}#/connect`);
+    await expect(step(page, 'What to keep safe')).toBeVisible();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByRole('dialog', { name: 'Leave this wizard?' })).toHaveCount(0);
+    await expect(step(page, 'What to keep safe')).toHaveCount(0);
+  } finally {
+    await served.stop();
+    fs.rmSync(site, { recursive: true, force: true });
   }
 });

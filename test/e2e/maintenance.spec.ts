@@ -48,7 +48,7 @@ test.beforeAll(async () => {
   fs.mkdirSync(path.join(root, 'backups'));
   await Repository.init(new FolderStore(path.join(root, 'backups')), { testOnlyScryptN: TEST_SCRYPT_N });
   const engine = testEngine({ home });
-  await saveProfile(engine, { name: 'Office', mongo: { database: 'pcifm' }, r2: { endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }, destination: { kind: 'folder', path: path.join(root, 'backups') } });
+  await saveProfile(engine, { name: 'Office', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }], destination: { kind: 'folder', path: path.join(root, 'backups') } });
   await engine.dispose();
 
   hook = http.createServer((req, res) => {

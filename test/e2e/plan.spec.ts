@@ -30,8 +30,7 @@ test.beforeAll(async () => {
     engine,
     {
       name: 'Office',
-      mongo: { database: 'pcifm' },
-      r2: { endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' },
+      sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }],
       destination: { kind: 'folder', path: path.join(root, 'backups') },
       app: { healthUrl: `http://127.0.0.1:${(health.address() as AddressInfo).port}/health` },
     },

@@ -137,7 +137,7 @@ test('without a connection or a backup it says so plainly, and where to start', 
 
     // Connected, but nothing backed up yet.
     const engine = testEngine({ home: home2 });
-    await saveProfile(engine, { name: 'New office', mongo: { database: 'pcifm' }, r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId }, destination: { kind: 'folder', path: nothing } }, {});
+    await saveProfile(engine, { name: 'New office', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId }], destination: { kind: 'folder', path: nothing } }, {});
     await engine.close();
     const connected = await serveApp({ home: home2 });
     try {

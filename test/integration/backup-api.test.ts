@@ -31,15 +31,13 @@ beforeAll(async () => {
   engine = testEngine({ env: { PCI_MONGODB_URI: `${servers.mongo.uri}`, PCI_R2_SECRET_ACCESS_KEY: servers.s3.secretAccessKey } });
   await saveProfile(engine, {
     name: 'Office',
-    mongo: { database: DB },
-    r2: { endpoint: servers.s3.endpoint, bucket: BUCKET, accessKeyId: servers.s3.accessKeyId, forcePathStyle: true },
+    sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: servers.s3.endpoint, bucket: BUCKET, accessKeyId: servers.s3.accessKeyId, forcePathStyle: true }],
     destination: { kind: 'folder', path: await tempDir('pci-api-backups-') },
   });
   // Unencrypted, so the tests below do not pay for the passphrase's key derivation again and again.
   await saveProfile(engine, {
     name: 'Plain',
-    mongo: { database: DB },
-    r2: { endpoint: servers.s3.endpoint, bucket: BUCKET, accessKeyId: servers.s3.accessKeyId, forcePathStyle: true },
+    sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: servers.s3.endpoint, bucket: BUCKET, accessKeyId: servers.s3.accessKeyId, forcePathStyle: true }],
     destination: { kind: 'folder', path: await tempDir('pci-api-plain-') },
   });
 });

@@ -29,10 +29,8 @@ async function addProfile(name: string, destination: string): Promise<void> {
   try {
     await saveProfile(engine, {
       name,
-      mongo: { database: 'pcifm' },
-      r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true },
+      sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true }],
       destination: { kind: 'folder', path: destination },
-      folders: [],
     });
   } finally {
     await engine.dispose();

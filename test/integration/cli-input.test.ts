@@ -37,7 +37,7 @@ beforeAll(async () => {
   env = { ...process.env, PCI_MONGODB_URI: `${s.mongo.uri}${DB}`, PCI_R2_SECRET_ACCESS_KEY: s.s3.secretAccessKey, PCI_BACKUP_PASSPHRASE: '' };
   const engine = testEngine({ home, env });
   try {
-    await saveProfile(engine, { name: 'Office', mongo: { database: DB }, r2: { endpoint: s.s3.endpoint, bucket: BUCKET, accessKeyId: s.s3.accessKeyId, forcePathStyle: true }, destination: { kind: 'folder', path: location }, folders: [] });
+    await saveProfile(engine, { name: 'Office', sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: s.s3.endpoint, bucket: BUCKET, accessKeyId: s.s3.accessKeyId, forcePathStyle: true }], destination: { kind: 'folder', path: location } });
   } finally {
     await engine.dispose();
   }

@@ -38,10 +38,8 @@ beforeAll(async () => {
       for (const who of ['cron', 'manual']) {
         await saveProfile(engine, {
           name: `Race ${i} ${who}`,
-          mongo: { database: 'pcifm' },
-          r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true },
+          sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true }],
           destination: { kind: 'folder', path: location },
-          folders: [],
         });
       }
     }

@@ -31,7 +31,7 @@ beforeAll(async () => {
   engine = testEngine({ env: { PCI_BACKUP_PASSPHRASE: '' } });
   await saveProfile(
     engine,
-    { name: 'Office', mongo: { database: 'pcifm' }, r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true }, destination: { kind: 'folder', path: path.join(dir, 'backups') } },
+    { name: 'Office', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true }], destination: { kind: 'folder', path: path.join(dir, 'backups') } },
     { mongoUri: uri(), r2SecretAccessKey: s3.secretAccessKey },
   );
 }, 120_000);
@@ -48,11 +48,11 @@ describe('the health report after damage', () => {
     expect(backup.status, JSON.stringify(backup.error)).toBe('succeeded');
     await engine.jobs.wait(startBucketCount(engine, 'Office').id);
     const report = await engine.handlers['health.get']({ profile: 'Office' });
-    expect(report.mongo.state).toBe('ok');
-    expect(report.mongo.comparisons).toEqual([expect.objectContaining({ against: 'backup', loss: false, changes: [] })]);
-    expect(report.mongo.comparisons[0].summary).toMatch(/^At the last backup: [\d,]+ documents; now [\d,]+ \(the same\)\.$/);
-    expect(report.r2.comparisons).toEqual([expect.objectContaining({ against: 'backup', loss: false })]);
-    expect(report.r2.comparisons[0].summary).toMatch(/\(the same\)\.$/);
+    expect(report.mongo!.state).toBe('ok');
+    expect(report.mongo!.comparisons).toEqual([expect.objectContaining({ against: 'backup', loss: false, changes: [] })]);
+    expect(report.mongo!.comparisons[0].summary).toMatch(/^At the last backup: [\d,]+ documents; now [\d,]+ \(the same\)\.$/);
+    expect(report.r2!.comparisons).toEqual([expect.objectContaining({ against: 'backup', loss: false })]);
+    expect(report.r2!.comparisons[0].summary).toMatch(/\(the same\)\.$/);
   });
 
   it('after half the file records and five files are deleted: fresh counts, what changed, "Needs attention"', async () => {
@@ -75,17 +75,17 @@ describe('the health report after damage', () => {
 
     // A count from before the damage cannot know (the card shows its time; the dashboard counts again).
     const stale = await engine.handlers['health.get']({ profile: 'Office' });
-    expect(stale.r2.comparisons.every((c) => c.summary.includes('(the same)'))).toBe(true);
+    expect(stale.r2!.comparisons.every((c) => c.summary.includes('(the same)'))).toBe(true);
     await engine.jobs.wait(startBucketCount(engine, 'Office').id);
 
     const report = await engine.handlers['health.get']({ profile: 'Office' });
-    expect(report.mongo.state).toBe('warn');
-    const m = report.mongo.comparisons[0];
+    expect(report.mongo!.state).toBe('warn');
+    const m = report.mongo!.comparisons[0];
     expect(m).toMatchObject({ against: 'backup', loss: true });
     expect(m.changes).toEqual([`“files”: ${before.toLocaleString('en-US')} → ${after.toLocaleString('en-US')} documents (${(before - after).toLocaleString('en-US')} fewer, −${Math.round(((before - after) / before) * 100)} %).`]);
-    expect(report.r2.state).toBe('warn');
-    expect(report.r2.comparisons[0]).toMatchObject({ against: 'backup', loss: true });
-    expect(report.r2.comparisons[0].summary).toMatch(/; counted now: [\d,]+ \(5 fewer, −\d+ %\)\.$/);
+    expect(report.r2!.state).toBe('warn');
+    expect(report.r2!.comparisons[0]).toMatchObject({ against: 'backup', loss: true });
+    expect(report.r2!.comparisons[0].summary).toMatch(/; counted now: [\d,]+ \(5 fewer, −\d+ %\)\.$/);
     expect(report.actions.find((a) => a.id === 'data-lost')).toMatchObject({ severity: 'warn', route: '/restore', text: expect.stringContaining(m.changes[0]) });
   });
 });

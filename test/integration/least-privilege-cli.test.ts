@@ -45,7 +45,7 @@ beforeAll(async () => {
   ({ repo, dir } = await newRepo());
   const engine = testEngine({ home, env: asPci() });
   try {
-    await saveProfile(engine, { name: 'Office', mongo: { database: DB }, r2: { endpoint: s3.endpoint, bucket: BUCKET, accessKeyId: s3.accessKeyId, forcePathStyle: true }, destination: { kind: 'folder', path: dir }, folders: [] });
+    await saveProfile(engine, { name: 'Office', sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: s3.endpoint, bucket: BUCKET, accessKeyId: s3.accessKeyId, forcePathStyle: true }], destination: { kind: 'folder', path: dir } });
   } finally {
     await engine.dispose();
   }

@@ -27,7 +27,7 @@ const run = (args: string[]) => runCli(home, env, args);
 async function addProfile(name: string, location: string): Promise<void> {
   const engine = testEngine({ home, env });
   try {
-    await saveProfile(engine, { name, mongo: { database: DB }, r2: { endpoint: s.s3.endpoint, bucket: BUCKET, accessKeyId: s.s3.accessKeyId, forcePathStyle: true }, destination: { kind: 'folder', path: location }, folders: [] });
+    await saveProfile(engine, { name, sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: s.s3.endpoint, bucket: BUCKET, accessKeyId: s.s3.accessKeyId, forcePathStyle: true }], destination: { kind: 'folder', path: location } });
   } finally {
     await engine.dispose();
   }

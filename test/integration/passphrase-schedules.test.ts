@@ -28,7 +28,7 @@ beforeAll(async () => {
   engine = testEngine({ env: { PCI_BACKUP_PASSPHRASE: '' } });
   await saveProfile(
     engine,
-    { name: 'Office', mongo: { database: 'pcifm' }, r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true }, destination: { kind: 'folder', path: path.join(dir, 'backups') } },
+    { name: 'Office', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true }], destination: { kind: 'folder', path: path.join(dir, 'backups') } },
     { mongoUri: `${mongo.uri}pcifm`, r2SecretAccessKey: s3.secretAccessKey },
   );
 }, 120_000);

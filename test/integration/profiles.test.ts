@@ -16,7 +16,7 @@ import { CredentialsFileStore } from '../../electron/core/profiles/secret-store'
 import { detectMappingSettings, testProfile } from '../../electron/core/profiles/test';
 import { healthReport } from '../../electron/core/health/health';
 import { startBucketCount } from '../../electron/core/health/bucket-count';
-import type { ProfileInput } from '../../shared/profile';
+import { Profile, s3Source, type ProfileInput } from '../../shared/profile';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 let mongo: MongoTestServer;
@@ -41,8 +41,7 @@ afterAll(async () => {
 function office(over: Partial<ProfileInput> = {}): ProfileInput {
   return {
     name: 'Office',
-    mongo: { database: 'pcifm' },
-    r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId },
+    sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId }],
     destination: { kind: 'folder', path: backups },
     ...over,
   };
@@ -112,7 +111,7 @@ describe('openProfile', () => {
 
 describe('auto-detect, test and health on the seeded dataset', () => {
   it('proposes files.storageKey with its size and deleted fields', async () => {
-    const proposal = await detectMappingSettings(engine, { mongo: { database: 'pcifm' }, r2: office().r2, profile: 'Office' });
+    const proposal = await detectMappingSettings(engine, { mongo: { database: 'pcifm' }, r2: s3Source(Profile.parse(office()))!, profile: 'Office' });
     expect(proposal.best).toMatchObject({ collection: 'files', keyField: 'storageKey', sizeField: 'size', deletedField: 'deletedAt' });
     expect(proposal.collections).toContain('files');
   });
@@ -135,7 +134,7 @@ describe('auto-detect, test and health on the seeded dataset', () => {
     const docs = Object.values(data.collections).reduce((a, b) => a + b, 0);
     expect(after.mongo).toMatchObject({ state: 'ok', collections: Object.keys(data.collections).length, documents: docs });
     expect(after.r2).toMatchObject({ objects: data.objects.count, totalBytes: data.objects.bytes });
-    expect(after.destination.estimatedNextBackupBytes).toBe(after.mongo.sizeBytes! + data.objects.bytes);
+    expect(after.destination.estimatedNextBackupBytes).toBe(after.mongo!.sizeBytes! + data.objects.bytes);
   });
 });
 

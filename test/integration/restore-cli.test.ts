@@ -26,7 +26,7 @@ let repo: Repository;
 async function addProfile(name: string, destination: string): Promise<void> {
   const engine = testEngine({ home, env });
   try {
-    await saveProfile(engine, { name, mongo: { database: DB }, r2: { endpoint: s.s3.endpoint, bucket: BUCKET, accessKeyId: s.s3.accessKeyId, forcePathStyle: true }, destination: { kind: 'folder', path: destination }, folders: [] });
+    await saveProfile(engine, { name, sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: s.s3.endpoint, bucket: BUCKET, accessKeyId: s.s3.accessKeyId, forcePathStyle: true }], destination: { kind: 'folder', path: destination } });
   } finally {
     await engine.dispose();
   }

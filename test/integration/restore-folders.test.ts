@@ -21,7 +21,7 @@ const FOLDERS_ONLY = RestoreScope.parse({ database: false, bucket: false });
 
 async function plan(repo: Awaited<ReturnType<typeof newRepo>>['repo'], snapshotId: string, folders: string[], scope = FOLDERS_ONLY): Promise<RestorePlan> {
   const index = await indexSnapshot(repo, await repo.readSnapshot(snapshotId));
-  return buildPlan({ repo, index, profile: Profile.parse({ ...testProfile, folders }), location: 'test', mongo: null, r2: null }, scope, testContext());
+  return buildPlan({ repo, index, profile: Profile.parse({ ...testProfile, sources: [...testProfile.sources, ...folders.map((p) => ({ kind: 'folder' as const, path: p }))] }), location: 'test', mongo: null, r2: null }, scope, testContext());
 }
 
 describe('restoring settings folders', () => {

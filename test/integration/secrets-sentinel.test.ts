@@ -65,7 +65,7 @@ afterAll(async () => {
 describe('sentinel secrets', () => {
   it('never leave the secret store', async () => {
     const r2 = { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId };
-    const profile = (name: string) => ({ name, mongo: { database: 'pcifm' }, r2, destination: { kind: 'folder', path: backups } });
+    const profile = (name: string) => ({ name, sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', ...r2 }], destination: { kind: 'folder', path: backups } });
 
     // The wizard's calls, with right and wrong secrets.
     expect((await call('connections.testMongo', { uri: uri(S.wrongMongoPassword) })).ok).toBe(true);
@@ -159,8 +159,8 @@ describe('sentinel secrets in backup, verify, restore, check, schedules and noti
     const places = { Good: tempDir('pci-sentinel-good-'), Bad: tempDir('pci-sentinel-bad-') };
     const r2 = { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId };
     const fileRecords = { collection: 'files', keyField: 'storageKey', sizeField: 'size' };
-    await api('profiles.save', { profile: { name: 'Good', mongo: { database: 'pcifm' }, r2, fileRecords, destination: { kind: 'folder', path: places.Good } }, secrets: { mongoUri: uri(S.mongoPassword), r2SecretAccessKey: S.r2Secret } });
-    await api('profiles.save', { profile: { name: 'Bad', mongo: { database: 'pcifm' }, r2, fileRecords, destination: { kind: 'folder', path: places.Bad } }, secrets: { mongoUri: uri(S.wrongMongoPassword), r2SecretAccessKey: S.wrongR2Secret } });
+    await api('profiles.save', { profile: { name: 'Good', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', ...r2 }], fileRecords, destination: { kind: 'folder', path: places.Good } }, secrets: { mongoUri: uri(S.mongoPassword), r2SecretAccessKey: S.r2Secret } });
+    await api('profiles.save', { profile: { name: 'Bad', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', ...r2 }], fileRecords, destination: { kind: 'folder', path: places.Bad } }, secrets: { mongoUri: uri(S.wrongMongoPassword), r2SecretAccessKey: S.wrongR2Secret } });
 
     // Notifications with a webhook token and an SMTP password; both channels fail (nothing listens).
     const notify = await api('notify.set', {

@@ -32,7 +32,7 @@ beforeAll(async () => {
   const engine = testEngine({ home, env });
   try {
     for (const name of ['officeA', 'officeB']) {
-      await saveProfile(engine, { name, mongo: { database: DB }, r2: { endpoint: s.s3.endpoint, bucket: BUCKET, accessKeyId: s.s3.accessKeyId, forcePathStyle: true }, destination: { kind: 'folder', path: location }, folders: [] });
+      await saveProfile(engine, { name, sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: s.s3.endpoint, bucket: BUCKET, accessKeyId: s.s3.accessKeyId, forcePathStyle: true }], destination: { kind: 'folder', path: location } });
     }
   } finally {
     await engine.dispose();

@@ -29,8 +29,7 @@ beforeAll(async () => {
   try {
     await saveProfile(engine, {
       name: 'Gallery',
-      mongo: { database: DB },
-      r2: { endpoint: servers.s3.endpoint, bucket: BUCKET, accessKeyId: servers.s3.accessKeyId, forcePathStyle: true },
+      sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: servers.s3.endpoint, bucket: BUCKET, accessKeyId: servers.s3.accessKeyId, forcePathStyle: true }],
       destination: { kind: 'folder', path: await tempDir('pci-trigger-cli-backups-') },
     });
   } finally {

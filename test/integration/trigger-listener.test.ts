@@ -26,7 +26,7 @@ const request = (port: number, pathname: string, headers: Record<string, string>
 beforeEach(async () => {
   engine = testEngine();
   // Nothing reaches MongoDB here: the triggered backup waits (the gathering minute) and is cancelled at the end.
-  await saveProfile(engine, { name: 'Office', mongo: { database: 'pcifm' }, r2: { endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }, destination: { kind: 'folder', path: tempDir('pci-listener-backups-') } });
+  await saveProfile(engine, { name: 'Office', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }], destination: { kind: 'folder', path: tempDir('pci-listener-backups-') } });
   listener = triggerListener(engine);
 });
 afterEach(async () => {

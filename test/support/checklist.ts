@@ -74,8 +74,7 @@ export async function checklistWorld(): Promise<ChecklistWorld> {
         engine,
         {
           name: PROFILE,
-          mongo: { database: servers.database },
-          r2: { endpoint: s3.endpoint, bucket: servers.bucket, accessKeyId: s3.accessKeyId, forcePathStyle: true },
+          sources: [{ kind: 'mongodb', database: servers.database }, { kind: 's3', endpoint: s3.endpoint, bucket: servers.bucket, accessKeyId: s3.accessKeyId, forcePathStyle: true }],
           fileRecords: { collection: 'files', keyField: 'storageKey', sizeField: 'size', deletedField: 'deletedAt' },
           destination: { kind: 'folder', path: backups },
           app: { healthUrl: app.url, versionFile },

@@ -34,8 +34,7 @@ export async function startOffice(name: string, profile: Partial<ProfileInput> =
     engine,
     {
       name: 'Office',
-      mongo: { database: 'pcifm' },
-      r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true },
+      sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true }],
       destination: { kind: 'folder', path: backups },
       fileRecords: { ...data.fileRecords, deletedField: 'deletedAt' },
       ...profile,

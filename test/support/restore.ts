@@ -22,8 +22,7 @@ export const TEST_R2 = { multipartFrom: 5 * MiB, partSize: 5 * MiB, retry: FAST_
 
 export const testProfile = Profile.parse({
   name: 'Office',
-  mongo: { database: DB },
-  r2: { endpoint: 'http://127.0.0.1:1', bucket: BUCKET, accessKeyId: 'test' },
+  sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: 'http://127.0.0.1:1', bucket: BUCKET, accessKeyId: 'test' }],
   destination: { kind: 'folder', path: '/nowhere' },
 });
 

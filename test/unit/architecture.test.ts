@@ -111,12 +111,10 @@ describe('architecture', () => {
     const hosting = ['core/engine', 'core/handlers', 'core/paths', 'core/app-root'];
     const notYet = [
       'core/bundle/bundle', // the zip's place on this computer (a local host only)
-      'core/connections/checks',
       'core/connections/mongo',
       'core/health/bucket-count', // whether a bucket count exists yet
       'core/profiles/open',
       'core/profiles/secrets',
-      'core/profiles/service',
     ];
     const used = new Set(filesUnder('electron/cli').flatMap((f) => importsOf(f).map((s) => /(core\/.*)$/.exec(s)?.[1]).filter((s): s is string => Boolean(s))));
     expect([...used].filter((m) => !hosting.includes(m) && !notYet.includes(m))).toEqual([]);

@@ -4,6 +4,8 @@
 import type { Command } from 'commander';
 import type { HealthReport, LastRun } from '../../../shared/api/health';
 import { formatBytes, formatDateTime, formatDuration } from '../../../shared/format';
+import { userError } from '../../../shared/errors';
+import { s3Source } from '../../../shared/profile';
 import { readBucketCount } from '../../core/health/bucket-count';
 import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { withEngine } from '../api';
@@ -19,13 +21,15 @@ function printReport(ctx: CliContext, r: HealthReport): void {
   ctx.io.out(`Health of "${r.profile}" (${formatDateTime(r.generatedAt)})`);
   line(ctx, 'Last backup', r.lastBackup.state, r.lastBackup.message);
   line(ctx, 'Last verification', r.lastVerify.state, r.lastVerify.message);
-  line(ctx, 'Storage check', r.consistency.state, r.consistency.message);
   const m = r.mongo;
-  line(ctx, 'MongoDB', m.state, m.error ? m.error.message : `${m.database}: ${n(m.collections)} collections, ${n(m.documents)} documents, ${formatBytes(m.sizeBytes)} (MongoDB ${m.version ?? '?'})`);
   const b = r.r2;
-  const counted = b.countedAt ? `${n(b.objects)} files, ${formatBytes(b.totalBytes)} (counted ${formatDateTime(b.countedAt)})` : 'files not counted yet';
-  line(ctx, 'R2', b.state, b.error ? b.error.message : `${b.bucket}: reachable; ${counted}`);
-  for (const c of [...(m.error ? [] : m.comparisons), ...(b.error ? [] : b.comparisons)]) {
+  if (m && b) line(ctx, 'Storage check', r.consistency.state, r.consistency.message);
+  if (m) line(ctx, 'MongoDB', m.state, m.error ? m.error.message : `${m.database}: ${n(m.collections)} collections, ${n(m.documents)} documents, ${formatBytes(m.sizeBytes)} (MongoDB ${m.version ?? '?'})`);
+  if (b) {
+    const counted = b.countedAt ? `${n(b.objects)} files, ${formatBytes(b.totalBytes)} (counted ${formatDateTime(b.countedAt)})` : 'files not counted yet';
+    line(ctx, 'R2', b.state, b.error ? b.error.message : `${b.bucket}: reachable; ${counted}`);
+  }
+  for (const c of [...(!m || m.error ? [] : m.comparisons), ...(!b || b.error ? [] : b.comparisons)]) {
     ctx.io.out(`${' '.repeat(21)}${c.summary}`);
     for (const change of c.changes.slice(0, 5)) ctx.io.out(`${' '.repeat(23)}${change}`);
   }
@@ -45,15 +49,16 @@ function printReport(ctx: CliContext, r: HealthReport): void {
 export function registerHealth(program: Command, ctx: CliContext): void {
   program
     .command('health')
-    .description('backups, MongoDB, R2 and the backup location of a connection at a glance')
+    .description('backups, MongoDB and R2 (when the connection has them) and the backup location of a connection at a glance')
     .requiredOption('--profile <name>', 'the connection to look at')
     .option('--count', 'count the files of the bucket now, even when a recent count exists')
     .action(async (opts: { profile: string; count?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       await withEngine(ctx, globals, async (engine, api) => {
-        engine.profiles.get(opts.profile);
+        const hasBucket = Boolean(s3Source((await api.profiles.get({ name: opts.profile })).profile));
+        if (opts.count && !hasBucket) throw userError('NOT_AVAILABLE', 'No bucket', `The connection "${opts.profile}" has no bucket, so there are no files to count.`, 'Leave out --count.');
         // The first health check of a profile counts its bucket (the numbers are part of the answer).
-        if (opts.count || !readBucketCount(engine, opts.profile)) {
+        if (hasBucket && (opts.count || !readBucketCount(engine, opts.profile))) {
           const job = await api.health.countBucket({ profile: opts.profile });
           if (!globals.json && ctx.io.isTTY) ctx.io.err('Counting the files in the bucket…');
           const done = await engine.jobs.wait(job.id);

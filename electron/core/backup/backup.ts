@@ -1,6 +1,6 @@
-// One backup ("restore point"): MongoDB first, then the R2 bucket (so every file record in the dump
-// has its object), then the configuration folders; the snapshot file is written last, after every
-// blob it names. An interrupted or failed backup leaves no snapshot, only unreferenced blobs that
+// One backup ("restore point"): every source of the connection through its kind's module
+// (sources/kind.ts) — MongoDB first, then the bucket (so every file record in the dump has its
+// object), then folders and the rest; the snapshot file is written last, after every blob it names. An interrupted or failed backup leaves no snapshot, only unreferenced blobs that
 // the next backup reuses and prune removes. Sources come in as ports (clients already connected),
 // so this file never knows about profiles, secrets or which host started it.
 import { setMaxListeners } from 'node:events';
@@ -8,11 +8,9 @@ import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import { acquire, removeTempLeftovers, type AcquireOptions, type Lock, type Repository, type SnapshotHeader, type SnapshotStats } from '../repository';
 import { SnapshotTag } from '../repository/schemas';
-import { r2ReadError } from '../sources/errors';
-import { backupFolders } from '../sources/folders';
-import { backupMongo, type MongoSourcePort } from '../sources/mongo';
-import { backupR2, type R2SourcePort } from '../sources/r2';
-import { countBucket, previousObjectsOf, probeBucket } from '../sources/r2-list';
+import { backupOrder, SOURCE_KINDS, type BackupPart, type BackupPorts, type BackupRun, type PortKind, type SourceKindModule } from '../sources/kind';
+import type { MongoSourcePort } from '../sources/mongo';
+import type { R2SourcePort } from '../sources/r2';
 import { DEFAULT_RETRY, errorText, type RetryPolicy } from '../sources/retry';
 import { sinkFor, type SourceReport } from '../sources/sink';
 import type { BackupHook } from './test-hooks';
@@ -76,6 +74,17 @@ export function checkTags(tags: string[]): string[] {
   return [...new Set(tags)];
 }
 
+/** Start a kind's `begin` now; the returned function backs the source up when its turn comes. */
+function startPart<K extends PortKind>(kind: K, ports: Partial<BackupPorts>, run: BackupRun): () => Promise<BackupPart> {
+  const module = SOURCE_KINDS[kind] as SourceKindModule<K, unknown>; // the registry's own type checks each entry
+  const port = ports[kind] as BackupPorts[K];
+  const begun = module.begin?.(port, run);
+  return () => {
+    run.ctx.log('info', `Backing up ${module.label(port)}.`);
+    return module.backup(port, run, begun);
+  };
+}
+
 export async function runBackup(repo: Repository, sources: BackupSources, ctx: OperationContext, options: BackupOptions): Promise<BackupResult> {
   const tags = checkTags(options.tags ?? []);
   const startedAt = new Date();
@@ -106,33 +115,33 @@ export async function runBackup(repo: Repository, sources: BackupSources, ctx: O
     const sink = sinkFor(repo, writer);
     const reports: SourceReport[] = [];
 
-    // Progress totals for R2: the previous restore point's numbers are a good estimate; without one
-    // the bucket is counted (a listing) beside the database dump. Either way R2 is asked something
-    // right away, so a wrong key or a missing bucket stops the backup now instead of after the dump.
-    const r2 = sources.r2 ?? null;
-    const before = r2 ? parent?.stats.sources.find((s) => s.kind === 'r2' && s.name === r2.bucket) : undefined;
-    const totals = r2
-      ? (before ? probeBucket(r2.client, r2.bucket, inner, retry).then(() => ({ objects: before.entries, bytes: before.bytes })) : countBucket(r2.client, r2.bucket, inner, retry)).catch(
-          (err: unknown) => {
-            if (!stop.signal.aborted) stop.abort(r2.mapError ? r2.mapError(err) : r2ReadError(err, r2.bucket, 'listing'));
-            return null;
-          },
-        )
-      : null;
-
+    // Each source through its kind's module, in the registry's order (the database first, then the
+    // bucket, then the rest); whatever a kind starts beforehand (the bucket count) runs beside them.
+    const ports: Partial<BackupPorts> = { mongodb: sources.mongo ?? undefined, s3: sources.r2 ?? undefined, folder: sources.folders?.length ? sources.folders : undefined };
+    const run: BackupRun = {
+      sink,
+      ctx: inner,
+      fail: (err) => {
+        if (!stop.signal.aborted) stop.abort(err);
+      },
+      repo,
+      parent,
+      retry,
+      hook,
+      tuning: { mongoBatchBytes: options.mongoBatchBytes, r2Concurrency: options.r2Concurrency, listPageSize: options.listPageSize, r2MetadataRecheckMarginMs: options.r2MetadataRecheckMarginMs },
+    };
+    const parts = backupOrder(ports).map((kind) => startPart(kind, ports, run));
     let consistency: SnapshotHeader['consistency'] = 'best-effort';
     let consistencyNote = 'This backup has no database.';
-    if (sources.mongo) {
-      const m = await backupMongo(sources.mongo, sink, inner, { retry, hook, batchBytes: options.mongoBatchBytes });
-      reports.push(m.report);
-      consistency = m.consistency;
-      consistencyNote = m.consistencyNote;
+    let said = false;
+    for (const part of parts) {
+      const done = await part();
+      reports.push(...done.reports);
+      if (done.consistency && !said) {
+        ({ consistency, note: consistencyNote } = done.consistency);
+        said = true;
+      }
     }
-    if (r2) {
-      const previous = parent ? previousObjectsOf(repo.readManifest(parent), r2.bucket)[Symbol.asyncIterator]() : null;
-      reports.push(await backupR2(r2, sink, inner, { retry, concurrency: options.r2Concurrency, pageSize: options.listPageSize, previous, previousCreatedAt: parent?.createdAt, metadataRecheckMarginMs: options.r2MetadataRecheckMarginMs, totals: totals ?? undefined, hook }));
-    }
-    if (sources.folders && sources.folders.length > 0) reports.push(...(await backupFolders(sources.folders, sink, inner, { hook })));
 
     stop.signal.throwIfAborted();
     if (lock.lost) throw lock.lost; // someone judged our lock stale: a prune may be deleting blobs we named

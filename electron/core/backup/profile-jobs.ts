@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { BackupSummary, PruneSummary, RestorePointList } from '../../../shared/api/backup';
 import { UserError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
-import type { Profile } from '../../../shared/profile';
+import { folderPaths, mongoSource, s3Source, sqliteSources, type Profile } from '../../../shared/profile';
 import type { Services } from '../services';
 import { mapMongoError, mapS3Error } from '../connections/errors';
 import type { JobSpec } from '../jobs/manager';
@@ -85,20 +85,22 @@ export const PASSPHRASE_NOT_USED =
 /** The backup itself, inside a job: connect, open (or set up) the location, back up, disconnect. */
 export async function backupProfile(engine: Services, name: string, options: { tags: string[]; passphrase?: string }, ctx: OperationContext): Promise<BackupSummary> {
   ctx.onProgress({ phase: 'Connecting', message: name });
-  const conn = await openProfile(engine, name, { mongo: true, r2: true, repository: 'create', passphrase: options.passphrase });
+  const profile = engine.profiles.get(name);
+  const conn = await openProfile(engine, profile, { mongo: Boolean(mongoSource(profile)), r2: Boolean(s3Source(profile)), repository: 'create', passphrase: options.passphrase });
   try {
     const { repo, created, passphrase } = conn;
     if (created) ctx.log('info', `Set up a new backup location at ${conn.location.describe}${repo.encrypted ? ' (encrypted)' : ''}.`);
     const warnings = passphrase && !repo.encrypted ? [PASSPHRASE_NOT_USED] : [];
+    // Never a quiet gap: a source this version cannot back up yet is named in the result.
+    for (const s of sqliteSources(conn.profile)) warnings.push(`The SQLite database ${s.path} is not in this backup: this version of PCI Maintenance cannot back up SQLite files yet.`);
     for (const w of warnings) ctx.log('warn', w);
-    const database = conn.mongo.database;
-    const bucket = conn.r2.bucket;
+    const { mongo, r2 } = conn;
     const result = await runBackup(
       repo,
       {
-        mongo: { ...conn.mongo, mapError: (err) => mapMongoError(err, { database }) },
-        r2: { ...conn.r2, mapError: (err) => mapS3Error(err, { bucket }) },
-        folders: conn.profile.folders,
+        mongo: mongo && { ...mongo, mapError: (err) => mapMongoError(err, { database: mongo.database }) },
+        r2: r2 && { ...r2, mapError: (err) => mapS3Error(err, { bucket: r2.bucket }) },
+        folders: folderPaths(conn.profile),
       },
       ctx,
       { profile: conn.profile.name, tags: options.tags, appVersion: engine.info.version, hook: pauseHook(engine.testPauseAt, ctx.signal) },

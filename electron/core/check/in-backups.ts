@@ -1,5 +1,6 @@
 // "Restore them from a backup" made actionable: for the files a storage check found missing, which
 // restore points of the connection still hold them (newest first), read from their streamed file lists.
+import { requireS3Source } from '../../../shared/profile';
 import type { FilesInBackups } from '../../../shared/api/check';
 import { UserError } from '../../../shared/errors';
 import type { Services } from '../services';
@@ -23,7 +24,7 @@ export async function findInBackups(engine: Services, name: string, keys: string
       if (wanted.size === 0) break;
       checked++;
       const here: string[] = [];
-      for await (const entry of previousObjectsOf(repo.readManifest(h), profile.r2.bucket)) {
+      for await (const entry of previousObjectsOf(repo.readManifest(h), requireS3Source(profile).bucket)) {
         if (wanted.has(entry.key)) here.push(entry.key);
       }
       if (here.length === 0) continue;

@@ -1,6 +1,7 @@
 // The after-checks, in one job: PCI File Manager answers, the new version is recorded, the database
 // and the bucket compared with the baseline, and the storage check compared with the one before the
 // update. A loss is a failure with "Roll back" (to the restore point taken before the update).
+import { mongoSource, requireS3Source, s3Source } from '../../../shared/profile';
 import type { ChecklistCheck, ChecklistJobSummary } from '../../../shared/api/checklist';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
@@ -32,7 +33,8 @@ export async function runAfter(engine: Services, store: UpdateRecordStore, recor
   checks.push(version.check);
 
   next('Comparing the database with before the update');
-  if (!baseline.mongo) checks.push(skipped('mongo', AFTER_LABELS.mongo, 'The database was not recorded before the update, so it cannot be compared.'));
+  if (!mongoSource(profile)) checks.push(skipped('mongo', AFTER_LABELS.mongo, 'This connection has no MongoDB database.'));
+  else if (!baseline.mongo) checks.push(skipped('mongo', AFTER_LABELS.mongo, 'The database was not recorded before the update, so it cannot be compared.'));
   else {
     try {
       const opened = await openProfile(engine, profile, { mongo: true });
@@ -52,10 +54,11 @@ export async function runAfter(engine: Services, store: UpdateRecordStore, recor
   checks.push(consistency.check);
 
   next('Comparing the bucket with before the update');
-  if (!baseline.r2) checks.push(skipped('r2', AFTER_LABELS.r2, 'The bucket was not recorded before the update, so it cannot be compared.'));
+  if (!s3Source(profile)) checks.push(skipped('r2', AFTER_LABELS.r2, 'This connection has no bucket.'));
+  else if (!baseline.r2) checks.push(skipped('r2', AFTER_LABELS.r2, 'The bucket was not recorded before the update, so it cannot be compared.'));
   else {
     try {
-      const now: BucketFacts = consistency.bucket ? { bucket: profile.r2.bucket, ...consistency.bucket } : await readBucketFacts(engine, profile, ctx);
+      const now: BucketFacts = consistency.bucket ? { bucket: requireS3Source(profile).bucket, ...consistency.bucket } : await readBucketFacts(engine, profile, ctx);
       checks.push(compareBucket(baseline.r2, now));
     } catch (err) {
       if (ctx.signal.aborted) throw err;

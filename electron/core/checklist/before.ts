@@ -1,6 +1,7 @@
 // The automated before-checks, in one job: backup, MongoDB (baseline), storage check, R2 (baseline),
 // room for a backup, free disk space, PCI File Manager and its version, and — when asked — a quiet
 // database. Every check runs even when an earlier one failed, so one run shows everything to fix.
+import { mongoSource, requireS3Source, s3Source } from '../../../shared/profile';
 import type { Baseline, ChecklistCheck, ChecklistJobSummary, UpdateRecord } from '../../../shared/api/checklist';
 import type { OperationContext } from '../../../shared/jobs';
 import type { Services } from '../services';
@@ -8,7 +9,7 @@ import { openProfile, type MongoHandle } from '../profiles/open';
 import { appCheck, versionCheck } from './app-checks';
 import { backupCheck } from './backup-check';
 import { bucketSummary, readBucketFacts, type BucketFacts } from './bucket';
-import { LABELS, failFrom, isOk, pass, sortChecks } from './check';
+import { LABELS, failFrom, isOk, pass, skipped, sortChecks } from './check';
 import { consistencyStep } from './consistency-step';
 import { mongoSummary, readDatabaseFacts, type DatabaseFacts } from './database';
 import { quietCheck, watchWrites } from './quiet';
@@ -65,7 +66,11 @@ export async function runBefore(engine: Services, store: UpdateRecordStore, reco
 
   next('Reading MongoDB');
   let mongo: DatabaseFacts | null = null;
-  const opened = await guard('mongo', () => openProfile(engine, profile, { mongo: true }));
+  // What the connection does not have is skipped, said so, never failed.
+  const hasMongo = Boolean(mongoSource(profile));
+  const hasBucket = Boolean(s3Source(profile));
+  if (!hasMongo) checks.push(skipped('mongo', LABELS.mongo, 'This connection has no MongoDB database.'));
+  const opened = hasMongo ? await guard('mongo', () => openProfile(engine, profile, { mongo: true })) : null;
   const conn = opened?.mongo ?? null;
   try {
     if (conn) mongo = await guard('mongo', () => readDatabaseFacts(conn.client, conn.database));
@@ -76,8 +81,9 @@ export async function runBefore(engine: Services, store: UpdateRecordStore, reco
     checks.push(consistency.check);
 
     next('Counting the files in R2');
-    let r2: BucketFacts | null = consistency.bucket ? { bucket: profile.r2.bucket, ...consistency.bucket } : null;
-    r2 ??= await guard('r2', () => readBucketFacts(engine, profile, ctx));
+    let r2: BucketFacts | null = consistency.bucket ? { bucket: requireS3Source(profile).bucket, ...consistency.bucket } : null;
+    if (!hasBucket) checks.push(skipped('r2', LABELS.r2, 'This connection has no bucket.'));
+    else r2 ??= await guard('r2', () => readBucketFacts(engine, profile, ctx));
     if (r2) checks.push(pass('r2', LABELS.r2, `${bucketSummary(r2)}. Recorded as the baseline.`));
 
     next('Checking the room in the backup location');

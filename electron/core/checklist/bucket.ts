@@ -2,7 +2,7 @@
 // after the update. Fewer objects than before means files were lost: a failure with "Roll back".
 import type { ChecklistCheck } from '../../../shared/api/checklist';
 import type { OperationContext } from '../../../shared/jobs';
-import type { Profile } from '../../../shared/profile';
+import { requireS3Source, type Profile } from '../../../shared/profile';
 import { formatBytes } from '../../../shared/format';
 import type { Services } from '../services';
 import { mapS3Error } from '../connections/errors';
@@ -20,13 +20,14 @@ export interface BucketFacts {
 
 /** List the whole bucket (a listing only: nothing is downloaded). */
 export async function readBucketFacts(engine: Services, profile: Profile, ctx: OperationContext): Promise<BucketFacts> {
-  const endpoint = requireR2Endpoint(profile.r2);
+  const source = requireS3Source(profile);
+  const endpoint = requireR2Endpoint(source);
   const opened = await openProfile(engine, profile, { r2: true, maxAttempts: 2 });
   try {
-    const { objects, bytes } = await countBucket(opened.r2.client, profile.r2.bucket, ctx, DEFAULT_RETRY);
-    return { bucket: profile.r2.bucket, objects, bytes };
+    const { objects, bytes } = await countBucket(opened.r2.client, source.bucket, ctx, DEFAULT_RETRY);
+    return { bucket: source.bucket, objects, bytes };
   } catch (err) {
-    throw ctx.signal.aborted ? ctx.signal.reason : mapS3Error(err, { bucket: profile.r2.bucket, endpoint: endpointLabel(endpoint) });
+    throw ctx.signal.aborted ? ctx.signal.reason : mapS3Error(err, { bucket: source.bucket, endpoint: endpointLabel(endpoint) });
   } finally {
     await opened.close();
   }

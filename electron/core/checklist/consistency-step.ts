@@ -4,10 +4,10 @@
 import type { Baseline, ChecklistCheck } from '../../../shared/api/checklist';
 import { ConsistencyResult } from '../../../shared/api/check';
 import type { OperationContext } from '../../../shared/jobs';
-import type { Profile } from '../../../shared/profile';
+import { hasMongoAndBucket, type Profile } from '../../../shared/profile';
 import type { Services } from '../services';
 import { startCheckJob } from '../check/profile-jobs';
-import { AFTER_LABELS, LABELS, count, failFrom, fail, pass, warn } from './check';
+import { AFTER_LABELS, LABELS, count, failFrom, fail, pass, skipped, warn } from './check';
 import { followNested, summaryOf } from './nested';
 
 export type ConsistencyFacts = NonNullable<Baseline['consistency']>;
@@ -43,6 +43,10 @@ export function newMissing(then: ConsistencyFacts, now: ConsistencyFacts): { cou
 }
 
 export async function consistencyStep(engine: Services, profile: Profile, ctx: OperationContext, compareWith: 'previous' | ConsistencyFacts, phase: 'before' | 'after' = 'before'): Promise<ConsistencyOutcome> {
+  // The storage check is PCI File Manager's: file records in MongoDB against objects in the bucket.
+  if (!hasMongoAndBucket(profile)) {
+    return { check: skipped('consistency', phase === 'after' ? AFTER_LABELS.consistency : LABELS.consistency, 'This connection has no file records in a database pointing at a bucket, so there is nothing to compare.'), facts: null, bucket: null };
+  }
   if (!profile.fileRecords) {
     return {
       check: warn('consistency', LABELS.consistency, 'The storage check cannot run: the connection does not say which collection holds the file records.', 'Set up the file records (Settings → Connections → Change → File records), or accept this warning.', 'settings'),

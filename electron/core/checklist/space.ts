@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import type { ChecklistCheck } from '../../../shared/api/checklist';
 import { formatBytes } from '../../../shared/format';
-import type { Profile } from '../../../shared/profile';
+import { folderPaths, type Profile } from '../../../shared/profile';
 import type { Services } from '../services';
 import { folderSpace } from '../connections/destination';
 import { backupPoints } from '../health/past-runs';
@@ -58,7 +58,7 @@ export function relevantFolders(engine: Services, profiles: Profile[]): Array<[s
     [os.tmpdir(), 'temporary files'],
     ...profiles.flatMap((p) => [
       ...(p.destination.kind === 'folder' ? [[p.destination.path, 'backups'] as [string, string]] : []),
-      ...p.folders.map((f) => [f, 'PCI File Manager configuration'] as [string, string]),
+      ...folderPaths(p).map((f) => [f, 'configuration and content folders'] as [string, string]),
     ]),
   ];
 }

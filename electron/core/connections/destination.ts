@@ -7,7 +7,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { CheckReport, DestinationFacts } from '../../../shared/api/profiles';
 import { userError, type UserError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
-import { r2Endpoint, type Destination, type Profile } from '../../../shared/profile';
+import { r2Endpoint, type Destination, type S3Source } from '../../../shared/profile';
 import { FolderStore, S3Store, driveMissingError, planFolder, type BlobStore } from '../repository';
 import { CheckList, report, type CheckOptions } from './checks';
 import { checkBucket } from './r2-checks';
@@ -24,13 +24,13 @@ export interface OpenedDestination {
 }
 
 /** A bucket destination's endpoint: its own, its own account's, else the profile's R2 endpoint. */
-export function destinationEndpoint(dest: S3Destination, r2?: Partial<Pick<Profile['r2'], 'accountId' | 'endpoint'>>): string {
+export function destinationEndpoint(dest: S3Destination, r2?: Partial<Pick<S3Source, 'accountId' | 'endpoint'>>): string {
   const endpoint = dest.endpoint ?? (dest.accountId ? r2Endpoint({ accountId: dest.accountId }) : undefined) ?? (r2 ? r2Endpoint(r2) : undefined);
   if (!endpoint) throw userError('INVALID_INPUT', 'Backup bucket address missing', 'The backup bucket has no address (endpoint or Account ID).', 'Enter the endpoint or the Account ID of the backup bucket.');
   return endpoint;
 }
 
-export function openDestination(dest: Destination, options: { secretAccessKey?: string; r2?: Partial<Profile['r2']> } = {}): OpenedDestination {
+export function openDestination(dest: Destination, options: { secretAccessKey?: string; r2?: Partial<S3Source> } = {}): OpenedDestination {
   if (dest.kind === 'folder') {
     const store = new FolderStore(dest.path);
     return { store, describe: store.describe() };
@@ -70,7 +70,7 @@ async function nearestExisting(dir: string): Promise<string | null> {
 export interface DestinationCheckInput {
   destination: Destination;
   secretAccessKey?: string;
-  r2?: Partial<Profile['r2']>;
+  r2?: Partial<S3Source>;
   /** Estimated size of the next backup: less free space than this fails the check. */
   requiredBytes?: number | null;
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import type { Job } from '../../../shared/jobs';
+import { requireS3Source, s3Source } from '../../../shared/profile';
 import type { Services } from '../services';
 import { mapS3Error } from '../connections/errors';
 import { endpointLabel, requireR2Endpoint } from '../connections/r2';
@@ -25,12 +26,13 @@ function cacheFile(engine: Services, profile: string): string {
 /** The last count of this profile's bucket, or null (none yet, or the bucket changed since). */
 export function readBucketCount(engine: Services, profile: string): BucketCount | null {
   const p = engine.profiles.find(profile);
-  if (!p) return null;
+  const b = p ? s3Source(p) : undefined;
+  if (!b) return null;
   try {
     const parsed = BucketCount.safeParse(JSON.parse(fs.readFileSync(cacheFile(engine, profile), 'utf8')));
     if (!parsed.success) return null;
-    const endpoint = p.r2.endpoint ?? p.r2.accountId ?? '';
-    return parsed.data.bucket === p.r2.bucket && parsed.data.endpoint === endpoint ? parsed.data : null;
+    const endpoint = b.endpoint ?? b.accountId ?? '';
+    return parsed.data.bucket === b.bucket && parsed.data.endpoint === endpoint ? parsed.data : null;
   } catch {
     return null;
   }
@@ -59,19 +61,20 @@ export function startBucketCount(engine: Services, profileName: string): Job {
   const existing = runningCount(engine, profileName);
   if (existing) return engine.jobs.get(existing);
   const profile = engine.profiles.get(profileName);
+  const bucket = requireS3Source(profile);
   const job = engine.jobs.start({
     kind: 'health',
-    title: `Count the files in the R2 bucket "${profile.r2.bucket}"`,
+    title: `Count the files in the R2 bucket "${bucket.bucket}"`,
     profile: profile.name,
     run: async (ctx) => {
-      const endpoint = requireR2Endpoint(profile.r2);
+      const endpoint = requireR2Endpoint(bucket);
       const opened = await openProfile(engine, profile, { r2: true });
       const { client } = opened.r2;
       let objects = 0;
       let totalBytes = 0;
-      ctx.onProgress({ phase: 'Counting files', unit: 'files', done: 0, total: null, bytesDone: 0, bytesTotal: null, message: `Listing ${profile.r2.bucket}…` });
+      ctx.onProgress({ phase: 'Counting files', unit: 'files', done: 0, total: null, bytesDone: 0, bytesTotal: null, message: `Listing ${bucket.bucket}…` });
       try {
-        const pages = paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: profile.r2.bucket });
+        const pages = paginateListObjectsV2({ client, pageSize: 1000 }, { Bucket: bucket.bucket });
         for await (const page of pages) {
           ctx.signal.throwIfAborted();
           for (const o of page.Contents ?? []) {
@@ -82,11 +85,11 @@ export function startBucketCount(engine: Services, profileName: string): Job {
         }
       } catch (err) {
         if (ctx.signal.aborted) throw err;
-        throw mapS3Error(err, { bucket: profile.r2.bucket, endpoint: endpointLabel(endpoint) });
+        throw mapS3Error(err, { bucket: bucket.bucket, endpoint: endpointLabel(endpoint) });
       } finally {
         await opened.close();
       }
-      const count: BucketCount = { bucket: profile.r2.bucket, endpoint: profile.r2.endpoint ?? profile.r2.accountId ?? '', objects, totalBytes, countedAt: new Date().toISOString() };
+      const count: BucketCount = { bucket: bucket.bucket, endpoint: bucket.endpoint ?? bucket.accountId ?? '', objects, totalBytes, countedAt: new Date().toISOString() };
       await writeFileAtomic(cacheFile(engine, profile.name), JSON.stringify(count) + '\n', 0o600);
       ctx.log('info', `Counted ${objects} files, ${totalBytes} bytes.`);
       return { objects, totalBytes };

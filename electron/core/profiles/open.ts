@@ -13,7 +13,7 @@
 // openProfile, and "Test connection" (which checks settings not saved yet) uses the builders below.
 import type { MongoClient } from 'mongodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Profile, SecretName } from '../../../shared/profile';
+import { requireMongoSource, requireS3Source, s3Source, type Profile, type S3Source, type SecretName } from '../../../shared/profile';
 import type { Services } from '../services';
 import type { BlobStore, Repository } from '../repository';
 import { mapMongoError } from '../connections/errors';
@@ -46,9 +46,9 @@ export interface Tuning {
 }
 
 export interface Need extends Tuning {
-  /** The profile's MongoDB, connected. */
+  /** The profile's MongoDB, connected (a profile without a MongoDB source fails with a plain NOT_AVAILABLE). */
   mongo?: boolean;
-  /** The profile's R2 (or S3-compatible) bucket. */
+  /** The profile's R2 (or S3-compatible) bucket (likewise, when it has none). */
   r2?: boolean;
   /** The backup location as a store, not opened as a repository (listing "is anything there?"). */
   location?: boolean;
@@ -95,7 +95,7 @@ export async function destinationSecret(engine: EngineSecrets, profile: Profile)
   const ctx = secretContext(engine);
   const own = await resolveSecret(ctx, profile, 'destinationSecretAccessKey');
   if (own) return own.value;
-  if (profile.destination.accessKeyId === profile.r2.accessKeyId) return (await resolveSecret(ctx, profile, 'r2SecretAccessKey'))?.value;
+  if (profile.destination.accessKeyId === s3Source(profile)?.accessKeyId) return (await resolveSecret(ctx, profile, 'r2SecretAccessKey'))?.value;
   return undefined;
 }
 
@@ -109,7 +109,7 @@ export async function profilePassphrase(engine: EngineSecrets, profile: Profile,
 }
 
 /** An S3 client for R2 settings (saved or being tested). */
-export function bucketClient(r2: Pick<Profile['r2'], 'endpoint' | 'accountId' | 'region' | 'accessKeyId' | 'forcePathStyle'>, secretAccessKey: string, tuning: Tuning = {}): S3Client {
+export function bucketClient(r2: Pick<S3Source, 'endpoint' | 'accountId' | 'region' | 'accessKeyId' | 'forcePathStyle'>, secretAccessKey: string, tuning: Tuning = {}): S3Client {
   const options: R2ClientOptions = { endpoint: requireR2Endpoint(r2), region: r2.region, accessKeyId: r2.accessKeyId, secretAccessKey, forcePathStyle: r2.forcePathStyle };
   if (tuning.maxAttempts !== undefined) options.maxAttempts = tuning.maxAttempts;
   if (tuning.timeoutMs !== undefined) Object.assign(options, { connectionTimeoutMs: tuning.timeoutMs, requestTimeoutMs: tuning.timeoutMs });
@@ -138,7 +138,10 @@ export async function openProfile<const N extends Need>(engine: Services, nameOr
     })());
   const tuning: Tuning = { timeoutMs: need.timeoutMs, maxAttempts: need.maxAttempts };
   try {
-    // Secrets first, all of them: a missing one fails before any connection is made.
+    // What the profile lacks fails first, then secrets, all of them: a missing one fails before any
+    // connection is made.
+    const mongoSettings = need.mongo ? requireMongoSource(profile) : undefined;
+    const s3Settings = need.r2 ? requireS3Source(profile) : undefined;
     const passphrase = await profilePassphrase(engine, profile, need.passphrase);
     const uri = need.mongo ? await profileSecret(engine, profile, 'mongoUri') : undefined;
     const r2Secret = need.r2 ? await profileSecret(engine, profile, 'r2SecretAccessKey') : undefined;
@@ -146,22 +149,22 @@ export async function openProfile<const N extends Need>(engine: Services, nameOr
     const destSecret = wantsLocation ? await destinationSecret(engine, profile) : undefined;
 
     let mongo: MongoHandle | null = null;
-    if (uri !== undefined) {
-      const connected = await connectMongo(uri, profile.mongo.database || databaseFromUri(uri) || '', tuning);
+    if (uri !== undefined && mongoSettings) {
+      const connected = await connectMongo(uri, mongoSettings.database || databaseFromUri(uri) || '', tuning);
       closers.push(connected.close);
       mongo = { client: connected.client, database: connected.database };
     }
     let r2: BucketHandle | null = null;
-    if (r2Secret !== undefined) {
-      const client = bucketClient(profile.r2, r2Secret, tuning);
+    if (r2Secret !== undefined && s3Settings) {
+      const client = bucketClient(s3Settings, r2Secret, tuning);
       closers.push(() => client.destroy());
-      r2 = { client, bucket: profile.r2.bucket };
+      r2 = { client, bucket: s3Settings.bucket };
     }
     let location: LocationHandle | null = null;
     let repo: Repository | null = null;
     let created = false;
     if (wantsLocation) {
-      const destination = openDestination(profile.destination, { secretAccessKey: destSecret, r2: profile.r2 });
+      const destination = openDestination(profile.destination, { secretAccessKey: destSecret, r2: s3Source(profile) });
       closers.push(() => destination.client?.destroy());
       location = { store: destination.store, describe: destination.describe };
       if (need.repository) {

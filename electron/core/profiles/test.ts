@@ -1,7 +1,7 @@
 // "Test connection": the checks of a saved profile, or of settings being typed in the wizard (a blank
 // secret then means "the one saved for `profile`"). Secrets are registered before any use.
-import type { CheckReport, MappingProposal, R2Settings, SecretsInput } from '../../../shared/api/profiles';
-import { Profile, type Destination, type SecretName } from '../../../shared/profile';
+import { R2Settings, type CheckReport, type MappingProposal, type SecretsInput } from '../../../shared/api/profiles';
+import { mongoSource, s3Source, type Destination, type SecretName } from '../../../shared/profile';
 import { userError } from '../../../shared/errors';
 import type { Services } from '../services';
 import { CheckList, report, type CheckOptions } from '../connections/checks';
@@ -52,7 +52,7 @@ export async function testR2Settings(engine: Services, input: { r2: R2Settings; 
   } catch (err) {
     return failed('r2.reachable', 'Storage address reachable', err);
   }
-  const r2 = Profile.shape.r2.parse(input.r2);
+  const r2 = R2Settings.parse(input.r2);
   return checkBucket({ endpoint, bucket: r2.bucket, accessKeyId: r2.accessKeyId, secretAccessKey: secret, region: r2.region, forcePathStyle: r2.forcePathStyle }, options);
 }
 
@@ -67,19 +67,21 @@ export async function testDestinationSettings(
   if (!secret && saved && input.destination.kind === 's3') {
     secret = await destinationSecret(engine, { ...saved, destination: input.destination });
   }
-  return checkDestination({ destination: input.destination, secretAccessKey: secret, r2: input.r2 ?? saved?.r2, requiredBytes: input.requiredBytes }, options);
+  return checkDestination({ destination: input.destination, secretAccessKey: secret, r2: input.r2 ?? (saved ? s3Source(saved) : undefined), requiredBytes: input.requiredBytes }, options);
 }
 
-/** Every check of a saved profile: MongoDB, R2, then the backup location. */
+/** Every check of a saved profile: its MongoDB and its bucket (when it has them), then the backup location. */
 export async function testProfile(engine: Services, name: string, options: CheckOptions & { requiredBytes?: number | null } = {}): Promise<CheckReport> {
   const profile = engine.profiles.get(name);
+  const m = mongoSource(profile);
+  const b = s3Source(profile);
   const [mongo, r2, dest] = await Promise.all([
-    testMongoSettings(engine, { profile: name, database: profile.mongo.database, recordsCollection: profile.fileRecords?.collection }, options),
-    testR2Settings(engine, { profile: name, r2: profile.r2 }, options),
+    m ? testMongoSettings(engine, { profile: name, database: m.database, recordsCollection: profile.fileRecords?.collection }, options) : null,
+    b ? testR2Settings(engine, { profile: name, r2: b }, options) : null,
     testDestinationSettings(engine, { profile: name, destination: profile.destination, requiredBytes: options.requiredBytes }, options),
   ]);
-  const checks = [...mongo.checks, ...r2.checks, ...dest.checks];
-  return { ...report(checks), mongo: mongo.mongo, destination: dest.destination };
+  const checks = [...(mongo?.checks ?? []), ...(r2?.checks ?? []), ...dest.checks];
+  return { ...report(checks), ...(mongo ? { mongo: mongo.mongo } : {}), destination: dest.destination };
 }
 
 export async function detectMappingSettings(
@@ -88,7 +90,7 @@ export async function detectMappingSettings(
 ): Promise<MappingProposal> {
   const uri = await secretFor(engine, input.mongo.uri, input.mongo.profile ?? input.profile, 'mongoUri');
   const secret = await secretFor(engine, input.secretAccessKey, input.profile, 'r2SecretAccessKey');
-  const r2 = Profile.shape.r2.parse(input.r2);
+  const r2 = R2Settings.parse(input.r2);
   const database = input.mongo.database || databaseFromUri(uri) || '';
   const s3 = bucketClient(r2, secret, { maxAttempts: 2 });
   let mongo: Awaited<ReturnType<typeof connectMongo>> | undefined;

@@ -7,6 +7,7 @@ import { UserError } from '../../../shared/errors';
 import type { Job } from '../../../shared/jobs';
 import type { DrillRequest, DrillResult } from '../../../shared/api/drill';
 import { formatDuration } from '../../../shared/format';
+import { mongoSource } from '../../../shared/profile';
 import type { Services } from '../services';
 import type { JobSpec } from '../jobs/manager';
 import { locationLockKey } from '../backup/profile-jobs';
@@ -52,7 +53,8 @@ export function drillJob(services: Services, input: DrillInput): JobSpec<DrillRe
     locks: [locationLockKey(profile), `verify-scratch:${profile.name}`],
     findings: drillFindings,
     run: async (ctx) => {
-      const opened = await openProfile(services, profile.name, { location: true, repository: true, mongo: true, passphrase: input.passphrase });
+      // A connection without MongoDB has no database part to drill (its other sources still are).
+      const opened = await openProfile(services, profile.name, { location: true, repository: true, mongo: mongoSource(profile) !== undefined, passphrase: input.passphrase });
       try {
         const result = await runDrill(
           { repo: opened.repo, mongo: opened.mongo ? { client: opened.mongo.client, database: opened.mongo.database } : null, scratchRoot: drillScratchRoot(services, profile.name) },

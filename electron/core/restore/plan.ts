@@ -8,7 +8,7 @@ import type { Db } from 'mongodb';
 import type { PlanCollection, PlanFolder, PlanObject, RestorePlan, RestoreScope } from '../../../shared/api/restore';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
-import type { Profile } from '../../../shared/profile';
+import { folderPaths, mongoSource, s3Source, type Profile } from '../../../shared/profile';
 import type { R2ObjectEntry, Repository } from '../repository';
 import { forEachLimit } from '../repository/blob-store';
 import { bypassHint, requireTask } from '../connections/mongo-privileges';
@@ -44,7 +44,9 @@ export async function buildPlan(deps: PlanDeps, scope: RestoreScope, ctx: Ctx): 
   const need = (chunks: { id: string; size: number }[]) => chunks.forEach((c) => blobs.set(c.id, c.size));
 
   let database: RestorePlan['database'] = null;
-  if (scope.database && index.database !== null) {
+  if (scope.database && index.database !== null && !deps.mongo && !mongoSource(deps.profile)) {
+    warnings.push(`The restore point also holds the database "${index.database}"; this connection has no MongoDB database, so it is left out.`);
+  } else if (scope.database && index.database !== null) {
     if (!deps.mongo) throw new Error('buildPlan: the database part needs a MongoDB connection');
     // Before anything else (and long before the safety backup): may this user restore at all?
     const privileges = await requireTask(deps.mongo.db, 'restore');
@@ -72,7 +74,9 @@ export async function buildPlan(deps: PlanDeps, scope: RestoreScope, ctx: Ctx): 
   }
 
   let bucket: RestorePlan['bucket'] = null;
-  if (scope.bucket && index.bucket !== null) {
+  if (scope.bucket && index.bucket !== null && !deps.r2 && !s3Source(deps.profile)) {
+    warnings.push(`The restore point also holds the files of the bucket "${index.bucket}"; this connection has no bucket, so they are left out.`);
+  } else if (scope.bucket && index.bucket !== null) {
     if (!deps.r2) throw new Error('buildPlan: the bucket part needs an R2 connection');
     if (index.bucket !== deps.r2.bucket) warnings.push(`The restore point is of the bucket "${index.bucket}"; its files are put into "${deps.r2.bucket}", the bucket this connection uses.`);
     bucket = await planBucket(deps.repo, index, deps.r2, scope.prefixes, need, ctx);
@@ -225,10 +229,11 @@ async function planBucket(repo: Repository, index: SnapshotIndex, live: LiveBuck
 }
 
 function planFolders(index: SnapshotIndex, profile: Profile, chosen: string | null, need: (chunks: { id: string; size: number }[]) => void, warnings: string[]): NonNullable<RestorePlan['folders']> {
-  const names = folderNames(profile.folders);
+  const folders = folderPaths(profile);
+  const names = folderNames(folders);
   const items: PlanFolder[] = [];
   for (const [name, entries] of index.folders) {
-    const original = profile.folders[names.indexOf(name)];
+    const original = folders[names.indexOf(name)];
     const target = chosen ? path.join(path.resolve(chosen), name) : original ? path.resolve(original) : null;
     if (!target) warnings.push(`The restore point holds the configuration folder "${name}", which this connection no longer lists. Choose a folder to restore it into, or it is left out.`);
     const refused = refusedEntries(entries);

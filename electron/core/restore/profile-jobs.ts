@@ -4,7 +4,7 @@
 import type { RestoreChoices, RestorePlan, RestoreScope, RestoreSummary, SafetyChoice, SnapshotContents } from '../../../shared/api/restore';
 import { UserError, userError } from '../../../shared/errors';
 import type { Job, OperationContext } from '../../../shared/jobs';
-import type { Profile } from '../../../shared/profile';
+import { mongoSource, s3Source, type Profile } from '../../../shared/profile';
 import type { Services } from '../services';
 import { backupProfile, locationLockKey, withProfileLocation } from '../backup/profile-jobs';
 import { listRestorePoints } from '../backup/snapshots';
@@ -20,9 +20,10 @@ import { emptySummary, restoreVerdict, runRestore, safetyImpossible, type Restor
 import { describeContents, indexSnapshot } from './snapshot-index';
 import { noteRollback } from '../checklist/rollback';
 
-/** The profile's backup location (opened as a repository), and MongoDB / R2 when asked for. */
+/** The profile's backup location (opened as a repository), and MongoDB / R2 when asked for and the profile has them. */
 async function openForRestore(engine: Services, name: string, passphrase: string | undefined, need: { mongo: boolean; r2: boolean }) {
-  const opened = await openProfile(engine, name, { repository: true, mongo: need.mongo, r2: need.r2, passphrase });
+  const profile = engine.profiles.get(name);
+  const opened = await openProfile(engine, profile, { repository: true, mongo: need.mongo && Boolean(mongoSource(profile)), r2: need.r2 && Boolean(s3Source(profile)), passphrase });
   return { ...opened, describe: opened.location.describe };
 }
 

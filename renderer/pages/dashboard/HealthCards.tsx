@@ -91,45 +91,49 @@ export function HealthCards({ report, countJob, onCount }: { report: HealthRepor
     <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="lg">
       <RunCard title="Last backup" run={report.lastBackup} testId="card-backup" />
       <RunCard title="Last verification" run={report.lastVerify} testId="card-verify" />
-      <RunCard title="Storage check" run={report.consistency} testId="card-consistency" />
-      <HealthCard title="MongoDB" state={mongo.state} testId="card-mongo">
-        {mongo.error ? (
-          <>
-            <Text>{mongo.error.message}</Text>
-            <Text fw={600}>{mongo.error.hint}</Text>
-          </>
-        ) : (
-          <>
-            <Fact label="Database" value={mongo.database} />
-            <Fact label="Version" value={mongo.version ?? '—'} />
-            <Fact label="Size" value={formatBytes(mongo.sizeBytes)} />
-            <Fact label="Collections" value={n(mongo.collections)} testId="mongo-collections" />
-            <Fact label="Documents" value={n(mongo.documents)} testId="mongo-documents" />
-            <Comparisons list={mongo.comparisons} testId="mongo-compare" />
-          </>
-        )}
-      </HealthCard>
-      <HealthCard title="R2 bucket" state={r2.state} testId="card-r2">
-        {r2.error ? (
-          <>
-            <Text>{r2.error.message}</Text>
-            <Text fw={600}>{r2.error.hint}</Text>
-          </>
-        ) : (
-          <>
-            <Fact label="Bucket" value={`${r2.bucket} (reachable)`} />
-            <Fact label="Files" value={countJob ? `Counting… ${n(countJob.progress.done)}` : r2.countedAt ? n(r2.objects) : 'Not counted yet'} testId="r2-objects" />
-            <Fact label="Total size" value={countJob ? formatBytes(countJob.progress.bytesDone) : formatBytes(r2.totalBytes)} testId="r2-bytes" />
-            {r2.countedAt ? <Text c="dimmed">Counted {formatDateTime(r2.countedAt)}</Text> : null}
-            {!countJob ? <Comparisons list={r2.comparisons} testId="r2-compare" /> : null}
-            {!countJob ? (
-              <Button variant="subtle" size="compact-sm" w="fit-content" onClick={onCount}>
-                {r2.countedAt ? 'Count again' : 'Count the files'}
-              </Button>
-            ) : null}
-          </>
-        )}
-      </HealthCard>
+      {mongo && r2 ? <RunCard title="Storage check" run={report.consistency} testId="card-consistency" /> : null}
+      {mongo ? (
+        <HealthCard title="MongoDB" state={mongo.state} testId="card-mongo">
+          {mongo.error ? (
+            <>
+              <Text>{mongo.error.message}</Text>
+              <Text fw={600}>{mongo.error.hint}</Text>
+            </>
+          ) : (
+            <>
+              <Fact label="Database" value={mongo.database} />
+              <Fact label="Version" value={mongo.version ?? '—'} />
+              <Fact label="Size" value={formatBytes(mongo.sizeBytes)} />
+              <Fact label="Collections" value={n(mongo.collections)} testId="mongo-collections" />
+              <Fact label="Documents" value={n(mongo.documents)} testId="mongo-documents" />
+              <Comparisons list={mongo.comparisons} testId="mongo-compare" />
+            </>
+          )}
+        </HealthCard>
+      ) : null}
+      {r2 ? (
+        <HealthCard title="R2 bucket" state={r2.state} testId="card-r2">
+          {r2.error ? (
+            <>
+              <Text>{r2.error.message}</Text>
+              <Text fw={600}>{r2.error.hint}</Text>
+            </>
+          ) : (
+            <>
+              <Fact label="Bucket" value={`${r2.bucket} (reachable)`} />
+              <Fact label="Files" value={countJob ? `Counting… ${n(countJob.progress.done)}` : r2.countedAt ? n(r2.objects) : 'Not counted yet'} testId="r2-objects" />
+              <Fact label="Total size" value={countJob ? formatBytes(countJob.progress.bytesDone) : formatBytes(r2.totalBytes)} testId="r2-bytes" />
+              {r2.countedAt ? <Text c="dimmed">Counted {formatDateTime(r2.countedAt)}</Text> : null}
+              {!countJob ? <Comparisons list={r2.comparisons} testId="r2-compare" /> : null}
+              {!countJob ? (
+                <Button variant="subtle" size="compact-sm" w="fit-content" onClick={onCount}>
+                  {r2.countedAt ? 'Count again' : 'Count the files'}
+                </Button>
+              ) : null}
+            </>
+          )}
+        </HealthCard>
+      ) : null}
       <HealthCard title="Backup location" state={dest.state} testId="card-destination">
         <Text style={{ overflowWrap: 'anywhere' }}>{dest.describe}</Text>
         <Text size="lg">{dest.message}</Text>

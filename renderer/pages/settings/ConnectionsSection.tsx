@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { CheckReport, ProfileView } from '../../../shared/contract';
 import type { UserErrorData } from '../../../shared/errors';
+import type { Source } from '../../../shared/profile';
 import { api, errorData } from '../../api';
 import { CheckResults } from '../../components/CheckResults';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -31,12 +32,9 @@ function ConnectionCard({ view, onRemove }: { view: ProfileView; onRemove: () =>
         {p.name}
       </Title>
       <Stack gap={2} mt="xs">
-        <Text>
-          MongoDB: <b>{view.secrets.mongoUri.masked ?? 'connection string not saved'}</b> (database {p.mongo.database})
-        </Text>
-        <Text>
-          R2: bucket <b>{p.r2.bucket}</b>, key {p.r2.accessKeyId}, secret key {view.secrets.r2SecretAccessKey.set ? 'saved' : 'not saved'}
-        </Text>
+        {p.sources.map((s, i) => (
+          <SourceLine key={i} source={s} view={view} />
+        ))}
         <Text>
           Backup location: <b>{dest}</b>
         </Text>
@@ -109,4 +107,40 @@ export function ConnectionsSection() {
       </Modal>
     </Stack>
   );
+}
+
+/** One thing the connection keeps safe, in plain words. */
+function SourceLine({ source: s, view }: { source: Source; view: ProfileView }) {
+  switch (s.kind) {
+    case 'mongodb':
+      return (
+        <Text>
+          MongoDB: <b>{view.secrets.mongoUri.masked ?? 'connection string not saved'}</b> (database {s.database})
+        </Text>
+      );
+    case 's3':
+      return (
+        <Text>
+          R2: bucket <b>{s.bucket}</b>, key {s.accessKeyId}, secret key {view.secrets.r2SecretAccessKey.set ? 'saved' : 'not saved'}
+        </Text>
+      );
+    case 'folder':
+      return (
+        <Text>
+          Folder: <b>{s.path}</b>
+        </Text>
+      );
+    case 'sqlite':
+      return (
+        <Text>
+          SQLite database: <b>{s.path}</b>
+        </Text>
+      );
+    case 'app-logs':
+      return (
+        <Text>
+          Log files: <b>{s.paths.join(', ')}</b> (old ones kept in {s.archiveFolder})
+        </Text>
+      );
+  }
 }

@@ -3,7 +3,8 @@ import { Stack, Table, Text } from '@mantine/core';
 import { formatBytes } from '../../../shared/format';
 import { useProfiles } from '../../stores/profiles';
 import { useBackup, type Protection } from './state';
-import { plural } from './words';
+import { plural, sentence } from './words';
+import { folderPaths, mongoSource, s3Source } from '../../../shared/profile';
 
 function protectionWords(kind: Protection | undefined, protect: boolean, remember: boolean): string {
   const saved = remember ? ' (it will be remembered on this computer)' : '';
@@ -26,12 +27,16 @@ function protectionWords(kind: Protection | undefined, protect: boolean, remembe
 export function ReviewStep() {
   const s = useBackup();
   const view = useProfiles((p) => p.profiles?.find((v) => v.profile.name === s.profile));
-  const folders = view?.profile.folders.length ?? 0;
+  const p = view?.profile;
+  const folders = p ? folderPaths(p).length : 0;
+  const m = p ? mongoSource(p) : undefined;
+  const b = p ? s3Source(p) : undefined;
+  const parts = [...(m ? [`the database “${m.database}”`] : []), ...(b ? [`the files in the bucket “${b.bucket}”`] : []), ...(folders ? [plural(folders, 'folder')] : [])];
   const rows: Array<[string, string]> = [
     ['Installation', s.profile ?? '—'],
     [
       'What',
-      `The database “${view?.profile.mongo.database ?? ''}”, the files in the bucket “${view?.profile.r2.bucket ?? ''}”${folders ? ` and ${plural(folders, 'configuration folder')}` : ''}`,
+      sentence(parts),
     ],
     ['Where', s.health?.destination.describe ?? s.location?.list?.location ?? '—'],
     ['Protection', protectionWords(s.location?.protection, s.protect, s.remember)],

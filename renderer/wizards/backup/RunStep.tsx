@@ -33,7 +33,7 @@ function useSpeed(jobId: string): number | null {
 }
 
 export function RunStep({ job, profile }: { job: Job; profile: string | null }) {
-  const folders = useProfiles((s) => s.profiles?.find((p) => p.profile.name === profile)?.profile.folders.length ?? 0);
+  const folders = useProfiles((s) => s.profiles?.find((p) => p.profile.name === profile)?.profile.sources.filter((x) => x.kind === 'folder').length ?? 0);
   const speed = useSpeed(job.id);
   const phases = phasesOf(folders > 0);
   const current = phases.indexOf(job.progress.phase);

@@ -6,6 +6,7 @@ import { IconCheck, IconMinus } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { formatBytes, formatDateTime } from '../../../shared/format';
 import type { UserErrorData } from '../../../shared/errors';
+import { folderPaths, mongoSource, s3Source } from '../../../shared/profile';
 import { TechnicalDetails } from '../../components/TechnicalDetails';
 import { useApp } from '../../stores/app';
 import { useJobs } from '../../stores/jobs';
@@ -39,7 +40,10 @@ export function WhatStep() {
   const { profile, health, healthError, countJobId, choose } = useBackup();
   const counting = useJobs((s) => (countJobId ? s.jobs[countJobId] : undefined));
   const view = profiles.find((p) => p.profile.name === profile);
-  const folders = view?.profile.folders ?? [];
+  const folders = view ? folderPaths(view.profile) : [];
+  const dbSource = view ? mongoSource(view.profile) : undefined;
+  const bucketSource = view ? s3Source(view.profile) : undefined;
+  const pci = !view || view.profile.preset === 'pci';
   // The command line is for browser mode on a server, and for whoever helps: not for the desktop app's user.
   const commandLine = useApp((s) => s.info?.mode !== 'desktop');
   const mongo = health?.mongo;
@@ -57,7 +61,7 @@ export function WhatStep() {
           maw={420}
         />
       ) : null}
-      <Text>Every backup holds all three parts below, so each restore point is a complete copy you can go back to.</Text>
+      <Text>Every backup holds all the parts below, so each restore point is a complete copy you can go back to.</Text>
       {!health && !healthError ? (
         <Group gap="sm" role="status">
           <Loader size="sm" />
@@ -70,23 +74,27 @@ export function WhatStep() {
         </Text>
       ) : null}
       <Stack gap="md">
-        <Part title="Database (MongoDB)" included testId="part-database" problem={mongo?.error}>
-          <Text>{mongo ? `“${mongo.database}”${mongo.error ? '' : ` · ${formatBytes(mongo.sizeBytes)} · ${plural(mongo.collections ?? 0, 'collection')} · ${plural(mongo.documents ?? 0, 'document')}`}` : view ? `“${view.profile.mongo.database}”` : ''}</Text>
-          <Text c="dimmed" size="sm">
-            The file records, users and settings of PCI File Manager.
-          </Text>
-        </Part>
-        <Part title="Files in R2" included testId="part-files" problem={r2?.error}>
-          <Text>
-            {r2 ? `Bucket “${r2.bucket}”` : view ? `Bucket “${view.profile.r2.bucket}”` : ''}
-            {r2?.countedAt ? ` · ${plural(r2.objects ?? 0, 'file')} · ${formatBytes(r2.totalBytes)}` : ''}
-          </Text>
-          <Text c="dimmed" size="sm">
-            {r2?.countedAt ? `Counted ${formatDateTime(r2.countedAt)}. ` : counting ? `Counting the files… ${plural(counting.progress.done, 'file')} so far. ` : 'Not counted yet: the backup counts the files as it goes. '}
-            Files that did not change since the last backup are not copied again.
-          </Text>
-        </Part>
-        <Part title="Configuration folders" included={folders.length > 0} testId="part-folders">
+        {!view || dbSource ? (
+          <Part title="Database (MongoDB)" included testId="part-database" problem={mongo?.error}>
+            <Text>{mongo ? `“${mongo.database}”${mongo.error ? '' : ` · ${formatBytes(mongo.sizeBytes)} · ${plural(mongo.collections ?? 0, 'collection')} · ${plural(mongo.documents ?? 0, 'document')}`}` : dbSource ? `“${dbSource.database}”` : ''}</Text>
+            <Text c="dimmed" size="sm">
+              The file records, users and settings of PCI File Manager.
+            </Text>
+          </Part>
+        ) : null}
+        {!view || bucketSource ? (
+          <Part title="Files in R2" included testId="part-files" problem={r2?.error}>
+            <Text>
+              {r2 ? `Bucket “${r2.bucket}”` : bucketSource ? `Bucket “${bucketSource.bucket}”` : ''}
+              {r2?.countedAt ? ` · ${plural(r2.objects ?? 0, 'file')} · ${formatBytes(r2.totalBytes)}` : ''}
+            </Text>
+            <Text c="dimmed" size="sm">
+              {r2?.countedAt ? `Counted ${formatDateTime(r2.countedAt)}. ` : counting ? `Counting the files… ${plural(counting.progress.done, 'file')} so far. ` : 'Not counted yet: the backup counts the files as it goes. '}
+              Files that did not change since the last backup are not copied again.
+            </Text>
+          </Part>
+        ) : null}
+        <Part title={pci ? 'Configuration folders' : 'Folders'} included={folders.length > 0} testId="part-folders">
           {folders.length > 0 ? (
             <>
               <List size="sm" spacing={2}>

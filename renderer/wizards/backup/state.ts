@@ -89,7 +89,7 @@ export const useBackup = create<BackupState>((set, get) => ({
           if (!still()) return;
           set({ health });
           // Before the first count the bucket's size is unknown, and so is the estimate: count it.
-          if (!health.r2.reachable || health.r2.countedAt) return;
+          if (!health.r2 || !health.r2.reachable || health.r2.countedAt) return;
           if (health.r2.countJobId) return set({ countJobId: health.r2.countJobId });
           const job = await api.health.countBucket({ profile }).catch(() => null);
           if (!job || !still()) return;

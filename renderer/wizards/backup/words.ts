@@ -4,6 +4,12 @@ import type { SourceSummary } from '../../../shared/contract';
 
 export const MIN_PASSPHRASE = 8;
 
+/** "a, b and c", capitalised: the parts of a backup in one sentence. */
+export function sentence(parts: string[]): string {
+  const text = parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export interface Strength {
   /** 0–100, for the bar. */
   score: number;

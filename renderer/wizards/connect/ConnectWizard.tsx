@@ -1,7 +1,8 @@
-// "Connect PCI File Manager": MongoDB → R2 → file records → backup location → summary. Each step
-// tests what was entered before moving on and shows, in plain words, what to fix.
+// "Connect PCI File Manager": what to keep safe (the preset) → for PCI File Manager MongoDB → R2 →
+// file records, for a SQLite app or a custom connection its files → backup location → summary. Each
+// step tests what was entered before moving on and shows, in plain words, what to fix.
 import { Alert, Stack, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { CheckReport } from '../../../shared/contract';
 import { api, errorData } from '../../api';
@@ -9,11 +10,14 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { Wizard, type WizardStep } from '../../components/Wizard';
 import type { UserErrorData } from '../../../shared/errors';
 import { DestinationStep, destKey, runDestTest } from './DestinationStep';
+import { FilesStep, filesProblem } from './FilesStep';
 import { MappingStep } from './MappingStep';
 import { MongoStep, mongoKey, runMongoTest } from './MongoStep';
+import { PresetStep } from './PresetStep';
 import { R2Step, r2Key, runR2Test } from './R2Step';
 import { SummaryStep, saveConnection } from './SummaryStep';
 import { useConnect } from './state';
+import type { Preset } from '../../../shared/profile';
 
 /** Use the last test when the values did not change since; otherwise test now. */
 async function passes(last: { key: string; report: CheckReport } | null, key: string, run: () => Promise<CheckReport>, what: string): Promise<string | null> {
@@ -25,7 +29,11 @@ async function passes(last: { key: string; report: CheckReport } | null, key: st
   }
 }
 
-const STEPS: WizardStep[] = [
+const PRESET_STEP: WizardStep = { kind: 'form', id: 'preset', label: 'What to keep safe', render: () => <PresetStep /> };
+
+const FILES_STEP: WizardStep = { kind: 'form', id: 'files', label: 'Files', render: () => <FilesStep />, validate: () => filesProblem(useConnect.getState().form) };
+
+const PCI_STEPS: WizardStep[] = [
   {
     kind: 'form',
     id: 'mongo',
@@ -60,6 +68,9 @@ const STEPS: WizardStep[] = [
       return null;
     },
   },
+];
+
+const END_STEPS: WizardStep[] = [
   {
     kind: 'form',
     id: 'destination',
@@ -78,11 +89,16 @@ const STEPS: WizardStep[] = [
     label: 'Done',
     render: () => (
       <Alert color="green" title="Connected" role="status">
-        <Text>The connection “{useConnect.getState().form.name}” is saved. The dashboard now shows the health of your PCI File Manager.</Text>
+        <Text>The connection “{useConnect.getState().form.name}” is saved. The dashboard now shows its health.</Text>
       </Alert>
     ),
   },
 ];
+
+/** The steps for a preset; a new connection starts with the choice of preset. */
+function stepsFor(preset: Preset, editing: boolean): WizardStep[] {
+  return [...(editing ? [] : [PRESET_STEP]), ...(preset === 'pci' ? PCI_STEPS : [FILES_STEP]), ...END_STEPS];
+}
 
 export function ConnectWizard() {
   const navigate = useNavigate();
@@ -91,6 +107,8 @@ export function ConnectWizard() {
   const [loadError, setLoadError] = useState<UserErrorData | null>(null);
   const [loaded, setLoaded] = useState<string | null>(null);
   const ready = !edit || loaded === edit;
+  const preset = useConnect((s) => s.form.preset);
+  const steps = useMemo(() => stepsFor(preset, Boolean(edit)), [preset, edit]);
 
   useEffect(() => {
     useConnect.getState().reset();
@@ -113,8 +131,8 @@ export function ConnectWizard() {
     <Stack>
       <Wizard
         key={edit ?? 'new'}
-        title={edit ? `Change the connection “${edit}”` : 'Connect PCI File Manager'}
-        steps={STEPS}
+        title={edit ? `Change the connection “${edit}”` : preset === 'pci' ? 'Connect PCI File Manager' : 'Connect an application'}
+        steps={steps}
        
         onCancel={() => void navigate(edit ? '/settings' : '/')}
         onDone={() => void navigate('/')}

@@ -16,7 +16,8 @@ export async function runDestTest() {
   const key = destKey();
   const report = await api.connections.testDestination({
     destination: destination(form),
-    r2: r2Settings(form),
+    // A bucket destination takes the files bucket's account by default (PCI File Manager only).
+    r2: form.preset === 'pci' ? r2Settings(form) : undefined,
     secretAccessKey: form.destKind === 's3' ? form.secretAccessKey.trim() || undefined : undefined,
     profile: form.editing ?? undefined,
   });

@@ -2,12 +2,14 @@
 // typed here stay in this store only until the connection is saved (then the store is reset).
 import { create } from 'zustand';
 import type { CheckReport, MappingProposal, ProfileView } from '../../../shared/contract';
-import type { Profile } from '../../../shared/profile';
+import { appLogSources, folderPaths, mongoSource, s3Source, sqliteSources, type Preset, type Profile, type SourceInput } from '../../../shared/profile';
 import type { UserErrorData } from '../../../shared/errors';
 
 export interface ConnectForm {
   /** Set when editing a saved connection: blank secrets then mean "keep the saved one". */
   editing: string | null;
+  /** What is kept safe: PCI File Manager (MongoDB + R2), a SQLite app, or files picked by hand. */
+  preset: Preset;
   name: string;
   mongoUri: string;
   database: string;
@@ -22,6 +24,11 @@ export interface ConnectForm {
   accessKeyId: string;
   secretAccessKey: string;
   records: { collection: string; keyField: string; sizeField: string; deletedField: string };
+  /** SQLite app and custom: the database file, content folders and log files (one per line). */
+  sqlitePath: string;
+  folders: string;
+  logs: string;
+  logArchive: string;
   destKind: 'folder' | 's3';
   destPath: string;
   destBucket: string;
@@ -49,6 +56,7 @@ export interface ConnectState {
 
 export const EMPTY_FORM: ConnectForm = {
   editing: null,
+  preset: 'pci',
   name: 'PCI File Manager',
   mongoUri: '',
   database: '',
@@ -62,6 +70,10 @@ export const EMPTY_FORM: ConnectForm = {
   accessKeyId: '',
   secretAccessKey: '',
   records: { collection: '', keyField: '', sizeField: '', deletedField: '' },
+  sqlitePath: '',
+  folders: '',
+  logs: '',
+  logArchive: '',
   destKind: 'folder',
   destPath: '',
   destBucket: '',
@@ -77,22 +89,29 @@ export const useConnect = create<ConnectState>((set) => ({
   set: (patch) => set((s) => ({ form: { ...s.form, ...patch } })),
   patch: (patch) => set(patch),
   reset: () => set({ form: EMPTY_FORM, base: null, ...CLEAN }),
-  startEdit: ({ profile: p }) =>
+  startEdit: ({ profile: p }) => {
+    const m = mongoSource(p);
+    const b = s3Source(p);
     set({
       ...CLEAN,
       base: p,
       form: {
         ...EMPTY_FORM,
         editing: p.name,
+        preset: p.preset,
         name: p.name,
-        database: p.mongo.database,
-        r2Kind: p.r2.endpoint ? 'custom' : 'r2',
-        accountId: p.r2.accountId ?? '',
-        endpoint: p.r2.endpoint ?? '',
-        region: p.r2.region,
-        forcePathStyle: p.r2.endpoint ? p.r2.forcePathStyle : EMPTY_FORM.forcePathStyle,
-        bucket: p.r2.bucket,
-        accessKeyId: p.r2.accessKeyId,
+        sqlitePath: sqliteSources(p)[0]?.path ?? '',
+        folders: folderPaths(p).join('\n'),
+        logs: appLogSources(p)[0]?.paths.join('\n') ?? '',
+        logArchive: appLogSources(p)[0]?.archiveFolder ?? '',
+        database: m?.database ?? '',
+        r2Kind: b?.endpoint ? 'custom' : 'r2',
+        accountId: b?.accountId ?? '',
+        endpoint: b?.endpoint ?? '',
+        region: b?.region ?? EMPTY_FORM.region,
+        forcePathStyle: b?.endpoint ? b.forcePathStyle : EMPTY_FORM.forcePathStyle,
+        bucket: b?.bucket ?? '',
+        accessKeyId: b?.accessKeyId ?? '',
         records: {
           collection: p.fileRecords?.collection ?? '',
           keyField: p.fileRecords?.keyField ?? '',
@@ -104,8 +123,30 @@ export const useConnect = create<ConnectState>((set) => ({
         destBucket: p.destination.kind === 's3' ? p.destination.bucket : '',
         destPrefix: p.destination.kind === 's3' ? p.destination.prefix : '',
       },
-    }),
+    });
+  },
 }));
+
+const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+
+/**
+ * The sources of the form: PCI File Manager's database and bucket, or the files of a SQLite app or a
+ * custom connection; the saved connection's sources of the kinds this wizard does not show are kept.
+ */
+export function formSources(f: ConnectForm, base: Profile | null): SourceInput[] {
+  if (f.preset === 'pci') {
+    return [{ kind: 'mongodb', database: f.database.trim() }, { kind: 's3', ...r2Settings(f) }, ...(base?.sources ?? []).filter((s) => s.kind !== 'mongodb' && s.kind !== 's3')];
+  }
+  const savedSqlite = base ? sqliteSources(base)[0] : undefined;
+  const savedLogs = base ? appLogSources(base)[0] : undefined;
+  const logs = lines(f.logs);
+  return [
+    ...(base?.sources ?? []).filter((s) => s.kind === 'mongodb' || s.kind === 's3'),
+    ...lines(f.folders).map((path): SourceInput => ({ kind: 'folder', path })),
+    ...(f.sqlitePath.trim() ? [{ ...savedSqlite, kind: 'sqlite' as const, path: f.sqlitePath.trim() }] : []),
+    ...(logs.length > 0 ? [{ ...savedLogs, kind: 'app-logs' as const, paths: logs, archiveFolder: f.logArchive.trim() }] : []),
+  ];
+}
 
 /** The R2 settings of the form, as the API takes them. */
 export function r2Settings(f: ConnectForm) {

@@ -68,8 +68,8 @@ beforeAll(async () => {
   engine = testEngine({ env: { PCI_BACKUP_PASSPHRASE: S.passphrase, PCI_DEST_SECRET_ACCESS_KEY: S.destSecret } });
   const r2 = { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId };
   const records = { collection: 'files', keyField: 'storageKey', sizeField: 'size' };
-  await saveProfile(engine, { name: 'Good', mongo: { database: 'pcifm' }, r2, fileRecords: records, destination: { kind: 'folder', path: path.join(dir, 'backups') } }, { mongoUri: uri(S.mongoPassword), r2SecretAccessKey: S.r2Secret });
-  await saveProfile(engine, { name: 'Bad', mongo: { database: 'pcifm' }, r2, destination: { kind: 'folder', path: path.join(dir, 'no-such-drive', 'backups') } }, { mongoUri: uri(S.wrongMongoPassword), r2SecretAccessKey: S.wrongR2Secret });
+  await saveProfile(engine, { name: 'Good', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', ...r2 }], fileRecords: records, destination: { kind: 'folder', path: path.join(dir, 'backups') } }, { mongoUri: uri(S.mongoPassword), r2SecretAccessKey: S.r2Secret });
+  await saveProfile(engine, { name: 'Bad', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', ...r2 }], destination: { kind: 'folder', path: path.join(dir, 'no-such-drive', 'backups') } }, { mongoUri: uri(S.wrongMongoPassword), r2SecretAccessKey: S.wrongR2Secret });
 
   // History with file names in it, a restore point, and failures whose errors reach the log.
   expect((await waitJob(startCheckJob(engine, 'Good'))).status).toBe('problems'); // the seeded data has planted anomalies

@@ -32,7 +32,7 @@ beforeAll(async () => {
   await client.connect();
   backups = tempDir('pci-maint-backups-');
   engine = testEngine({ env: {} });
-  await saveProfile(engine, { name: 'Office', mongo: { database: DB }, r2: { endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }, destination: { kind: 'folder', path: backups } }, { mongoUri: mongo.uri });
+  await saveProfile(engine, { name: 'Office', sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }], destination: { kind: 'folder', path: backups } }, { mongoUri: mongo.uri });
 });
 
 afterAll(async () => {

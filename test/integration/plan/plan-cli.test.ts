@@ -20,8 +20,7 @@ beforeAll(async () => {
   const engine = testEngine({ home });
   await saveProfile(engine, {
     name: 'Office',
-    mongo: { database: 'pcifm' },
-    r2: { endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' },
+    sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }],
     destination: { kind: 'folder', path: home },
     app: { healthUrl: `http://127.0.0.1:${(app.address() as AddressInfo).port}/health` },
   });

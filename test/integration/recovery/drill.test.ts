@@ -55,10 +55,8 @@ beforeAll(async () => {
   try {
     await saveProfile(engine, {
       name: 'Office',
-      mongo: { database: 'pcifm' },
-      r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true },
+      sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true }],
       destination: { kind: 'folder', path: location },
-      folders: [],
     });
   } finally {
     await engine.dispose();

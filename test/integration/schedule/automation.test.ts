@@ -44,7 +44,7 @@ beforeEach(async () => {
   backups = tempDir('pci-sched-backups-');
   engine = testEngine({ env: {} });
   // No MongoDB password is saved, so a backup fails at once, in plain words.
-  await saveProfile(engine, { name: 'Office', mongo: { database: 'pcifm' }, r2: { endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }, destination: { kind: 'folder', path: backups } });
+  await saveProfile(engine, { name: 'Office', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }], destination: { kind: 'folder', path: backups } });
   await engine.automation.notify.save('Office', { ...DEFAULT_NOTIFY, webhook: { enabled: true, format: 'json', onSuccess: false } }, { webhookUrl: receiver.url });
   // Only the backup is planned here, daily at 02:00 UTC; nightly maintenance is off.
   const s = engine.automation.schedules.get('Office');

@@ -65,7 +65,7 @@ beforeAll(async () => {
   failingUrl = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/services/${HOOK_TOKEN}`;
 
   engine = testEngine({ env: {} });
-  await saveProfile(engine, { name: 'Office', mongo: { database: 'pcifm' }, r2: { endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }, destination: { kind: 'folder', path: tempDir('pci-notify-dest-') } });
+  await saveProfile(engine, { name: 'Office', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }], destination: { kind: 'folder', path: tempDir('pci-notify-dest-') } });
 });
 
 afterAll(async () => {

@@ -47,7 +47,7 @@ esac`,
   }
   fs.writeFileSync(crontabFile, USER_TABLE);
   const engine = testEngine({ home });
-  await saveProfile(engine, { name: 'Office', mongo: { database: 'pcifm' }, r2: { endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }, destination: { kind: 'folder', path: path.join(root, 'backups') } });
+  await saveProfile(engine, { name: 'Office', sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: 'http://127.0.0.1:9', bucket: 'pci-files', accessKeyId: 'AKIA' }], destination: { kind: 'folder', path: path.join(root, 'backups') } });
   await engine.dispose();
 });
 

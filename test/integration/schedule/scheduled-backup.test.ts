@@ -21,8 +21,7 @@ beforeAll(async () => {
   engine = testEngine({ env: { PCI_MONGODB_URI: servers.mongo.uri, PCI_R2_SECRET_ACCESS_KEY: servers.s3.secretAccessKey } });
   await saveProfile(engine, {
     name: 'Office',
-    mongo: { database: DB },
-    r2: { endpoint: servers.s3.endpoint, bucket: BUCKET, accessKeyId: servers.s3.accessKeyId, forcePathStyle: true },
+    sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: servers.s3.endpoint, bucket: BUCKET, accessKeyId: servers.s3.accessKeyId, forcePathStyle: true }],
     destination: { kind: 'folder', path: await tempDir('pci-sched-ok-') },
   });
   const s = engine.automation.schedules.get('Office');

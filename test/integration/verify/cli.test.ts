@@ -29,8 +29,7 @@ beforeAll(async () => {
     engine,
     {
       name: 'Office',
-      mongo: { database: 'pcifm' },
-      r2: { endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true },
+      sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true }],
       destination: { kind: 'folder', path: backups },
       fileRecords: { collection: 'files', keyField: 'storageKey', sizeField: 'size', deletedField: 'deletedAt' },
     },
