@@ -284,14 +284,15 @@ export class Repository {
     const at = (await this.packs()).get(id);
     if (!at) throw backupDamaged(`blob ${id}`, 'the file is missing (no pack file holds it)');
     const path = packPath(at.pack);
+    const label = `${path} (blob ${id})`;
     let encoded: Buffer;
     try {
       encoded = await readRange(this.store, path, at.offset, at.length);
     } catch (err) {
-      if (isMissing(err)) throw backupDamaged(path, 'the file is missing');
+      if (isMissing(err)) throw backupDamaged(label, 'the file is missing');
       throw err;
     }
-    return decodeBlob(encoded, id, this.keys, path);
+    return decodeBlob(encoded, id, this.keys, label);
   }
 
   async hasBlob(id: string): Promise<boolean> {
