@@ -340,6 +340,19 @@ export class PackWriter {
     return run;
   }
 
+  /**
+   * After a failed write: name the packs that did become durable in an index file (if that still
+   * works), so the next backup reuses them instead of writing them again. Never throws.
+   */
+  async salvage(): Promise<void> {
+    await Promise.allSettled([...this.writing]);
+    if (this.unindexed.length === 0) return;
+    const packs = this.unindexed;
+    this.unindexed = [];
+    await this.indexing.catch(() => undefined);
+    await writeIndexFiles(this.store, packs, this.keys).catch(() => undefined);
+  }
+
   private throwIfFailed(): void {
     if (this.failure) throw this.failure.err;
   }

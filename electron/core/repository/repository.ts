@@ -194,11 +194,14 @@ export class Repository {
   }
 
   /**
-   * A write that failed leaves packs no index names: forget them and everything this process knew, so
-   * no later backup here counts on blobs that only those packs hold (prune removes them).
+   * A write failed: the packs that were written get an index file if that still works (so the next
+   * backup reuses them); then forget them and everything this process knew, so no later backup here
+   * counts on blobs that only unindexed packs hold (prune removes those).
    */
-  private dropWriter(): void {
+  private async dropWriter(writer: PackWriter): Promise<void> {
     this.writer = null;
+    this.packIndex = null;
+    await writer.salvage();
     this.packIndex = null;
   }
 
@@ -218,7 +221,7 @@ export class Repository {
         try {
           await writer.add(id, encoded, data.length);
         } catch (err) {
-          if (this.writer === writer) this.dropWriter();
+          if (this.writer === writer) await this.dropWriter(writer);
           throw err;
         }
       } else {
@@ -245,7 +248,7 @@ export class Repository {
     try {
       await writer.flush();
     } catch (err) {
-      if (this.writer === writer) this.dropWriter();
+      if (this.writer === writer) await this.dropWriter(writer);
       throw err;
     }
   }

@@ -188,6 +188,30 @@ describe('pack files (format version 2)', () => {
   });
 });
 
+describe('pack files after a failed write (format version 2)', () => {
+  it('the packs written before the failure get an index file, and the next backup reuses them', async () => {
+    const { repo, store } = await newRepo({ formatVersion: 2 });
+    const original = store.put.bind(store);
+    let packs = 0;
+    store.put = async (p: string, data: Buffer) => {
+      if (p.startsWith('packs/') && ++packs > 1) throw new Error('network gone');
+      return original(p, data);
+    };
+    const blobs = Array.from({ length: 20 }, (_, i) => pseudoRandom(1024 * 1024, 500 + i));
+    const writer = repo.createManifestWriter();
+    const failed = (async () => {
+      for (const b of blobs) await writer.putBlob(b);
+      await writer.finish(input);
+    })();
+    await expect(failed).rejects.toThrow('network gone');
+    store.put = original;
+    const next = await Repository.open(store);
+    const reused = (await Promise.all(blobs.map((b) => next.putBlob(b)))).filter((r) => !r.stored).length;
+    expect(reused).toBeGreaterThanOrEqual(7); // the first pack: about 8 MiB of the 20
+    expect(reused).toBeLessThan(20);
+  });
+});
+
 describe('snapshots', () => {
   it('writes, lists and reads snapshots with their stats (plain and encrypted)', async () => {
     for (const passphrase of [undefined, 'pw']) {
