@@ -304,6 +304,8 @@ export class PackWriter {
   private startWrite(pack: OpenPack): void {
     const data = Buffer.concat(pack.parts, pack.bytes);
     pack.parts = [];
+    // Reads meanwhile are served from the pack's own bytes: the separate blobs can be freed now.
+    for (const b of pack.blobs) this.pending.set(b.id, data.subarray(b.offset, b.offset + b.length));
     const record: PackRecord = { id: pack.id, blobs: pack.blobs };
     const write: Promise<void> = this.store
       .put(packPath(pack.id), data)
