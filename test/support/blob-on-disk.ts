@@ -2,7 +2,7 @@
 // or its range of a pack file (version 2). Tests use it to damage exactly one blob.
 import fs from 'node:fs';
 import path from 'node:path';
-import { FolderStore, Repository } from '../../electron/core/repository';
+import { FolderStore, Repository, indexPath, type PackRecord } from '../../electron/core/repository';
 
 export interface BlobOnDisk {
   /** Absolute path of the file holding the blob. */
@@ -31,4 +31,27 @@ export async function flipBlobByte(dir: string, id: string, at: (length: number)
   damaged[where.offset + at(where.length)] ^= mask;
   fs.writeFileSync(where.file, damaged);
   return () => fs.writeFileSync(where.file, original);
+}
+
+/**
+ * Make one blob missing. Version 1: delete its file. Version 2: rewrite the index files without it (its
+ * pack file also holds other blobs, which stay).
+ */
+export async function removeBlob(dir: string, id: string, passphrase?: string): Promise<void> {
+  const repo = await Repository.open(new FolderStore(dir), { passphrase });
+  if (!repo.packed) {
+    fs.rmSync(path.join(dir, 'blobs', id.slice(0, 2), id));
+    return;
+  }
+  const index = await repo.packs();
+  if (!index.has(id)) throw new Error(`blob ${id} is not in ${dir}`);
+  const packs = new Map<string, PackRecord>();
+  for (const b of index.entries()) {
+    if (b.id === id) continue;
+    const record = packs.get(b.pack) ?? { id: b.pack, blobs: [] };
+    record.blobs.push({ id: b.id, offset: b.offset, length: b.length, size: b.size });
+    packs.set(b.pack, record);
+  }
+  await repo.writeIndexFiles([...packs.values()]);
+  for (const old of index.indexFiles) await repo.store.delete(indexPath(old));
 }
