@@ -149,8 +149,11 @@ export class ManifestWriter {
     this.parts.push(r.id);
   }
 
-  /** Write the last manifest part, then — last of all, durably — the snapshot file. */
-  async finish(input: SnapshotInput): Promise<SnapshotHeader> {
+  /**
+   * Write the last manifest part, make every blob durable, then — last of all, durably — the snapshot
+   * file. `beforeStore` runs just before the snapshot file is written (everything else is durable then).
+   */
+  async finish(input: SnapshotInput, options: { beforeStore?: () => Promise<void> | undefined } = {}): Promise<SnapshotHeader> {
     this.assertOpen();
     this.state = 'finishing';
     try {
@@ -181,6 +184,7 @@ export class ManifestWriter {
         },
         manifest: [...this.parts],
       };
+      await options.beforeStore?.();
       await this.repo.storeSnapshot(header);
       this.state = 'finished';
       return header;
