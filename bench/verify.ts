@@ -57,8 +57,9 @@ async function prepare(): Promise<{ repoDir: string; secretDir: string; dataDir:
     }
   }
   for (const w of writers) await w.finish({ tags: ['manual'], profile: 'bench', appVersion: 'bench', consistency: 'best-effort' });
-  const blobFiles: string[] = [];
-  for await (const b of repos[0].listBlobs()) blobFiles.push(path.join(repoDir, ...b.path.split('/')));
+  const stored = new Set<string>(); // format 2: many blobs share one pack file
+  for await (const b of repos[0].listBlobs()) stored.add(path.join(repoDir, ...b.path.split('/')));
+  const blobFiles = [...stored];
   return { repoDir, secretDir, dataDir, blobFiles, bytes: files * 8 * MiB };
 }
 

@@ -16,6 +16,7 @@ import { testEngine } from '../support/engine';
 import { saveProfile } from '../../electron/core/profiles/service';
 import { startBackupJob } from '../../electron/core/backup/profile-jobs';
 import { FolderStore, Repository } from '../../electron/core/repository';
+import { removeBlob } from '../support/blob-on-disk';
 
 let office: Office;
 let mongo: MongoTestServer;
@@ -90,7 +91,7 @@ test('names the damaged file and says what to do', async ({ page }) => {
     if (e.kind === 'r2-object' && e.size > 10_000) {
       victim = e.path;
       const id = e.chunks[0].id;
-      fs.rmSync(path.join(backups, 'blobs', id.slice(0, 2), id));
+      await removeBlob(backups, id);
       break;
     }
   }

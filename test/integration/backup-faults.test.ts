@@ -154,12 +154,15 @@ describe('R2 faults', () => {
 describe('backup location faults', () => {
   it('reports a full drive as DEST_FULL, leaves no restore point, and the next backup reuses what was written', async () => {
     const dir = await tempDir('pci-full-');
-    await Repository.init(new FolderStore(dir), { testOnlyScryptN: TEST_SCRYPT_N });
+    const { packed } = await Repository.init(new FolderStore(dir), { testOnlyScryptN: TEST_SCRYPT_N });
+    // Format 1: the drive fills after four blob files. Format 2: the one pack file of this small
+    // backup does not fit, but its index file would (a drive with a little room left).
+    const data = packed ? 'packs' : 'blobs';
     let blobWrites = 0;
     const fullFs: FolderFs = {
       ...nodeFolderFs,
       open: async (file, flags) => {
-        if (flags === 'wx' && file.includes(`${path.sep}blobs${path.sep}`) && ++blobWrites > 4) {
+        if (flags === 'wx' && file.includes(`${path.sep}${data}${path.sep}`) && ++blobWrites > (packed ? 0 : 4)) {
           throw Object.assign(new Error('ENOSPC: no space left on device, open'), { code: 'ENOSPC' });
         }
         return nodeFolderFs.open(file, flags);
@@ -171,11 +174,11 @@ describe('backup location faults', () => {
     expect(err.message).toBe('The backup drive is full');
     expect(await repo.listSnapshots()).toEqual([]);
     expect(await lockFiles(dir)).toEqual([]);
-    expect((await fs.readdir(path.join(dir, 'blobs'))).length).toBeGreaterThan(0);
+    if (!packed) expect((await fs.readdir(path.join(dir, 'blobs'))).length).toBeGreaterThan(0);
 
     const healthy = await Repository.open(new FolderStore(dir));
     const result = await runBackup(healthy, servers.sources(), testContext(), OPTIONS);
-    expect(result.stats.reusedBytes).toBeGreaterThan(0);
+    if (!packed) expect(result.stats.reusedBytes).toBeGreaterThan(0); // format 2: nothing had been written
     expect(await healthy.listSnapshots()).toHaveLength(1);
   });
 

@@ -4,12 +4,12 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackup, type BackupResult } from '../../electron/core/backup/backup';
-import type { FolderStore, ManifestEntry, R2ObjectEntry, Repository } from '../../electron/core/repository';
+import type { ManifestEntry, R2ObjectEntry, Repository } from '../../electron/core/repository';
 import { BUCKET, DB, FAST_RETRY, byPath, contentOf, entriesOf, newRepo, noise, putObject, rawCollection, removeTempDirs, startServers, testContext, type Servers } from '../support/backup';
 
 let servers: Servers;
 let repo: Repository;
-let store: FolderStore;
+
 let first: BackupResult;
 let second: BackupResult;
 let blobsBefore: Set<string>;
@@ -22,9 +22,11 @@ let changedCollectionBytes = 0;
 let gets: string[] = [];
 let heads = 0;
 
+/** The blobs in the location (their own files in format 1, inside pack files in format 2). */
 async function blobFiles(): Promise<Set<string>> {
   const out = new Set<string>();
-  for await (const o of store.list('blobs/')) out.add(o.path);
+  repo.invalidateBlobCache();
+  for await (const o of repo.listBlobs()) out.add(o.id);
   return out;
 }
 
@@ -39,7 +41,7 @@ beforeAll(async () => {
     const size = i % 50 === 0 ? 1_500_000 + i : 2000 + ((i * 7919) % 40_000);
     await putObject(servers.s3Client, `objects/${String(i).padStart(4, '0')}.bin`, noise(size, i + 1), { contentType: 'application/octet-stream', metadata: { n: String(i) } });
   }
-  ({ repo, store } = await newRepo());
+  ({ repo } = await newRepo());
   first = await runBackup(repo, servers.sources(), testContext(), { profile: 'Office', appVersion: '0', retry: FAST_RETRY });
   blobsBefore = await blobFiles();
 

@@ -65,6 +65,7 @@ describe.each(kinds)('create-exclusive writes on a %s', (_kind, makeStore) => {
     // What any racer writes, a later reader decrypts.
     const loser = racers.find((r) => !r.created)!.repo;
     const { id } = await loser.putBlob(Buffer.from('written by the process that lost the race'));
+    await loser.flush();
     const reader = await Repository.open(store, { passphrase: 'same secret' });
     expect((await reader.getBlob(id)).toString()).toBe('written by the process that lost the race');
     // Racing with another passphrase: the existing WRONG_PASSPHRASE, nothing replaced.

@@ -1,12 +1,12 @@
 // Restores that meet trouble: a damaged restore point (refused before anything changes), a duplicate
 // key on a unique index (clear error, nothing swapped), R2 connections reset in the middle of
 // multipart uploads (retried; and when they keep failing, reported — never leaving upload debris).
-import fs from 'node:fs/promises';
 import { BSON, EJSON } from 'bson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../electron/core/repository';
 import { restoreVerdict } from '../../electron/core/restore/restore';
 import { DB, entriesOf, newRepo, removeTempDirs, startServers, type Servers } from '../support/backup';
+import { flipBlobByte } from '../support/blob-on-disk';
 import { backupNow, badUpgrade, captureState, collectionNames, multipartUploads, planFor, restorePlan, seedInstallation, TEST_R2, testProfile } from '../support/restore';
 
 let s: Servers;
@@ -78,11 +78,7 @@ describe('restore faults', () => {
     const plan = await planFor(repo, s, snapshotId);
     const report = (await entriesOf(repo, snapshotId)).find((e) => e.path === 'r2/pci-files/docs/report.pdf')!;
     const id = 'chunks' in report ? report.chunks[0].id : '';
-    const file = `${dir}/blobs/${id.slice(0, 2)}/${id}`;
-    const original = await fs.readFile(file);
-    const damaged = Buffer.from(original);
-    damaged[damaged.length - 3] ^= 0x40;
-    await fs.writeFile(file, damaged);
+    const undo = await flipBlobByte(dir, id, (length) => length - 3, 0x40);
     const snapshotsBefore = (await repo.listSnapshots()).length;
     try {
       const err = await rejection(restorePlan(repo, s, plan));
@@ -90,7 +86,7 @@ describe('restore faults', () => {
       expect(err.message).toContain('nothing was restored');
       expect(err.details).toContain(id);
     } finally {
-      await fs.writeFile(file, original);
+      undo();
     }
     expect(await captureState(s)).toEqual(changed);
     expect((await repo.listSnapshots()).length).toBe(snapshotsBefore);

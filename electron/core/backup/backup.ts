@@ -146,8 +146,8 @@ export async function runBackup(repo: Repository, sources: BackupSources, ctx: O
     stop.signal.throwIfAborted();
     if (lock.lost) throw lock.lost; // someone judged our lock stale: a prune may be deleting blobs we named
     inner.onProgress({ phase: SAVE_PHASE, unit: 'steps', done: 0, total: 1, bytesDone: 0, bytesTotal: null, message: '' });
-    await hook?.('before-snapshot');
-    const header = await writer.finish({ createdAt: startedAt, tags, profile: options.profile, appVersion: options.appVersion, parent: parent?.id ?? null, consistency, consistencyNote });
+    // 'before-snapshot': every blob and the file list are durable (format 2: packs and index), only the snapshot file is missing.
+    const header = await writer.finish({ createdAt: startedAt, tags, profile: options.profile, appVersion: options.appVersion, parent: parent?.id ?? null, consistency, consistencyNote }, { beforeStore: () => hook?.('before-snapshot') });
     // Nothing is reported as saved that the location cannot open: its config must still be the one
     // whose keys wrote this restore point. If not, the file is unreadable there, so it goes again.
     await repo.assertConfigUnchanged().catch(async (err: unknown) => {

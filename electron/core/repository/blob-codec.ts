@@ -75,9 +75,8 @@ export async function encodeBlob(plain: Buffer, keys: RepoKeys | null): Promise<
   return encodeBlobWithId(plain, await computeBlobId(plain, keys), keys);
 }
 
-/** Decode and verify; any problem is BACKUP_DAMAGED naming the blob's file. */
-export async function decodeBlob(encoded: Buffer, id: string, keys: RepoKeys | null): Promise<Buffer> {
-  const file = blobPath(id);
+/** Decode and verify; any problem is BACKUP_DAMAGED naming the blob's file (its pack file, in a packed location). */
+export async function decodeBlob(encoded: Buffer, id: string, keys: RepoKeys | null, file = blobPath(id)): Promise<Buffer> {
   if (encoded.length < 1) throw backupDamaged(file, 'empty file');
   const flag = encoded[0];
   if (flag !== FLAG_RAW && flag !== FLAG_GZIP) throw backupDamaged(file, `unknown encoding flag 0x${flag.toString(16)}`);

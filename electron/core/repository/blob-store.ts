@@ -14,6 +14,12 @@ export interface BlobStore {
   /** The whole file. A missing file rejects with MissingObjectError. */
   get(path: string): Promise<Buffer>;
   getStream?(path: string): Promise<Readable>;
+  /**
+   * `length` bytes from `offset` (one blob of a pack file). Fewer when the file is shorter (a
+   * truncated file: the decoder then reports the damage). A missing file rejects with MissingObjectError.
+   * Stores without it are read whole.
+   */
+  getRange?(path: string, offset: number, length: number): Promise<Buffer>;
   /** Atomic: a reader sees either the old content, or all of the new one; durable when it resolves. */
   put(path: string, data: Buffer): Promise<void>;
   /**
@@ -37,6 +43,12 @@ export interface BlobStore {
   listTemps?(): AsyncIterable<StoredObject & { modifiedAt: number }>;
   /** Bytes still free for this location, or null when the backend cannot tell. */
   freeSpace?(): Promise<number | null>;
+}
+
+/** A byte range of a file, with or without the store's ranged read. */
+export async function readRange(store: BlobStore, path: string, offset: number, length: number): Promise<Buffer> {
+  if (store.getRange) return store.getRange(path, offset, length);
+  return (await store.get(path)).subarray(offset, offset + length);
 }
 
 /**

@@ -5,7 +5,7 @@ import { UserError } from '../../../shared/errors';
 import { DEFAULT_CHUNKER, chunkerMask } from './chunker';
 import { MAX_READ_SCRYPT_N, MIN_READ_SCRYPT_N, PRODUCTION_SCRYPT_N, createEncryption, type RepoKeys } from './crypto';
 import { backupDamaged, repoUnsupportedVersion } from './errors';
-import { FORMAT_NAME, FORMAT_VERSION, RepoConfig, zodReason } from './schemas';
+import { FORMAT_NAME, FORMAT_VERSION, READABLE_VERSIONS, RepoConfig, zodReason, type FormatVersion } from './schemas';
 
 export const CONFIG_PATH = 'config';
 
@@ -14,7 +14,19 @@ export interface InitOptions {
   passphrase?: string;
   /** Tests only: a cheaper scrypt cost (≥ 2^10). Production code never passes this; see the format doc §2.1. */
   testOnlyScryptN?: number;
+  /**
+   * The format of the new location. Default: the current one (2, pack files), or 1 when the
+   * environment sets PCI_MAINT_LOCATION_FORMAT=1 — so the test suites also run over locations laid out
+   * as older versions of the app made them (docs/backup-format.md §10).
+   */
+  formatVersion?: FormatVersion;
   now?: Date;
+}
+
+/** The format version new locations get (see InitOptions.formatVersion). */
+export function newLocationVersion(options: Pick<InitOptions, 'formatVersion'> = {}): FormatVersion {
+  if (options.formatVersion !== undefined) return options.formatVersion;
+  return process.env.PCI_MAINT_LOCATION_FORMAT === '1' ? 1 : FORMAT_VERSION;
 }
 
 export interface NewConfig {
@@ -41,7 +53,7 @@ export async function newConfig(options: InitOptions): Promise<NewConfig> {
   }
   const config: RepoConfig = {
     format: FORMAT_NAME,
-    version: FORMAT_VERSION,
+    version: newLocationVersion(options),
     id,
     createdAt: (options.now ?? new Date()).toISOString(),
     compression: 'gzip',
@@ -61,7 +73,7 @@ export function parseConfig(raw: Buffer): RepoConfig {
   }
   // Check the version before the shape: a newer format may differ everywhere else.
   const version = json && typeof json === 'object' ? (json as { version?: unknown }).version : undefined;
-  if (typeof version === 'number' && version !== FORMAT_VERSION) throw repoUnsupportedVersion(version);
+  if (typeof version === 'number' && !(READABLE_VERSIONS as readonly number[]).includes(version)) throw repoUnsupportedVersion(version);
   const parsed = RepoConfig.safeParse(json);
   if (!parsed.success) throw backupDamaged(CONFIG_PATH, zodReason(parsed.error));
   try {

@@ -144,7 +144,7 @@ export function repoUnsupportedVersion(version: unknown): UserError {
     title: 'Newer backup format',
     message: 'These backups were made by a newer version of PCI Maintenance.',
     hint: 'Update PCI Maintenance, then open the backup location again.',
-    details: `backup format version ${String(version)}; this app reads version 1`,
+    details: `backup format version ${String(version)}; this app reads versions 1 and 2`,
   });
 }
 

@@ -29,6 +29,8 @@ export interface DirEntryLike {
 export interface FolderFs {
   open(file: string, flags: string): Promise<FileHandleLike>;
   readFile(file: string): Promise<Buffer>;
+  /** Up to `length` bytes from `offset` (fewer at the end of the file). */
+  readRange(file: string, offset: number, length: number): Promise<Buffer>;
   rename(from: string, to: string): Promise<void>;
   link(existing: string, newPath: string): Promise<void>;
   mkdir(dir: string): Promise<void>;
@@ -41,6 +43,21 @@ export interface FolderFs {
 export const nodeFolderFs: FolderFs = {
   open: (file, flags) => fsp.open(file, flags),
   readFile: (file) => fsp.readFile(file),
+  readRange: async (file, offset, length) => {
+    const handle = await fsp.open(file, 'r');
+    try {
+      const out = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await handle.read(out, got, length - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === length ? out : out.subarray(0, got);
+    } finally {
+      await handle.close();
+    }
+  },
   rename: (from, to) => fsp.rename(from, to),
   link: (existing, newPath) => fsp.link(existing, newPath),
   mkdir: async (dir) => {
@@ -92,6 +109,14 @@ export class FolderStore implements BlobStore {
   async get(rel: string): Promise<Buffer> {
     try {
       return await this.fs.readFile(this.abs(rel));
+    } catch (err) {
+      throw await this.mapError(err, 'read', rel, 'read');
+    }
+  }
+
+  async getRange(rel: string, offset: number, length: number): Promise<Buffer> {
+    try {
+      return await this.fs.readRange(this.abs(rel), offset, length);
     } catch (err) {
       throw await this.mapError(err, 'read', rel, 'read');
     }

@@ -11,9 +11,12 @@ export { PRODUCTION_SCRYPT_N, type RepoKeys } from './crypto';
 export { DEFAULT_CHUNKER, GearChunker, createChunkStream, chunkIterable, gearTable, PUBLIC_GEAR_KEY, type ChunkerParams } from './chunker';
 export { BsonDocumentChunker, chunkBsonDocuments, type BsonChunk } from './bson-chunker';
 export { Repository, CONFIG_PATH, snapshotPath, type InitOptions, type OpenOptions, type PutBlobResult } from './repository';
+export { PackIndex, PackWriter, packPath, indexPath, PACK_TARGET_BYTES, type PackRecord, type PackedBlob } from './packs';
 export { ManifestWriter, readManifest, DEFAULT_PART_BYTES, type ManifestWriterOptions, type SnapshotInput } from './manifest';
 export {
   FORMAT_VERSION,
+  READABLE_VERSIONS,
+  type FormatVersion,
   KNOWN_TAGS,
   ManifestEntry,
   RepoConfig,

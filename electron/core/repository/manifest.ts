@@ -5,7 +5,7 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { blobPath } from './blob-codec';
 import { backupDamaged } from './errors';
-import { ManifestEntry, SnapshotHeader, zodReason, type SourceStats } from './schemas';
+import { ManifestEntry, SNAPSHOT_VERSION, SnapshotHeader, zodReason, type SourceStats } from './schemas';
 
 
 export interface PutBlobResult {
@@ -23,6 +23,10 @@ export interface ManifestBlobs {
   putBlob(data: Buffer): Promise<PutBlobResult>;
   getBlob(id: string): Promise<Buffer>;
   hasBlob(id: string): Promise<boolean>;
+  /** Make every blob put so far durable (pack files and their index); called before the snapshot is stored. */
+  flush?(): Promise<void>;
+  /** The file a blob is in, for messages (a pack file in a packed location). */
+  blobFile?(id: string): string | null;
   storeSnapshot(header: SnapshotHeader): Promise<void>;
 }
 
@@ -147,16 +151,20 @@ export class ManifestWriter {
     this.parts.push(r.id);
   }
 
-  /** Write the last manifest part, then — last of all, durably — the snapshot file. */
-  async finish(input: SnapshotInput): Promise<SnapshotHeader> {
+  /**
+   * Write the last manifest part, make every blob durable, then — last of all, durably — the snapshot
+   * file. `beforeStore` runs just before the snapshot file is written (everything else is durable then).
+   */
+  async finish(input: SnapshotInput, options: { beforeStore?: () => Promise<void> | undefined } = {}): Promise<SnapshotHeader> {
     this.assertOpen();
     this.state = 'finishing';
     try {
       await this.queue;
       await Promise.all(this.pendingPuts);
       if (this.lines.length > 0) await this.flushPart();
+      await this.repo.flush?.();
       const header: SnapshotHeader = {
-        version: 1,
+        version: SNAPSHOT_VERSION,
         id: randomBytes(16).toString('hex'),
         createdAt: (input.createdAt ?? this.startedAt).toISOString(),
         finishedAt: new Date().toISOString(),
@@ -178,6 +186,7 @@ export class ManifestWriter {
         },
         manifest: [...this.parts],
       };
+      await options.beforeStore?.();
       await this.repo.storeSnapshot(header);
       this.state = 'finished';
       return header;
@@ -201,7 +210,7 @@ export class ManifestWriter {
  * Stream a snapshot's entries, one part in memory at a time (plus the next one, fetched ahead).
  * Any unreadable line is BACKUP_DAMAGED naming the part's blob file.
  */
-export async function* readManifest(repo: Pick<ManifestBlobs, 'getBlob'>, snapshot: SnapshotHeader): AsyncGenerator<ManifestEntry> {
+export async function* readManifest(repo: Pick<ManifestBlobs, 'getBlob' | 'blobFile'>, snapshot: SnapshotHeader): AsyncGenerator<ManifestEntry> {
   const parts = snapshot.manifest;
   const fetch = (i: number): Promise<Buffer> | null => {
     if (i >= parts.length) return null;
@@ -214,7 +223,7 @@ export async function* readManifest(repo: Pick<ManifestBlobs, 'getBlob'>, snapsh
   for (let i = 0; i < parts.length; i++) {
     const text = (await next!).toString('utf8');
     next = fetch(i + 1);
-    const file = blobPath(parts[i]);
+    const file = repo.blobFile?.(parts[i]) ?? blobPath(parts[i]);
     let start = 0;
     let lineNo = 0;
     while (start < text.length) {

@@ -13,6 +13,7 @@ import { destFull } from './errors';
 import { removeTempLeftovers } from './leftovers';
 import { acquire, withoutFileNote, type AcquireOptions, type Lock } from './locks';
 import { applyRetention, type RetentionDecision, type RetentionPolicyInput } from './retention';
+import { removablePacks, sweepPacks } from './prune-packs';
 import { snapshotPath, type Repository } from './repository';
 import type { SnapshotHeader } from './schemas';
 
@@ -164,14 +165,28 @@ async function makeRoom(repo: Repository, policy: RetentionPolicyInput, options:
     const held = await placed();
     if (held) return held;
   }
-  for await (const blob of repo.listBlobs()) {
-    ctx.signal.throwIfAborted();
-    if (marked.has(blob.id)) continue;
-    await repo.deleteBlob(blob.id);
-    result.deleteBlobs += 1;
-    result.freedBytes += blob.size;
-    const held = await placed();
-    if (held) return held;
+  if (repo.packed) {
+    // Only whole packs with nothing used: the index still names their blobs, but a reader skips the
+    // blobs of packs that are gone, and the prune that follows under the lock file rewrites the index.
+    for await (const pack of removablePacks(repo, marked)) {
+      ctx.signal.throwIfAborted();
+      await repo.store.delete(pack.path);
+      result.deleteBlobs += pack.blobs;
+      result.freedBytes += pack.size;
+      const held = await placed();
+      if (held) return held;
+    }
+    repo.invalidateBlobCache();
+  } else {
+    for await (const blob of repo.listBlobs()) {
+      ctx.signal.throwIfAborted();
+      if (marked.has(blob.id)) continue;
+      await repo.deleteBlob(blob.id);
+      result.deleteBlobs += 1;
+      result.freedBytes += blob.size;
+      const held = await placed();
+      if (held) return held;
+    }
   }
   throw destFull(
     `prune: nothing more to remove in ${repo.store.describe()}; ${result.forgetSnapshots.length} restore point(s) and ${result.deleteBlobs} data file(s) removed, still no room for a lock file`,
@@ -208,24 +223,19 @@ async function pruneLocked(repo: Repository, policy: RetentionPolicyInput, optio
     }
 
     ctx.onProgress({ phase: 'Removing unused data', done: 0, total: null, unit: 'files', bytesDone: 0, message: '' });
-    const STOP = Symbol('stop');
-    try {
-      await forEachLimit(repo.listBlobs(), DELETE_PARALLELISM, async (blob) => {
-        if (stopped()) throw STOP; // stops the listing too
-        if (marked.has(blob.id)) {
-          result.keptBlobs += 1;
-          return;
-        }
-        if (!dryRun) await repo.deleteBlob(blob.id);
-        result.deleteBlobs += 1;
-        result.freedBytes += blob.size;
-        if (result.deleteBlobs % 100 === 0) {
-          ctx.onProgress({ phase: 'Removing unused data', done: result.deleteBlobs, total: null, unit: 'files', bytesDone: result.freedBytes, message: '' });
-        }
-      });
-    } catch (err) {
-      if (err !== STOP) throw err;
-      return result;
+    if (repo.packed) {
+      const swept = await sweepPacks(repo, marked, { dryRun, ctx });
+      result.deleteBlobs += swept.deleteBlobs;
+      result.keptBlobs += swept.keptBlobs;
+      result.freedBytes += swept.freedBytes;
+      if (swept.stopped || stopped()) {
+        result.aborted = true;
+        return result;
+      }
+      if (swept.repackedPacks > 0) result.notes.push(`${dryRun ? 'Would rewrite' : 'Rewrote'} ${swept.repackedPacks} mostly unused pack file${swept.repackedPacks === 1 ? '' : 's'}, keeping only the data still needed.`);
+    } else {
+      const swept = await sweepLoose(repo, marked, { dryRun, result, stopped, ctx });
+      if (swept === 'stopped') return result;
     }
     if (!dryRun) {
       // Under the exclusive lock nobody writes: every temporary file is a leftover of an interrupted write.
@@ -240,4 +250,33 @@ async function pruneLocked(repo: Repository, policy: RetentionPolicyInput, optio
   } finally {
     repo.invalidateBlobCache();
   }
+}
+
+/** Prune's sweep in a version 1 location: every blob file no remaining snapshot names is deleted. */
+async function sweepLoose(
+  repo: Repository,
+  marked: Set<string>,
+  options: { dryRun: boolean; result: PruneResult; stopped: () => boolean; ctx: OperationContext },
+): Promise<'done' | 'stopped'> {
+  const { result, ctx } = options;
+  const STOP = Symbol('stop');
+  try {
+    await forEachLimit(repo.listBlobs(), DELETE_PARALLELISM, async (blob) => {
+      if (options.stopped()) throw STOP; // stops the listing too
+      if (marked.has(blob.id)) {
+        result.keptBlobs += 1;
+        return;
+      }
+      if (!options.dryRun) await repo.deleteBlob(blob.id);
+      result.deleteBlobs += 1;
+      result.freedBytes += blob.size;
+      if (result.deleteBlobs % 100 === 0) {
+        ctx.onProgress({ phase: 'Removing unused data', done: result.deleteBlobs, total: null, unit: 'files', bytesDone: result.freedBytes, message: '' });
+      }
+    });
+  } catch (err) {
+    if (err !== STOP) throw err;
+    return 'stopped';
+  }
+  return 'done';
 }

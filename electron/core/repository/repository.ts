@@ -2,7 +2,7 @@
 // snapshot files. Formats are in docs/backup-format.md; the manifest lives in manifest.ts.
 import { UserError } from '../../../shared/errors';
 import type { BlobStore } from './blob-store';
-import { forEachLimit } from './blob-store';
+import { forEachLimit, readRange } from './blob-store';
 import { BLOB_ID_RE, blobPath, computeBlobId, decodeBlob, encodeBlobWithId } from './blob-codec';
 import { chunkBsonDocuments, type BsonChunk } from './bson-chunker';
 import { GearChunker, PUBLIC_GEAR_KEY, chunkIterable, createChunkStream, gearTable } from './chunker';
@@ -10,6 +10,7 @@ import { CONFIG_PATH, alreadyHere, configChanged, newConfig, parseConfig, sameCo
 import { open as openSealed, seal, unlockEncryption, type RepoKeys } from './crypto';
 import { backupDamaged, isMissing, passphraseRequired, repoNotFound, snapshotNotFound } from './errors';
 import { ManifestWriter, readManifest, type ManifestWriterOptions, type PutBlobResult, type SnapshotInput } from './manifest';
+import { PackIndex, PackWriter, packPath, writeIndexFiles, type PackRecord } from './packs';
 
 export type { PutBlobResult } from './manifest';
 import { SnapshotHeader, zodReason, type ManifestEntry, type RepoConfig } from './schemas';
@@ -43,6 +44,10 @@ export class Repository {
   private knownBlobs: Set<string> | null = null;
   private loadingBlobs: Promise<Set<string>> | null = null;
   private readonly inflight = new Map<string, Promise<PutBlobResult>>();
+  /** Format 2: where every blob is (read from the index files), and the packs this process is writing. */
+  private packIndex: PackIndex | null = null;
+  private loadingIndex: Promise<PackIndex> | null = null;
+  private writer: PackWriter | null = null;
 
   private constructor(
     readonly store: BlobStore,
@@ -58,6 +63,11 @@ export class Repository {
 
   get encrypted(): boolean {
     return this.keys !== null;
+  }
+
+  /** Format 2 and later keep blobs in pack files; a version 1 location keeps one file per blob. */
+  get packed(): boolean {
+    return this.config.version >= 2;
   }
 
   /** Set up a new location; fails when the location already holds one. */
@@ -99,7 +109,9 @@ export class Repository {
 
   private static fromNew(store: BlobStore, fresh: NewConfig): Repository {
     const repo = new Repository(store, fresh.config, fresh.keys);
-    repo.knownBlobs = new Set(); // a new location has no blobs: no need to list
+    // a new location has no blobs: no need to list
+    if (repo.packed) repo.packIndex = new PackIndex();
+    else repo.knownBlobs = new Set();
     return repo;
   }
 
@@ -155,16 +167,48 @@ export class Repository {
     return this.loadingBlobs;
   }
 
+  /** Format 2: the location's index, read once; packs this process wrote since are added as they become durable. */
+  packs(): Promise<PackIndex> {
+    if (this.packIndex) return Promise.resolve(this.packIndex);
+    this.loadingIndex ??= (async () => {
+      const index = await PackIndex.load(this.store, this.keys);
+      // Packs this process has written but not indexed yet are durable: keep them findable.
+      for (const record of this.writer?.durableUnindexed ?? []) index.addPack(record);
+      this.packIndex = index;
+      return index;
+    })().finally(() => {
+      this.loadingIndex = null;
+    });
+    return this.loadingIndex;
+  }
+
   /** Forget the cached blob list (after another process may have changed the location, e.g. prune). */
   invalidateBlobCache(): void {
     this.knownBlobs = null;
+    this.packIndex = null;
+  }
+
+  private packWriter(): PackWriter {
+    this.writer ??= new PackWriter(this.store, this.keys, (record: PackRecord) => this.packIndex?.addPack(record));
+    return this.writer;
+  }
+
+  /**
+   * A write failed: the packs that were written get an index file if that still works (so the next
+   * backup reuses them); then forget them and everything this process knew, so no later backup here
+   * counts on blobs that only unindexed packs hold (prune removes those).
+   */
+  private async dropWriter(writer: PackWriter): Promise<void> {
+    this.writer = null;
+    this.packIndex = null;
+    await writer.salvage();
+    this.packIndex = null;
   }
 
   async putBlob(data: Buffer): Promise<PutBlobResult> {
     const id = await computeBlobId(data, this.keys);
-    const known = await this.known();
     const skipped: PutBlobResult = { id, size: data.length, stored: false, storedBytes: 0 };
-    if (known.has(id)) return skipped;
+    if (await this.hasBlob(id)) return skipped;
     const running = this.inflight.get(id);
     if (running) {
       await running; // the same data is being written right now
@@ -172,8 +216,18 @@ export class Repository {
     }
     const write = (async (): Promise<PutBlobResult> => {
       const { encoded } = await encodeBlobWithId(data, id, this.keys);
-      await this.store.put(blobPath(id), encoded);
-      known.add(id);
+      if (this.packed) {
+        const writer = this.packWriter();
+        try {
+          await writer.add(id, encoded, data.length);
+        } catch (err) {
+          if (this.writer === writer) await this.dropWriter(writer);
+          throw err;
+        }
+      } else {
+        await this.store.put(blobPath(id), encoded);
+        (await this.known()).add(id);
+      }
       return { id, size: data.length, stored: true, storedBytes: encoded.length };
     })();
     this.inflight.set(id, write);
@@ -184,8 +238,38 @@ export class Repository {
     }
   }
 
+  /**
+   * Make every blob put so far durable (format 2: write the open pack and an index file naming the new
+   * packs). A snapshot is written only after this; ManifestWriter.finish calls it.
+   */
+  async flush(): Promise<void> {
+    const writer = this.writer;
+    if (!writer) return;
+    try {
+      await writer.flush();
+    } catch (err) {
+      if (this.writer === writer) await this.dropWriter(writer);
+      throw err;
+    }
+  }
+
+  /** The file a blob is in, for messages: its own file (format 1) or its pack file; null when no pack holds it. */
+  blobFile(id: string): string | null {
+    if (!this.packed) return blobPath(id);
+    const at = this.packIndex?.get(id);
+    return at ? packPath(at.pack) : null;
+  }
+
+  /** What InspectingStore remembers a read of this blob under: its file, or `<pack file>#<offset>`. */
+  blobReadKey(id: string): string {
+    if (!this.packed) return blobPath(id);
+    const at = this.packIndex?.get(id);
+    return at ? `${packPath(at.pack)}#${at.offset}` : `blob ${id}`;
+  }
+
   /** The plaintext of a blob, verified against its id. Missing or damaged → BACKUP_DAMAGED naming the file. */
   async getBlob(id: string): Promise<Buffer> {
+    if (this.packed) return this.getPackedBlob(id);
     const path = blobPath(id);
     let encoded: Buffer;
     try {
@@ -197,20 +281,68 @@ export class Repository {
     return decodeBlob(encoded, id, this.keys);
   }
 
-  async hasBlob(id: string): Promise<boolean> {
-    return BLOB_ID_RE.test(id) && (await this.known()).has(id);
+  private async getPackedBlob(id: string): Promise<Buffer> {
+    const buffered = this.writer?.pending.get(id);
+    if (buffered) return decodeBlob(buffered, id, this.keys, `blob ${id}`);
+    const at = (await this.packs()).get(id);
+    if (!at) throw backupDamaged(`blob ${id}`, 'the file is missing (no pack file holds it)');
+    const path = packPath(at.pack);
+    const label = `${path} (blob ${id})`;
+    let encoded: Buffer;
+    try {
+      encoded = await readRange(this.store, path, at.offset, at.length);
+    } catch (err) {
+      if (isMissing(err)) throw backupDamaged(label, 'the file is missing');
+      throw err;
+    }
+    return decodeBlob(encoded, id, this.keys, label);
   }
 
+  async hasBlob(id: string): Promise<boolean> {
+    if (!BLOB_ID_RE.test(id)) return false;
+    if (!this.packed) return (await this.known()).has(id);
+    return (this.writer?.has(id) ?? false) || (await this.packs()).has(id);
+  }
+
+  /**
+   * Every stored blob with the file it is in and its stored size. In a packed location `size` is the
+   * part of the blob its pack file actually holds (less than its length when the pack was cut short).
+   */
   async *listBlobs(): AsyncGenerator<{ id: string; path: string; size: number }> {
+    if (this.packed) {
+      const index = await this.packs();
+      for (const b of index.entries()) {
+        const packSize = index.packSizes.get(b.pack) ?? b.offset + b.length;
+        yield { id: b.id, path: packPath(b.pack), size: Math.max(0, Math.min(b.length, packSize - b.offset)) };
+      }
+      return;
+    }
     for await (const obj of this.store.list('blobs/')) {
       const id = blobIdFromPath(obj.path);
       if (id) yield { id, path: obj.path, size: obj.size };
     }
   }
 
+  /** Format 1 only: a packed location removes whole packs (prune.ts). */
   async deleteBlob(id: string): Promise<void> {
+    if (this.packed) throw new Error('A packed location removes blobs by rewriting packs (prune)');
     await this.store.delete(blobPath(id));
     this.knownBlobs?.delete(id);
+  }
+
+  /** Format 2: the key material prune needs to write index files for repacked blobs. */
+  newPackWriter(onDurable: (record: PackRecord) => void): PackWriter {
+    return new PackWriter(this.store, this.keys, onDurable, { indexEveryPacks: Number.POSITIVE_INFINITY });
+  }
+
+  /** Format 2: write index files naming `packs` (prune's rewritten index). */
+  writeIndexFiles(packs: PackRecord[]): Promise<string[]> {
+    return writeIndexFiles(this.store, packs, this.keys);
+  }
+
+  /** Format 2: check one encoded blob of a pack (prune copies only blobs that read back right). */
+  async checkEncoded(encoded: Buffer, id: string, file: string): Promise<void> {
+    await decodeBlob(encoded, id, this.keys, file);
   }
 
   // ---- chunking with this location's parameters ----

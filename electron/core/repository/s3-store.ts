@@ -64,6 +64,19 @@ export class S3Store implements BlobStore {
     }
   }
 
+  async getRange(path: string, offset: number, length: number): Promise<Buffer> {
+    if (length <= 0) return Buffer.alloc(0);
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path), Range: `bytes=${offset}-${offset + length - 1}` }));
+      if (!out.Body) return Buffer.alloc(0);
+      return Buffer.from(await out.Body.transformToByteArray());
+    } catch (err) {
+      const status = (err as S3ErrorShape | null)?.$metadata?.httpStatusCode;
+      if (status === 416) return Buffer.alloc(0); // the range starts past the end: a truncated file
+      throw this.mapError(err, 'read', path);
+    }
+  }
+
   async getStream(path: string): Promise<Readable> {
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));

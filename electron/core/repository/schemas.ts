@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { MAX_READ_SCRYPT_N, MIN_READ_SCRYPT_N, SCRYPT_P, SCRYPT_R } from './crypto';
 
 export const FORMAT_NAME = 'pci-maintenance-backup';
-export const FORMAT_VERSION = 1;
+/** The format new locations are set up with (docs/backup-format.md §10). */
+export const FORMAT_VERSION = 2;
+/** Every format this app reads; a location keeps the version it was set up with. */
+export const READABLE_VERSIONS = [1, 2] as const;
+export type FormatVersion = (typeof READABLE_VERSIONS)[number];
+/** Snapshot files have the same layout in every format version. */
+export const SNAPSHOT_VERSION = 1;
 
 const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`));
 export const RepoId = hex(32);
@@ -39,7 +45,7 @@ export const EncryptionConfigSchema = z.object({
 
 export const RepoConfig = z.object({
   format: z.literal(FORMAT_NAME),
-  version: z.literal(FORMAT_VERSION),
+  version: z.union([z.literal(1), z.literal(2)]),
   id: RepoId,
   createdAt: IsoTime,
   compression: z.literal('gzip'),
@@ -73,7 +79,7 @@ export type SnapshotStats = z.infer<typeof SnapshotStats>;
 export const Consistency = z.enum(['point-in-time', 'best-effort']);
 
 export const SnapshotHeader = z.object({
-  version: z.literal(FORMAT_VERSION),
+  version: z.literal(SNAPSHOT_VERSION),
   id: SnapshotId,
   createdAt: IsoTime,
   finishedAt: IsoTime,
@@ -181,6 +187,15 @@ export type FileEntry = z.infer<typeof FileEntry>;
 export type DirEntry = z.infer<typeof DirEntry>;
 export type SymlinkEntry = z.infer<typeof SymlinkEntry>;
 export type SqliteDatabaseEntry = z.infer<typeof SqliteDatabaseEntry>;
+
+/** Where one blob of a pack file is (docs/backup-format.md §4.1). */
+export const PackedBlob = z.object({ id: BlobId, offset: count, length: z.number().int().positive(), size: count });
+/** An index file (docs/backup-format.md §4.2): the blobs of some pack files. */
+export const IndexFile = z.object({
+  version: z.literal(2),
+  packs: z.array(z.object({ id: hex(32), blobs: z.array(PackedBlob) })),
+});
+export type IndexFile = z.infer<typeof IndexFile>;
 
 export const LockFile = z.object({
   version: z.literal(1),

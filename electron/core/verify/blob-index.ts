@@ -1,7 +1,7 @@
 // Every blob the verified restore points name, once each (blobs are shared between restore points),
 // with what is known about it: its size, whether it holds BSON documents (and how many), and what the
 // checks found. Only ids and numbers are kept — paths are looked up again for the few damaged blobs.
-import { blobPath, type Repository } from '../repository';
+import type { Repository } from '../repository';
 import type { VerifyProblemCode } from '../../../shared/api/verify';
 import type { InspectingStore } from './inspecting-store';
 import { classifyBlobError } from './problems';
@@ -48,14 +48,13 @@ export type BlobRead = { ok: true; data: Buffer } | { ok: false; code: VerifyPro
 
 /** Read, decrypt, decompress and hash one blob; any damage comes back as a problem code, never thrown. */
 export async function readBlobChecked(repo: Repository, store: InspectingStore, id: string, expectedSize: number | null): Promise<BlobRead> {
-  const file = blobPath(id);
   try {
     const data = await repo.getBlob(id);
-    store.take(file);
+    store.take(repo.blobReadKey(id));
     if (expectedSize !== null && data.length !== expectedSize) return { ok: false, code: 'wrong-size', why: `its content is ${data.length} bytes, the file list says ${expectedSize}` };
     return { ok: true, data };
   } catch (err) {
-    const shape = store.take(file);
+    const shape = store.take(repo.blobReadKey(id));
     const classified = classifyBlobError(err, expectedSize, shape, repo.encrypted);
     if (!classified) throw err; // not damage: the location is unreachable, access denied, … — the whole check stops
     return { ok: false, ...classified };

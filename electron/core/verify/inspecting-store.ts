@@ -23,6 +23,13 @@ export class InspectingStore implements BlobStore {
     return data;
   }
 
+  /** A blob of a pack file: remembered as `<pack path>#<offset>` (see Repository.blobReadKey). */
+  async getRange(path: string, offset: number, length: number): Promise<Buffer> {
+    const data = this.inner.getRange ? await this.inner.getRange(path, offset, length) : (await this.inner.get(path)).subarray(offset, offset + length);
+    this.shapes.set(`${path}#${offset}`, { length: data.length, flag: data.length > 0 ? data[0] : -1 });
+    return data;
+  }
+
   /** What the last read of `path` saw; forgotten once taken, so memory stays bounded. */
   take(path: string): StoredShape | undefined {
     const shape = this.shapes.get(path);

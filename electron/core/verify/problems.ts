@@ -49,7 +49,7 @@ export function plausibleStoredSize(stored: number, plain: number, encrypted: bo
 export function classifyBlobError(err: unknown, expectedPlain: number | null, shape: StoredShape | undefined, encrypted: boolean): { code: VerifyProblemCode; why: string } | null {
   if (!(err instanceof UserError) || err.code !== 'BACKUP_DAMAGED') return null;
   const details = err.details ?? '';
-  if (/the file is missing/.test(details)) return { code: 'missing', why: 'the file is missing' };
+  if (/the file is missing/.test(details)) return { code: 'missing', why: /no pack file holds it/.test(details) ? 'no pack file holds it' : 'the file is missing' };
   // A raw blob is exactly one flag byte (+ seal) longer than its content: anything shorter was cut off.
   if (expectedPlain !== null && shape && shape.flag === 0 && shape.length < expectedPlain + 1 + (encrypted ? SEAL_OVERHEAD : 0)) {
     return { code: 'wrong-size', why: `the file is ${shape.length} bytes, too short for its ${expectedPlain} bytes of content` };

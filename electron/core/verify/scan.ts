@@ -2,7 +2,7 @@
 // point's file list (manifest), part by part. Unlike the repository's own reader, a damaged part does
 // not stop the scan: it is reported and the next part is read, so one bad file hides nothing else.
 import { UserError } from '../../../shared/errors';
-import { blobPath, ManifestEntry, snapshotPath, type Repository, type SnapshotHeader } from '../repository';
+import { ManifestEntry, snapshotPath, type Repository, type SnapshotHeader } from '../repository';
 import { zodReason } from '../repository/schemas';
 import { BlobState, readBlobChecked, type BlobIndex } from './blob-index';
 import type { InspectingStore } from './inspecting-store';
@@ -55,7 +55,7 @@ export async function scanManifest(repo: Repository, store: InspectingStore, hea
   for (let i = 0; i < parts.length; i++) {
     options.signal.throwIfAborted();
     const part = parts[i];
-    const file = blobPath(part);
+    const file = repo.blobFile(part);
     const read = await next!;
     next = fetch(i + 1);
     const where = `part ${i + 1} of ${parts.length} of the file list`;
@@ -70,7 +70,7 @@ export async function scanManifest(repo: Repository, store: InspectingStore, hea
     const text = read.data.toString('utf8');
     index.add(part, read.data.length);
     index.blobs.get(part)!.state = BlobState.Read;
-    entries += parsePart(text, header, part, where, index, problems, options);
+    entries += parsePart(repo, text, header, part, where, index, problems, options);
   }
   if (complete && entries !== header.stats.entries) {
     problems.add({
@@ -85,12 +85,12 @@ export async function scanManifest(repo: Repository, store: InspectingStore, hea
   return entries;
 }
 
-function parsePart(text: string, header: SnapshotHeader, part: string, where: string, index: BlobIndex, problems: ProblemLog, options: ScanOptions): number {
+function parsePart(repo: Repository, text: string, header: SnapshotHeader, part: string, where: string, index: BlobIndex, problems: ProblemLog, options: ScanOptions): number {
   let entries = 0;
   let start = 0;
   let lineNo = 0;
   const damaged = (why: string) =>
-    problems.add({ snapshotId: header.id, path: null, blob: part, file: blobPath(part), code: 'manifest-damaged', message: `Line ${lineNo} of ${where} cannot be read: ${why}.` });
+    problems.add({ snapshotId: header.id, path: null, blob: part, file: repo.blobFile(part), code: 'manifest-damaged', message: `Line ${lineNo} of ${where} cannot be read: ${why}.` });
   while (start < text.length) {
     const nl = text.indexOf('\n', start);
     lineNo += 1;
@@ -117,7 +117,7 @@ function parsePart(text: string, header: SnapshotHeader, part: string, where: st
     if ('chunks' in entry) {
       entry.chunks.forEach((c: { id: string; size: number; docs?: number }) => {
         const conflict = index.add(c.id, c.size, entry.kind === 'mongo-collection' ? (c.docs ?? 0) : -1);
-        if (conflict) problems.add({ snapshotId: header.id, path: entry.path, blob: c.id, file: blobPath(c.id), code: 'wrong-size', message: `A piece of ${entry.path} has the wrong size: ${conflict}.` });
+        if (conflict) problems.add({ snapshotId: header.id, path: entry.path, blob: c.id, file: repo.blobFile(c.id), code: 'wrong-size', message: `A piece of ${entry.path} has the wrong size: ${conflict}.` });
       });
     }
     options.onEntry?.(entry);

@@ -7,7 +7,7 @@ import type { MongoClient } from 'mongodb';
 import { UserError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import type { VerifyDepth, VerifyProblem, VerifyResult } from '../../../shared/api/verify';
-import { acquire, blobPath, withoutFileNote, Repository, type BlobStore, type Lock, type SnapshotHeader } from '../repository';
+import { acquire, indexPath, withoutFileNote, Repository, type BlobStore, type Lock, type SnapshotHeader } from '../repository';
 import { snapshotNotFound } from '../repository/errors';
 import { BlobIndex, BlobState } from './blob-index';
 import { metadataProblems } from './bson-check';
@@ -149,7 +149,7 @@ export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, c
       });
     }
 
-    await checkPresence(repo, index, ctx);
+    await checkPresence(repo, index, problems, ctx);
     const slice = options.depth !== 'sampled' || !options.slice ? null : typeof options.slice === 'function' ? options.slice(repo.id) : options.slice;
     const include = slice ? (id: string) => inSlice(id, slice) : undefined;
     let totals = { blobsRead: 0, bytesRead: 0, documents: 0 };
@@ -210,9 +210,15 @@ export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, c
   }
 }
 
-/** One listing of blobs/: every named blob must be there, with a size its content can have. */
-async function checkPresence(repo: Repository, index: BlobIndex, ctx: OperationContext): Promise<void> {
+/** One listing of blobs/ (or of the packs and their index): every named blob must be there, with a size its content can have. */
+async function checkPresence(repo: Repository, index: BlobIndex, problems: ProblemLog, ctx: OperationContext): Promise<void> {
   let listed = 0;
+  if (repo.packed) {
+    for (const bad of (await repo.packs()).damagedIndexes) {
+      const why = (bad.error.details ?? '').replace(/^[^:]*: /, '') || 'it cannot be read';
+      problems.add({ snapshotId: null, path: null, blob: null, file: indexPath(bad.id), code: 'damaged', message: `An index file of the backup location is damaged (${why}): the data it lists cannot be found.` });
+    }
+  }
   ctx.onProgress({ phase: 'Checking that every piece of data is there', unit: 'files', done: 0, total: null, bytesDone: 0, bytesTotal: null, message: '' });
   for await (const blob of repo.listBlobs()) {
     if (++listed % 1000 === 0) {
@@ -232,7 +238,7 @@ async function checkMetadata(repo: Repository, index: BlobIndex, m: { snapshotId
   const data = Buffer.concat(await Promise.all(m.chunks.map((c) => repo.getBlob(c.id))));
   const wrong = metadataProblems(data, m.collection);
   if (wrong.length > 0) {
-    problems.add({ snapshotId: m.snapshotId, path: m.path, blob: m.chunks[0]?.id ?? null, file: m.chunks[0] ? blobPath(m.chunks[0].id) : null, code: 'metadata-invalid', message: `${m.path} cannot be used by mongorestore: ${wrong.join('; ')}.` });
+    problems.add({ snapshotId: m.snapshotId, path: m.path, blob: m.chunks[0]?.id ?? null, file: m.chunks[0] ? repo.blobFile(m.chunks[0].id) : null, code: 'metadata-invalid', message: `${m.path} cannot be used by mongorestore: ${wrong.join('; ')}.` });
   }
 }
 
@@ -252,7 +258,7 @@ async function namePaths(repo: Repository, store: InspectingStore, targets: Snap
           if (!bad.has(c.id)) return;
           const b = index.bad.get(c.id)!;
           const what = entry.chunks.length > 1 ? `Piece ${i + 1} of ${entry.chunks.length} of this item` : 'This item';
-          named.push({ snapshotId: header.id, path: entry.path, blob: c.id, file: blobPath(c.id), code: b.code, message: `${what} is damaged: ${b.why}.` });
+          named.push({ snapshotId: header.id, path: entry.path, blob: c.id, file: repo.blobFile(c.id), code: b.code, message: `${what} is damaged: ${b.why}.` });
         });
       },
     });

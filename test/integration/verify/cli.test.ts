@@ -13,7 +13,7 @@ import { tempDir, testEngine, type TestEngine } from '../../support/engine';
 import { startMongoTestServer, type MongoTestServer } from '../../support/mongo-wire';
 import { startS3TestServer, type S3TestServer } from '../../support/s3';
 import { entriesOf } from '../../support/backup';
-import { blobFile } from './fixture';
+import { flipBlobByte } from '../../support/blob-on-disk';
 
 let mongo: MongoTestServer;
 let s3: S3TestServer;
@@ -73,9 +73,7 @@ describe('pci-maint verify / check / export / import-mongodump', () => {
     const [latest] = (await repo.listSnapshots()).reverse();
     const object = (await entriesOf(repo, latest)).find((e) => e.kind === 'r2-object' && e.size > 1000)!;
     const blob = 'chunks' in object ? object.chunks[0].id : '';
-    const file = blobFile(backups, blob);
-    const original = fs.readFileSync(file);
-    fs.writeFileSync(file, Buffer.concat([original.subarray(0, 100), Buffer.from([original[100] ^ 1]), original.subarray(101)]));
+    const undo = await flipBlobByte(backups, blob, () => 100);
     try {
       const bad = await cli('--json', 'verify', '--profile', 'Office', '--full');
       expect(bad.code).toBe(3); // ran fine, found damage
@@ -88,7 +86,7 @@ describe('pci-maint verify / check / export / import-mongodump', () => {
       const last = engine.history.list({ kind: 'verify', limit: 1 }).items[0];
       expect(last).toMatchObject({ status: 'problems', error: { code: 'BACKUP_DAMAGED' }, summary: { ok: false, problemCount: 1 } });
     } finally {
-      fs.writeFileSync(file, original);
+      undo();
     }
   });
 

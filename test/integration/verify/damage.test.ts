@@ -7,16 +7,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderStore } from '../../../electron/core/repository';
 import { verifyBackup, type VerifyOptions } from '../../../electron/core/verify/verify';
 import { removeTempDirs, testContext } from '../../support/backup';
+import { decodeIndex } from '../../../electron/core/repository/packs';
+import { locateBlob } from '../../support/blob-on-disk';
 import { blobFile, chunkOf, copyOf, makeFixture, PROFILE, type Fixture } from './fixture';
 
+// Most damage here is done to one blob's own file: locations of format version 1. The same checks on
+// pack files (version 2) are at the end.
 let fx: Fixture;
 let secret: Fixture;
+let packed: Fixture;
 beforeAll(async () => {
-  fx = await makeFixture();
-  secret = await makeFixture({ passphrase: 'correct horse battery staple', servers: fx.servers });
+  fx = await makeFixture({ formatVersion: 1 });
+  secret = await makeFixture({ passphrase: 'correct horse battery staple', servers: fx.servers, formatVersion: 1 });
+  packed = await makeFixture({ formatVersion: 2 }); // its own servers: its two backups differ as fx's do
 });
 afterAll(async () => {
   await fx?.servers.close();
+  await packed?.servers.close();
   await removeTempDirs();
 });
 
@@ -135,5 +142,86 @@ describe('verification', () => {
 
   it('stops with a clear error for a wrong passphrase, before checking anything', async () => {
     await expect(verify(secret.dir, {}, 'wrong')).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+  });
+});
+
+describe('verification of pack files (format version 2)', () => {
+  it('reports nothing for an intact packed location, at every depth', async () => {
+    for (const depth of ['quick', 'full'] as const) expect((await verify(packed.dir, { depth, snapshot: 'all' })).problems).toEqual([]);
+    const top = (await fs.readdir(packed.dir)).sort();
+    expect(top).toEqual(expect.arrayContaining(['index', 'packs']));
+    expect(top).not.toContain('blobs');
+  });
+
+  it('finds a flipped bit inside a pack as a hash mismatch of that one blob, naming the object and the pack file', async () => {
+    const dir = await copyOf(packed);
+    const blob = chunkOf(packed, 'r2/pci-files/photos/a.jpg');
+    const at = await locateBlob(dir, blob);
+    const data = await fs.readFile(at.file);
+    data[at.offset + 1000] ^= 0x10;
+    await fs.writeFile(at.file, data);
+    const r = await verify(dir);
+    expect(codes(r)).toEqual([{ code: 'hash-mismatch', path: 'r2/pci-files/photos/a.jpg', blob, snapshotId: packed.latest.id }]);
+    expect(r.problems[0].file).toBe(at.rel);
+    expect(at.rel).toMatch(/^packs\/[0-9a-f]{2}\/[0-9a-f]{32}$/);
+  });
+
+  it('a deleted pack names every restore point and item whose data it held', async () => {
+    const dir = await copyOf(packed);
+    const blob = chunkOf(packed, 'r2/pci-files/docs/report.txt');
+    expect(packed.first.manifest[0]).not.toBe(packed.latest.manifest[0]); // the second backup changed something
+    const at = await locateBlob(dir, blob);
+    await fs.rm(at.file);
+    const r = await verify(dir, { depth: 'quick', snapshot: 'all' });
+    expect(r.ok).toBe(false);
+    expect(r.snapshots.map((s) => s.ok)).toEqual([false, false]);
+    // The first backup's pack also held its file list: that restore point cannot be listed at all;
+    // the latest one names the item.
+    expect(r.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'missing', path: null, blob: packed.first.manifest[0], snapshotId: packed.first.id }),
+        expect.objectContaining({ code: 'missing', path: 'r2/pci-files/docs/report.txt', blob, snapshotId: packed.latest.id }),
+      ]),
+    );
+    expect(r.problems.every((p) => p.code === 'missing')).toBe(true);
+  });
+
+  it('finds a pack cut short as the wrong size for the blobs past the cut, quick and full; those before it are fine', async () => {
+    const dir = await copyOf(packed);
+    const a = await locateBlob(dir, chunkOf(packed, 'r2/pci-files/photos/a.jpg'));
+    const b = await locateBlob(dir, chunkOf(packed, 'r2/pci-files/photos/b.jpg'));
+    expect(a.file).toBe(b.file); // one backup: one pack
+    const [first, second] = a.offset < b.offset ? [a, b] : [b, a];
+    await fs.truncate(second.file, second.offset + 5);
+    for (const depth of ['quick', 'full'] as const) {
+      const r = await verify(dir, { depth });
+      const paths = r.problems.map((p) => p.path);
+      const cut = second === a ? 'r2/pci-files/photos/a.jpg' : 'r2/pci-files/photos/b.jpg';
+      const intact = first === a ? 'r2/pci-files/photos/a.jpg' : 'r2/pci-files/photos/b.jpg';
+      expect(r.problems.find((p) => p.path === cut)?.code).toBe('wrong-size');
+      expect(paths).not.toContain(intact);
+    }
+  });
+
+  it('a damaged index file is reported, and the data only it lists is missing', async () => {
+    const dir = await copyOf(packed);
+    const names = await fs.readdir(path.join(dir, 'index'));
+    expect(names.length).toBe(2); // one per backup
+    // Damage the first backup's index: it lists a.jpg; the latest backup's lists its own file list.
+    const latestManifest = await locateBlob(dir, packed.latest.manifest[0]);
+    const firstsIndex: string[] = [];
+    for (const name of names) {
+      const index = await decodeIndex(name, await fs.readFile(path.join(dir, 'index', name)), null);
+      if (!index.packs.some((p) => latestManifest.rel.endsWith(p.id))) firstsIndex.push(name);
+    }
+    expect(firstsIndex).toHaveLength(1);
+    const file = path.join(dir, 'index', firstsIndex[0]);
+    const data = await fs.readFile(file);
+    data[data.length - 4] ^= 0x01;
+    await fs.writeFile(file, data);
+    const r = await verify(dir, { depth: 'quick' });
+    expect(r.ok).toBe(false);
+    expect(r.problems.filter((p) => p.code === 'damaged').map((p) => p.file)).toEqual([`index/${firstsIndex[0]}`]);
+    expect(r.problems).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'missing', path: 'r2/pci-files/photos/a.jpg', snapshotId: packed.latest.id })]));
   });
 });

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Document } from 'mongodb';
 import { runBackup } from '../../../electron/core/backup/backup';
-import { FolderStore, Repository, type ManifestEntry, type SnapshotHeader } from '../../../electron/core/repository';
+import { FolderStore, Repository, type FormatVersion, type ManifestEntry, type SnapshotHeader } from '../../../electron/core/repository';
 import { DB, FAST_RETRY, entriesOf, everyType, noise, putObject, startServers, tempDir, testContext, TEST_SCRYPT_N, type Servers } from '../../support/backup';
 
 export interface Fixture {
@@ -18,7 +18,7 @@ export interface Fixture {
 
 export const PROFILE = 'Office';
 
-export async function makeFixture(options: { passphrase?: string; servers?: Servers } = {}): Promise<Fixture> {
+export async function makeFixture(options: { passphrase?: string; servers?: Servers; formatVersion?: FormatVersion } = {}): Promise<Fixture> {
   const servers = options.servers ?? (await startServers());
   const db = servers.mongoClient.db(DB);
   if (!options.servers) {
@@ -32,7 +32,7 @@ export async function makeFixture(options: { passphrase?: string; servers?: Serv
   }
   const dir = await tempDir('pci-verify-');
   const store = new FolderStore(dir);
-  await Repository.init(store, { passphrase: options.passphrase, testOnlyScryptN: TEST_SCRYPT_N });
+  await Repository.init(store, { passphrase: options.passphrase, testOnlyScryptN: TEST_SCRYPT_N, formatVersion: options.formatVersion });
   const repo = await Repository.open(store, { passphrase: options.passphrase });
   const backup = () => runBackup(repo, servers.sources(), testContext(), { profile: PROFILE, appVersion: 'test', retry: FAST_RETRY, tags: ['manual'] });
   const one = await backup();
@@ -49,6 +49,7 @@ export async function copyOf(fx: Fixture): Promise<string> {
   return dir;
 }
 
+/** A blob's own file in a version 1 location (fixtures made with `formatVersion: 1`). */
 export function blobFile(dir: string, id: string): string {
   return path.join(dir, 'blobs', id.slice(0, 2), id);
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { newRepo, pseudoRandom } from './helpers';
+import { FORMAT_VERSIONS, newRepo, pseudoRandom } from './helpers';
 
 interface DocEntry {
   kind: string;
@@ -28,7 +28,7 @@ const hkdf = (m: Buffer, info: string) => Buffer.from(crypto.hkdfSync('sha256', 
 async function readWithTheDocument(dir: string, passphrase?: string): Promise<Map<string, Buffer>> {
   const read = (rel: string) => fs.readFile(path.join(dir, ...rel.split('/')));
   const config = JSON.parse((await read('config')).toString());
-  expect(config.version).toBe(1);
+  expect([1, 2]).toContain(config.version);
   let dataKey: Buffer | null = null;
   let idKey: Buffer | null = null;
   if (config.encryption) {
@@ -39,8 +39,25 @@ async function readWithTheDocument(dir: string, passphrase?: string): Promise<Ma
     dataKey = hkdf(master, 'pci-maintenance/v1/data');
     idKey = hkdf(master, 'pci-maintenance/v1/blob-id');
   }
+  // Version 2: every index file says where its blobs are (pack, offset, length).
+  const where = new Map<string, { pack: string; offset: number; length: number }>();
+  if (config.version === 2) {
+    for (const name of await fs.readdir(path.join(dir, 'index'))) {
+      const raw = await read(`index/${name}`);
+      const flag = raw[0];
+      const body = dataKey ? aesGcmOpen(dataKey, raw.subarray(1), Buffer.concat([Buffer.of(flag), Buffer.from(`index/${name}`)])) : raw.subarray(1);
+      const index = JSON.parse((flag === 1 ? zlib.gunzipSync(body) : body).toString());
+      expect(index.version).toBe(2);
+      for (const pack of index.packs) for (const b of pack.blobs) where.set(b.id, { pack: pack.id, offset: b.offset, length: b.length });
+    }
+  }
   const blob = async (id: string): Promise<Buffer> => {
-    const file = await read(`blobs/${id.slice(0, 2)}/${id}`);
+    let file: Buffer;
+    if (config.version === 1) file = await read(`blobs/${id.slice(0, 2)}/${id}`);
+    else {
+      const at = where.get(id)!;
+      file = (await read(`packs/${at.pack.slice(0, 2)}/${at.pack}`)).subarray(at.offset, at.offset + at.length);
+    }
     const flag = file[0];
     const body = dataKey ? aesGcmOpen(dataKey, file.subarray(1), Buffer.concat([Buffer.of(flag), Buffer.from(id)])) : file.subarray(1);
     const plain = flag === 1 ? zlib.gunzipSync(body) : body;
@@ -69,10 +86,10 @@ async function readWithTheDocument(dir: string, passphrase?: string): Promise<Ma
   return out;
 }
 
-describe('docs/backup-format.md is enough to write a reader', () => {
+describe.each(FORMAT_VERSIONS)('docs/backup-format.md is enough to write a reader (format version %i)', (formatVersion) => {
   for (const passphrase of [undefined, 'a passphrase']) {
     it(passphrase ? 'encrypted location' : 'plain location', async () => {
-      const { repo, dir } = await newRepo({ passphrase });
+      const { repo, dir } = await newRepo({ passphrase, formatVersion });
       const big = pseudoRandom(2_500_000, 77);
       const meta = Buffer.from(JSON.stringify({ options: {}, indexes: [{ v: 2, key: { _id: 1 }, name: '_id_' }] }));
       const writer = repo.createManifestWriter();
@@ -88,6 +105,8 @@ describe('docs/backup-format.md is enough to write a reader', () => {
       await writer.finish({ tags: ['manual'], profile: 'p', appVersion: '0', consistency: 'best-effort' });
 
       const contents = await readWithTheDocument(dir, passphrase);
+      const top = (await fs.readdir(dir)).filter((n) => !n.startsWith('.')).sort();
+      expect(top).toEqual(formatVersion === 1 ? ['blobs', 'config', 'snapshots'] : ['config', 'index', 'packs', 'snapshots']);
       expect(contents.get('files/config/big.bin')?.equals(big)).toBe(true);
       expect(contents.get('mongo/pci/files.metadata.json')?.equals(meta)).toBe(true);
     });

@@ -79,6 +79,7 @@ describe.skipIf(!support.ok)(title('a full drive'), () => {
     const mine = await backup(repo, 1, 'p');
     const theirs = [await backup(repo, 2, 'other'), await backup(repo, 3, 'other')];
     await repo.putBlob(pseudoRandom(30_000, 99)); // left by an interrupted backup
+    await repo.flush();
     await drive!.fill();
     const ctx = testContext();
     const r = await prune(repo, KEEP_NEWEST_ONLY, { ctx, now: NOW, group: { profile: 'p' }, lockOptions: { refreshIntervalMs: 0 } });

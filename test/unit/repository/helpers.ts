@@ -7,6 +7,7 @@ import type { OperationContext, ProgressUpdate } from '../../../shared/jobs';
 import { UserError, type ErrorCode } from '../../../shared/errors';
 import { FolderStore } from '../../../electron/core/repository/folder-store';
 import { Repository } from '../../../electron/core/repository/repository';
+import type { FormatVersion } from '../../../electron/core/repository/schemas';
 
 /** scrypt N for tests: the documented test-only option (production uses 2^17). */
 export const TEST_SCRYPT_N = 2 ** 10;
@@ -22,11 +23,27 @@ export async function tempDir(): Promise<string> {
   return dir;
 }
 
-export async function newRepo(options: { passphrase?: string } = {}): Promise<{ dir: string; store: FolderStore; repo: Repository }> {
+/** Both location formats: version 1 (one file per blob, locations older versions made) and 2 (pack files). */
+export const FORMAT_VERSIONS = [1, 2] as const;
+
+export async function newRepo(options: { passphrase?: string; formatVersion?: FormatVersion } = {}): Promise<{ dir: string; store: FolderStore; repo: Repository }> {
   const dir = await tempDir();
   const store = new FolderStore(dir);
-  const repo = await Repository.init(store, { passphrase: options.passphrase, testOnlyScryptN: TEST_SCRYPT_N });
+  const repo = await Repository.init(store, { passphrase: options.passphrase, testOnlyScryptN: TEST_SCRYPT_N, formatVersion: options.formatVersion });
   return { dir, store, repo };
+}
+
+/**
+ * Where a blob's bytes are on disk: its own file (version 1) or its place in a pack file (version 2),
+ * so tests can damage exactly one blob. The blob must be durable (repo.flush()).
+ */
+export async function storedAt(repo: Repository, dir: string, id: string): Promise<{ file: string; rel: string; offset: number; length: number }> {
+  for await (const b of repo.listBlobs()) {
+    if (b.id !== id) continue;
+    const offset = repo.packed ? (await repo.packs()).get(id)!.offset : 0;
+    return { file: path.join(dir, ...b.path.split('/')), rel: b.path, offset, length: b.size };
+  }
+  throw new Error(`blob ${id} is not stored`);
 }
 
 export function testContext(signal: AbortSignal = new AbortController().signal): OperationContext & { progress: ProgressUpdate[]; logs: string[] } {

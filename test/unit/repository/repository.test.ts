@@ -6,7 +6,7 @@ import { blobPath } from '../../../electron/core/repository/blob-codec';
 import { FolderStore } from '../../../electron/core/repository/folder-store';
 import { Repository } from '../../../electron/core/repository/repository';
 import type { ManifestEntry } from '../../../electron/core/repository/schemas';
-import { TEST_SCRYPT_N, expectUserError, flipBit, newRepo, pseudoRandom, tempDir } from './helpers';
+import { FORMAT_VERSIONS, TEST_SCRYPT_N, expectUserError, flipBit, newRepo, pseudoRandom, storedAt, tempDir } from './helpers';
 
 const text = Buffer.from('PCI File Manager metadata, quite repetitive. '.repeat(5000));
 
@@ -19,9 +19,9 @@ const input = { tags: ['manual'], profile: 'Main office', appVersion: '0.1.0', c
 
 describe('set up and open', () => {
   it('writes a readable config and opens it again', async () => {
-    const { dir, store, repo } = await newRepo();
+    const { dir, store, repo } = await newRepo({ formatVersion: 2 });
     const config = JSON.parse(await fs.readFile(path.join(dir, 'config'), 'utf8'));
-    expect(config).toMatchObject({ format: 'pci-maintenance-backup', version: 1, encryption: null, compression: 'gzip' });
+    expect(config).toMatchObject({ format: 'pci-maintenance-backup', version: 2, encryption: null, compression: 'gzip' }); // new locations: pack files
     expect(config.chunker).toEqual({ algorithm: 'gear-v1', minSize: 524288, avgSize: 1048576, maxSize: 4194304 });
     const again = await Repository.open(store);
     expect(again.id).toBe(repo.id);
@@ -49,11 +49,21 @@ describe('set up and open', () => {
     expect((await Repository.open(store, { passphrase: 'open sesame' })).encrypted).toBe(true);
   });
 
+  it('an existing version 1 location stays version 1: it opens, and new blobs go into one file each', async () => {
+    const { dir, store } = await newRepo({ formatVersion: 1 });
+    const repo = await Repository.open(store);
+    expect(repo.packed).toBe(false);
+    const { id } = await repo.putBlob(text);
+    await fs.access(path.join(dir, ...blobPath(id).split('/')));
+    expect(JSON.parse(await fs.readFile(path.join(dir, 'config'), 'utf8')).version).toBe(1);
+    await expect(fs.readdir(path.join(dir, 'packs'))).rejects.toThrow(/ENOENT/);
+  });
+
   it('refuses a newer format version, and reports a damaged config naming the file', async () => {
     const { dir, store } = await newRepo();
     const file = path.join(dir, 'config');
     const config = JSON.parse(await fs.readFile(file, 'utf8'));
-    await fs.writeFile(file, JSON.stringify({ ...config, version: 2, somethingNew: true }));
+    await fs.writeFile(file, JSON.stringify({ ...config, version: 3, somethingNew: true }));
     await expectUserError(Repository.open(store), 'REPO_UNSUPPORTED_VERSION');
     await fs.writeFile(file, JSON.stringify({ ...config, chunker: 'nope' }));
     expect((await expectUserError(Repository.open(store), 'BACKUP_DAMAGED')).message).toContain('config');
@@ -62,25 +72,27 @@ describe('set up and open', () => {
   });
 });
 
-describe('blobs', () => {
+describe.each(FORMAT_VERSIONS)('blobs (format version %i)', (formatVersion) => {
   for (const passphrase of [undefined, 'secret']) {
     const label = passphrase ? 'encrypted' : 'plain';
 
     it(`round-trips compressible and incompressible data (${label})`, async () => {
-      const { repo, store } = await newRepo({ passphrase });
+      const { repo, store } = await newRepo({ passphrase, formatVersion });
       const noise = pseudoRandom(200_000, 5);
       const a = await repo.putBlob(text);
       const b = await repo.putBlob(noise);
       expect(a.stored && b.stored).toBe(true);
       expect(a.storedBytes).toBeLessThan(text.length / 10);
       expect(b.storedBytes).toBeGreaterThanOrEqual(noise.length);
+      expect((await repo.getBlob(a.id)).equals(text)).toBe(true); // readable before it is durable, too
+      await repo.flush();
       const reopened = await Repository.open(store, { passphrase });
       expect((await reopened.getBlob(a.id)).equals(text)).toBe(true);
       expect((await reopened.getBlob(b.id)).equals(noise)).toBe(true);
     });
 
     it(`stores the same data once (${label})`, async () => {
-      const { repo, store } = await newRepo({ passphrase });
+      const { repo, store } = await newRepo({ passphrase, formatVersion });
       const first = await repo.putBlob(text);
       const second = await repo.putBlob(Buffer.from(text));
       expect(first).toMatchObject({ stored: true });
@@ -89,29 +101,114 @@ describe('blobs', () => {
       const data = pseudoRandom(50_000, 9);
       const results = await Promise.all([repo.putBlob(data), repo.putBlob(data), repo.putBlob(data)]);
       expect(results.filter((r) => r.stored)).toHaveLength(1);
-      // A fresh session learns what exists by listing once.
+      await repo.flush();
+      // A fresh session learns what exists by listing once (and reading the index files).
       const reopened = await Repository.open(store, { passphrase });
       expect(await reopened.hasBlob(first.id)).toBe(true);
       expect(await reopened.putBlob(text)).toMatchObject({ stored: false });
+      const blobs = [];
+      for await (const o of reopened.listBlobs()) blobs.push(o.id);
+      expect(blobs.sort()).toEqual([first.id, results[0].id].sort());
       const files = [];
-      for await (const o of store.list('blobs/')) files.push(o.path);
-      expect(files).toHaveLength(2);
+      for await (const o of store.list(formatVersion === 1 ? 'blobs/' : 'packs/')) files.push(o.path);
+      expect(files).toHaveLength(formatVersion === 1 ? 2 : 1); // format 2: both in one pack file
     });
 
     it(`a flipped bit is BACKUP_DAMAGED naming the file (${label})`, async () => {
-      const { repo, dir } = await newRepo({ passphrase });
+      const { repo, dir } = await newRepo({ passphrase, formatVersion });
+      await repo.putBlob(Buffer.from('another blob before it, in the same pack'));
       const { id } = await repo.putBlob(text);
-      await flipBit(path.join(dir, ...blobPath(id).split('/')), 40);
+      await repo.flush();
+      const at = await storedAt(repo, dir, id);
+      await flipBit(at.file, at.offset + 40);
       const err = await expectUserError(repo.getBlob(id), 'BACKUP_DAMAGED');
-      expect(err.message).toContain(blobPath(id));
+      expect(err.message).toContain(at.rel);
+      expect(at.rel).toMatch(formatVersion === 1 ? /^blobs\// : /^packs\//);
     });
   }
 
   it('a missing blob is BACKUP_DAMAGED naming the file', async () => {
-    const { repo, store } = await newRepo();
+    const { repo, store, dir } = await newRepo({ formatVersion });
     const { id } = await repo.putBlob(text);
-    await store.delete(blobPath(id));
-    expect((await expectUserError(repo.getBlob(id), 'BACKUP_DAMAGED')).message).toContain(blobPath(id));
+    await repo.flush();
+    const at = await storedAt(repo, dir, id);
+    await store.delete(at.rel);
+    expect((await expectUserError(repo.getBlob(id), 'BACKUP_DAMAGED')).message).toContain(at.rel);
+    // A fresh session does not count on a blob whose pack file is gone: it is written again.
+    const reopened = await Repository.open(store);
+    expect(await reopened.hasBlob(id)).toBe(false);
+    expect(await reopened.putBlob(text)).toMatchObject({ stored: true });
+  });
+});
+
+describe('pack files (format version 2)', () => {
+  it('a backup of many small blobs writes a few pack files and one index file, not a file per blob', async () => {
+    const { repo, store } = await newRepo({ formatVersion: 2 });
+    const writer = repo.createManifestWriter();
+    for (let i = 0; i < 300; i++) {
+      const put = await writer.putBlob(pseudoRandom(40_000, i + 1));
+      await writer.add({ kind: 'file', path: `files/config/f${i}`, mode: 0o644, mtime: new Date(0).toISOString(), size: put.size, chunks: [{ id: put.id, size: put.size }] });
+    }
+    const snapshot = await writer.finish(input);
+    const count = async (prefix: string) => {
+      let n = 0;
+      for await (const _o of store.list(prefix)) n += 1;
+      return n;
+    };
+    // 12 MB of data in 8 MiB packs: 2 packs, 1 index file, 1 snapshot — and no loose blob files.
+    expect(await count('packs/')).toBe(2);
+    expect(await count('index/')).toBe(1);
+    expect(await count('blobs/')).toBe(0);
+    const reopened = await Repository.open(store);
+    let n = 0;
+    for await (const e of reopened.readManifest(snapshot)) {
+      if ('chunks' in e) expect((await reopened.getBlob(e.chunks[0].id)).equals(pseudoRandom(40_000, n + 1))).toBe(true);
+      n += 1;
+    }
+    expect(n).toBe(300);
+  });
+
+  it('a failed pack write fails the backup, and no later backup of this process counts on what it held', async () => {
+    const { repo, store } = await newRepo({ formatVersion: 2 });
+    const original = store.put.bind(store);
+    let fail = true;
+    store.put = async (p: string, data: Buffer) => {
+      if (fail && p.startsWith('packs/')) throw new Error('disk unplugged');
+      return original(p, data);
+    };
+    const writer = repo.createManifestWriter();
+    const put = await writer.putBlob(text); // buffered: the write fails at finish
+    await writer.add({ kind: 'file', path: 'files/config/a', mode: 0o644, mtime: new Date(0).toISOString(), size: put.size, chunks: [{ id: put.id, size: put.size }] });
+    await expect(writer.finish(input)).rejects.toThrow('disk unplugged');
+    expect(await repo.listSnapshots()).toEqual([]);
+    fail = false;
+    expect(await repo.putBlob(text)).toMatchObject({ stored: true });
+    await repo.flush();
+    expect((await (await Repository.open(store)).getBlob(put.id)).equals(text)).toBe(true);
+  });
+});
+
+describe('pack files after a failed write (format version 2)', () => {
+  it('the packs written before the failure get an index file, and the next backup reuses them', async () => {
+    const { repo, store } = await newRepo({ formatVersion: 2 });
+    const original = store.put.bind(store);
+    let packs = 0;
+    store.put = async (p: string, data: Buffer) => {
+      if (p.startsWith('packs/') && ++packs > 1) throw new Error('network gone');
+      return original(p, data);
+    };
+    const blobs = Array.from({ length: 20 }, (_, i) => pseudoRandom(1024 * 1024, 500 + i));
+    const writer = repo.createManifestWriter();
+    const failed = (async () => {
+      for (const b of blobs) await writer.putBlob(b);
+      await writer.finish(input);
+    })();
+    await expect(failed).rejects.toThrow('network gone');
+    store.put = original;
+    const next = await Repository.open(store);
+    const reused = (await Promise.all(blobs.map((b) => next.putBlob(b)))).filter((r) => !r.stored).length;
+    expect(reused).toBeGreaterThanOrEqual(7); // the first pack: about 8 MiB of the 20
+    expect(reused).toBeLessThan(20);
   });
 });
 
@@ -160,14 +257,14 @@ describe('snapshots', () => {
   it('an interrupted backup leaves no snapshot: the snapshot file is written only by finish()', async () => {
     const { repo, store } = await newRepo();
     const writer = repo.createManifestWriter({ partBytes: 1024 });
+    const ids: string[] = [];
     for (let i = 0; i < 200; i++) {
       const put = await writer.putBlob(Buffer.from(`object ${i}`));
+      ids.push(put.id);
       await writer.add({ kind: 'file', path: `files/config/f${i}`, mode: 0o644, mtime: new Date(0).toISOString(), size: put.size, chunks: [{ id: put.id, size: put.size }] });
     }
-    // Manifest parts were already written (bounded memory), but no snapshot exists yet.
-    const blobs = [];
-    for await (const b of repo.listBlobs()) blobs.push(b);
-    expect(blobs.length).toBeGreaterThan(200);
+    // Blobs and manifest parts were already put (bounded memory), but no snapshot exists yet.
+    for (const id of ids) expect(await repo.hasBlob(id)).toBe(true);
     expect(await repo.listSnapshots()).toEqual([]);
     writer.abort(); // canceled
     await expect(writer.finish(input)).rejects.toThrow(/aborted/);
