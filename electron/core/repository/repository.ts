@@ -284,7 +284,13 @@ export class Repository {
   private async getPackedBlob(id: string): Promise<Buffer> {
     const buffered = this.writer?.pending.get(id);
     if (buffered) return decodeBlob(buffered, id, this.keys, `blob ${id}`);
-    const at = (await this.packs()).get(id);
+    let at = (await this.packs()).get(id);
+    if (!at) {
+      // Another process may have written it since the index files were read (a backup that finished
+      // meanwhile): read them again once before calling it missing.
+      this.packIndex = null;
+      at = (await this.packs()).get(id);
+    }
     if (!at) throw backupDamaged(`blob ${id}`, 'the file is missing (no pack file holds it)');
     const path = packPath(at.pack);
     const label = `${path} (blob ${id})`;

@@ -147,7 +147,7 @@ describe('pci-maint drill', () => {
   }, 120_000);
 
   it('a damaged backup is "found problems" (exit 3), with the damaged file named', async () => {
-    // Damage the largest data file of the location (an object's content, most likely).
+    // Damage the largest data file of the location.
     const blobs: string[] = [];
     const walk = (d: string) => {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -155,7 +155,8 @@ describe('pci-maint drill', () => {
         else blobs.push(path.join(d, e.name));
       }
     };
-    walk(path.join(location, 'blobs'));
+    // One file per blob in a version-1 location, pack files in version 2: either way the largest holds object content.
+    for (const dir of ['blobs', 'packs']) if (fs.existsSync(path.join(location, dir))) walk(path.join(location, dir));
     const biggest = blobs.sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
     const bytes = fs.readFileSync(biggest);
     bytes[bytes.length >> 1] ^= 0xff;
