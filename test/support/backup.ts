@@ -59,10 +59,10 @@ export async function removeTempDirs(): Promise<void> {
   await Promise.all(made.splice(0).map((d) => fs.rm(d, { recursive: true, force: true })));
 }
 
-export async function newRepo(options: { passphrase?: string } = {}): Promise<{ dir: string; store: FolderStore; repo: Repository }> {
+export async function newRepo(options: { passphrase?: string; formatVersion?: 1 | 2 } = {}): Promise<{ dir: string; store: FolderStore; repo: Repository }> {
   const dir = await tempDir('pci-repo-');
   const store = new FolderStore(dir);
-  const repo = await Repository.init(store, { passphrase: options.passphrase, testOnlyScryptN: TEST_SCRYPT_N });
+  const repo = await Repository.init(store, { passphrase: options.passphrase, testOnlyScryptN: TEST_SCRYPT_N, formatVersion: options.formatVersion });
   return { dir, store, repo };
 }
 

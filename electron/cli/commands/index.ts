@@ -17,8 +17,8 @@ const cmd = (name: string, summary: string, options = true) => ({ name, term: op
 export const COMMAND_MODULES: readonly CommandModule[] = [
   { commands: [cmd('serve', 'serve the app in a browser on 127.0.0.1 (prints an address with an access token)')], load: async () => (await import('./serve')).registerServe },
   { commands: [cmd('history', 'list past operations (newest first)')], load: async () => (await import('./history')).registerHistory },
-  { commands: [cmd('profile', 'connection profiles: one per PCI File Manager installation', false)], load: async () => (await import('./profile')).registerProfile },
-  { commands: [cmd('health', 'backups, MongoDB, R2 and the backup location of a connection at a glance')], load: async () => (await import('./health')).registerHealth },
+  { commands: [cmd('profile', 'connection profiles: one per application (PCI File Manager, a SQLite app, …)', false)], load: async () => (await import('./profile')).registerProfile },
+  { commands: [cmd('health', 'backups, MongoDB and R2 (when the connection has them) and the backup location of a connection at a glance')], load: async () => (await import('./health')).registerHealth },
   {
     commands: [
       cmd('backup', 'back up the database, the R2 bucket and the configuration folders of a connection'),

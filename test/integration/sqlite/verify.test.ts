@@ -19,7 +19,8 @@ async function backedUp(options: { orders?: number; bytes?: number } = {}) {
   const dir = await tempDir('pci-sqlite-live-');
   const file = path.join(dir, 'shop.db');
   makeShopDb(file, { journal: 'wal', orders: options.orders ?? 500, bytes: options.bytes ?? 1024 * 1024 });
-  const { repo, dir: repoDir } = await newRepo();
+  // A version-1 location: these tests damage single blob files (pack files are covered by verify/damage.test.ts).
+  const { repo, dir: repoDir } = await newRepo({ formatVersion: 1 });
   const { entry, header } = await backupInto(repo, source(file));
   return { file, repo, repoDir, entry, header };
 }
