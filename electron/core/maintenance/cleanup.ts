@@ -2,6 +2,7 @@
 // stale locks in backup locations (the repository's lock module judges them: a lock whose process is
 // gone on this computer, or one not refreshed for 30 minutes), temporary collections left by an
 // interrupted restore (restore's own cleanup, which spares live restores), and old history.
+import { mongoSource } from '../../../shared/profile';
 import type { LogLevel } from '../../../shared/jobs';
 import { toUserErrorData, UserError } from '../../../shared/errors';
 import type { Services } from '../services';
@@ -105,7 +106,8 @@ export async function cleanLocationTemps(engine: Services, log: Log, signal?: Ab
 /** Temporary collections of restores that are no longer running, per connection. */
 export async function cleanRestoreLeftovers(engine: Services, log: Log, signal?: AbortSignal): Promise<PerProfile[]> {
   const out: PerProfile[] = [];
-  for (const profile of engine.profiles.list()) {
+  // Restore leftovers are temporary collections: a connection without a MongoDB database has none.
+  for (const profile of engine.profiles.list().filter((p) => mongoSource(p) !== undefined)) {
     signal?.throwIfAborted();
     try {
       const opened = await openProfile(engine, profile, { mongo: true });

@@ -1,5 +1,6 @@
 // The maintenance tasks, run as one job ("Run now" of one task, or all of them nightly): each says in
 // one sentence what it did, which the maintenance page shows beside the time it last ran.
+import { mongoSource } from '../../../shared/profile';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_MAINTENANCE, MAINTENANCE_TASKS, MaintenanceSettings, type MaintenanceSummary, type MaintenanceTaskId, type MaintenanceTaskView } from '../../../shared/api/maintenance';
@@ -80,6 +81,7 @@ export const TASKS: Record<MaintenanceTaskId, TaskDef> = {
     title: 'Remove restore leftovers',
     description: 'Removes temporary collections that an interrupted restore left in MongoDB. Collections of a restore that is still running are kept.',
     async run(engine, _s, ctx) {
+      if (engine.profiles.list().length > 0 && !engine.profiles.list().some((p) => mongoSource(p) !== undefined)) return { ok: true, did: 'Nothing to do: no connection has a MongoDB database.' };
       return perProfile(await cleanRestoreLeftovers(engine, ctx.log, ctx.signal), 'Nothing left over.');
     },
   },

@@ -11,6 +11,7 @@ import { analyzeLogFolder, normalizeMessage, parseLogLine } from '../../../elect
 import { startMaintenanceJob } from '../../../electron/core/maintenance/tasks';
 import { rotatedLogName } from '../../../electron/core/log';
 import { tempDir, testEngine, type TestEngine } from '../../support/engine';
+import { saveProfile } from '../../../electron/core/profiles/service';
 
 const DAY = 86_400_000;
 let engine: TestEngine;
@@ -19,7 +20,7 @@ beforeEach(() => {
 });
 afterEach(() => engine.dispose());
 
-async function run(task: 'logs' | 'tmp' | 'history'): Promise<string> {
+async function run(task: 'logs' | 'tmp' | 'history' | 'restore-leftovers'): Promise<string> {
   const job = await engine.jobs.wait(startMaintenanceJob(engine, task).id);
   expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
   return (job.summary as MaintenanceSummary).tasks[0].did;
@@ -56,6 +57,11 @@ describe('maintenance of the data folder', () => {
     fs.writeFileSync(path.join(engine.paths.tmp, 'fresh'), 'in use');
     expect(await run('tmp')).toBe("Removed 1 unfinished file (1.0 KB): 1 item in the data folder's tmp folder.");
     expect(fs.readdirSync(engine.paths.tmp)).toEqual(['fresh']);
+  });
+
+  it('a connection without a MongoDB database has no restore leftovers to remove, and that is no failure', async () => {
+    await saveProfile(engine, { name: 'Site', preset: 'custom', sources: [{ kind: 'folder', path: tempDir('pci-site-files-') }], destination: { kind: 'folder', path: tempDir('pci-site-backups-') } });
+    expect(await run('restore-leftovers')).toBe('Nothing to do: no connection has a MongoDB database.');
   });
 
   it('deletes history older than the retention and keeps the rest', async () => {
