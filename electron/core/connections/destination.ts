@@ -57,7 +57,8 @@ export async function folderSpace(dir: string): Promise<FolderSpace | null> {
   return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
 }
 
-async function nearestExisting(dir: string): Promise<string | null> {
+/** The folder itself, or its nearest parent that exists (null when not even the root does). */
+export async function nearestExisting(dir: string): Promise<string | null> {
   let current = path.resolve(dir);
   for (;;) {
     if (await fsp.stat(current).then(() => true, () => false)) return current;

@@ -1,14 +1,13 @@
 // Backs up PCI File Manager's configuration folders: every file (content chunked like R2 objects),
 // directory and symbolic link with its permission bits and modification time. Symbolic links are
 // recorded as links (their text), never followed: a link to "/" must not pull in the whole disk.
-import { createReadStream } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
 import type { ChunkRef, ManifestEntry } from '../repository';
 import { errorText } from './retry';
-import { OrderedWindow, PhaseProgress, type BackupSink, type SourceReport } from './sink';
+import { PhaseProgress, storeFileChunks, type BackupSink, type SourceReport } from './sink';
 
 export const FOLDERS_PHASE = 'Backing up configuration folders';
 
@@ -126,34 +125,12 @@ export async function backupFolders(folders: string[], sink: BackupSink, ctx: Op
   return reports;
 }
 
-/** A file's bytes through the chunker; the size is what was read (a file growing meanwhile is cut there). */
+/** A file's bytes through the chunker, its read errors in the folders' words. */
 async function storeFile(abs: string, sink: BackupSink, ctx: OperationContext, progress: PhaseProgress, report: SourceReport, options: FolderBackupOptions): Promise<{ chunks: ChunkRef[]; size: number }> {
-  const chunks: ChunkRef[] = [];
-  const window = new OrderedWindow<ChunkRef>(2, async (ref) => {
-    chunks.push(ref);
-    await options.hook?.('file-chunk-stored');
-  });
-  const store = (data: Buffer) =>
-    window.push(
-      sink.putBlob(data).then((r) => {
-        if (r.stored) report.newBytes += r.size;
-        return { id: r.id, size: r.size };
-      }),
-    );
-  const chunker = sink.createChunker();
-  let size = 0;
   try {
-    for await (const data of createReadStream(abs, { highWaterMark: 1024 * 1024, signal: ctx.signal }) as AsyncIterable<Buffer>) {
-      size += data.length;
-      progress.add(0, data.length);
-      for (const chunk of chunker.push(data)) await store(chunk);
-    }
+    return await storeFileChunks(abs, sink, ctx, progress, report, async () => options.hook?.('file-chunk-stored'));
   } catch (err) {
     if (ctx.signal.aborted) throw ctx.signal.reason;
     throw readError(err, abs);
   }
-  const last = chunker.finish();
-  if (last) await store(last);
-  await window.drain();
-  return { chunks, size };
 }

@@ -1,8 +1,9 @@
 // What a backup source writes into: blobs (deduplicated) and manifest entries, plus the chunkers of
 // the backup location. A narrow port over Repository + ManifestWriter, so sources never see how or
 // where the data is stored, and tests can count what a source wrote.
+import { createReadStream } from 'node:fs';
 import type { OperationContext, ProgressUpdate } from '../../../shared/jobs';
-import { BsonDocumentChunker, type GearChunker, type ManifestEntry, type ManifestWriter, type PutBlobResult, type Repository } from '../repository';
+import { BsonDocumentChunker, type ChunkRef, type GearChunker, type ManifestEntry, type ManifestWriter, type PutBlobResult, type Repository } from '../repository';
 
 export interface BackupSink {
   /** Store one chunk; resolves once it is durably stored (or was already there). */
@@ -123,4 +124,35 @@ export class OrderedWindow<T> {
     this.queue.shift();
     await this.onResult(result);
   }
+}
+
+/**
+ * A file's bytes through the content-defined chunker into the sink, two chunk writes overlapping the
+ * reading; `onChunk` runs after each chunk is stored, in order. The size is what was read (a file
+ * growing meanwhile is cut there). Read errors come out as they are: each source words its own.
+ */
+export async function storeFileChunks(file: string, sink: BackupSink, ctx: OperationContext, progress: PhaseProgress, report: SourceReport, onChunk?: () => Promise<void>): Promise<{ chunks: ChunkRef[]; size: number }> {
+  const chunks: ChunkRef[] = [];
+  const window = new OrderedWindow<ChunkRef>(2, async (ref) => {
+    chunks.push(ref);
+    await onChunk?.();
+  });
+  const store = (data: Buffer) =>
+    window.push(
+      sink.putBlob(data).then((r) => {
+        if (r.stored) report.newBytes += r.size;
+        return { id: r.id, size: r.size };
+      }),
+    );
+  const chunker = sink.createChunker();
+  let size = 0;
+  for await (const data of createReadStream(file, { highWaterMark: 1024 * 1024, signal: ctx.signal }) as AsyncIterable<Buffer>) {
+    size += data.length;
+    progress.add(0, data.length);
+    for (const chunk of chunker.push(data)) await store(chunk);
+  }
+  const last = chunker.finish();
+  if (last) await store(last);
+  await window.drain();
+  return { chunks, size };
 }

@@ -3,14 +3,13 @@
 // `PRAGMA integrity_check` before anything is stored, rows counted per table, then stored through the
 // location's content-defined chunker, so a daily backup of a large file that changed a little stores
 // little. The entry is `sqlite/<name>` (docs/backup-format.md §6).
-import { createReadStream } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { userError } from '../../../shared/errors';
 import type { OperationContext } from '../../../shared/jobs';
-import type { ChunkRef, SqliteDatabaseEntry } from '../repository';
+import type { SqliteDatabaseEntry } from '../repository';
 import { assertSqliteFile, checkCopy, describeDatabase, noSpaceError, onlineCopy, scratchDir, sqliteError, withReadOnly, type DatabaseShape } from './sqlite-file';
-import { OrderedWindow, PhaseProgress, type BackupSink, type SourceReport } from './sink';
+import { PhaseProgress, storeFileChunks, type BackupSink, type SourceReport } from './sink';
 
 /** A SQLite source as a profile holds it. */
 export interface SqliteSourceConfig {
@@ -104,28 +103,7 @@ export async function backupSqlite(source: SqliteSourceConfig, sink: BackupSink,
     const { size: copySize } = await fsp.stat(copy);
     progress.setTotals(1, copySize);
 
-    const chunks: ChunkRef[] = [];
-    const window = new OrderedWindow<ChunkRef>(2, async (ref) => {
-      chunks.push(ref);
-      await options.hook?.('sqlite-chunk-stored');
-    });
-    const store = (data: Buffer) =>
-      window.push(
-        sink.putBlob(data).then((r) => {
-          if (r.stored) report.newBytes += r.size;
-          return { id: r.id, size: r.size };
-        }),
-      );
-    const chunker = sink.createChunker();
-    let size = 0;
-    for await (const data of createReadStream(copy, { highWaterMark: 1024 * 1024, signal: ctx.signal }) as AsyncIterable<Buffer>) {
-      size += data.length;
-      progress.add(0, data.length);
-      for (const chunk of chunker.push(data)) await store(chunk);
-    }
-    const last = chunker.finish();
-    if (last) await store(last);
-    await window.drain();
+    const { chunks, size } = await storeFileChunks(copy, sink, ctx, progress, report, async () => options.hook?.('sqlite-chunk-stored'));
 
     const entry: SqliteDatabaseEntry = {
       kind: 'sqlite-database',

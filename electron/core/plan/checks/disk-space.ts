@@ -5,21 +5,12 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { formatBytes } from '../../../../shared/format';
 import type { CheckLevel } from '../../../../shared/api/plan';
+import { nearestExisting } from '../../connections/destination';
 import { result, worstLevel, type PlanCheck } from '../types';
 
 export const WARN_FREE_PERCENT = 10;
 /** Below this the next backup or log write may fail outright. */
 export const CRITICAL_FREE_PERCENT = 3;
-
-async function nearestExisting(dir: string): Promise<string | null> {
-  let current = path.resolve(dir);
-  for (;;) {
-    if (await fsp.stat(current).then(() => true, () => false)) return current;
-    const parent = path.dirname(current);
-    if (parent === current) return null;
-    current = parent;
-  }
-}
 
 export const diskSpace: PlanCheck = {
   id: 'disk-space',
