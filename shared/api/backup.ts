@@ -29,7 +29,7 @@ export const BackupTrigger = z.enum(TRIGGERS);
 export type BackupTrigger = z.infer<typeof BackupTrigger>;
 
 export const SourceSummary = z.object({
-  kind: z.enum(['mongo', 'r2', 'files', 'sqlite']),
+  kind: z.enum(['mongo', 'r2', 'files', 'sqlite', 'postgres']),
   name: z.string(),
   entries: z.number().int().nonnegative(),
   bytes: z.number().nonnegative(),

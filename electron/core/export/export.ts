@@ -176,5 +176,12 @@ async function writeEntry(repo: Repository, sink: ExportSink, paths: SafePaths, 
       await sink.writeFile(file, contentOf(repo, entry.chunks));
       return file;
     }
+    case 'postgres-database': {
+      // The custom-format dump (`pg_restore -d DB <file>` reads it) and, beside it, the roles as SQL.
+      const file = paths.place('postgres', [`${entry.database}.dump`]);
+      await sink.writeFile(file, contentOf(repo, entry.chunks));
+      await sink.writeFile(paths.place('postgres', [`${entry.database}-globals.sql`]), contentOf(repo, entry.globals.chunks));
+      return file;
+    }
   }
 }

@@ -31,6 +31,8 @@ export {
   type SymlinkEntry,
   type SqliteDatabaseEntry,
   type SqliteTableRows,
+  type PostgresDatabaseEntry,
+  type PostgresTableRows,
   type SnapshotStats,
   type SourceStats,
 } from './schemas';

@@ -59,6 +59,8 @@ function sourceOf(entry: ManifestEntry): { kind: SourceStats['kind']; name: stri
       return { kind: 'r2', name: entry.bucket };
     case 'sqlite-database':
       return { kind: 'sqlite', name: entry.name };
+    case 'postgres-database':
+      return { kind: 'postgres', name: entry.database };
     default:
       return { kind: 'files', name: entry.path.split('/')[1] };
   }

@@ -58,7 +58,7 @@ export const KNOWN_TAGS = ['manual', 'scheduled', 'pre-update', 'pre-restore'] a
 export const SnapshotTag = z.string().regex(/^[a-z0-9-]{1,40}$/);
 
 export const SourceStats = z.object({
-  kind: z.enum(['mongo', 'r2', 'files', 'sqlite']),
+  kind: z.enum(['mongo', 'r2', 'files', 'sqlite', 'postgres']),
   name: z.string(),
   entries: count,
   bytes: count,
@@ -178,7 +178,31 @@ export const SqliteDatabaseEntry = z
   .refine((e) => e.path === `sqlite/${e.name}`, 'path must be sqlite/<name>')
   .refine((e) => e.size === sumOf(e.chunks), 'size must match the chunks');
 
-export const ManifestEntry = z.discriminatedUnion('kind', [MongoCollectionEntry, MongoMetadataEntry, R2ObjectEntry, FileEntry, DirEntry, SymlinkEntry, SqliteDatabaseEntry]);
+export const PostgresTableRows = z.object({ schema: z.string().min(1), name: z.string().min(1), rows: count });
+export type PostgresTableRows = z.infer<typeof PostgresTableRows>;
+
+/** One PostgreSQL database: a custom-format pg_dump of one snapshot, and the server's roles (docs/backup-format.md §6). */
+export const PostgresDatabaseEntry = z
+  .object({
+    kind: z.literal('postgres-database'),
+    path: z.string(),
+    /** The database's name on the server (one path segment). */
+    database: segment,
+    serverVersion: z.string().min(1),
+    pgDumpVersion: z.string().min(1),
+    format: z.literal('custom'),
+    /** pg_database_size when backed up. */
+    databaseBytes: count,
+    size: count,
+    tables: z.array(PostgresTableRows),
+    chunks: z.array(ChunkRef),
+    /** `pg_dumpall --globals-only`: roles and tablespaces as SQL; `rolePasswords` false when it was made without them. */
+    globals: z.object({ size: count, rolePasswords: z.boolean(), chunks: z.array(ChunkRef) }).refine((g) => g.size === sumOf(g.chunks), 'globals size must match its chunks'),
+  })
+  .refine((e) => e.path === `postgres/${e.database}`, 'path must be postgres/<database>')
+  .refine((e) => e.size === sumOf(e.chunks), 'size must match the chunks');
+
+export const ManifestEntry = z.discriminatedUnion('kind', [MongoCollectionEntry, MongoMetadataEntry, R2ObjectEntry, FileEntry, DirEntry, SymlinkEntry, SqliteDatabaseEntry, PostgresDatabaseEntry]);
 export type ManifestEntry = z.infer<typeof ManifestEntry>;
 export type MongoCollectionEntry = z.infer<typeof MongoCollectionEntry>;
 export type MongoMetadataEntry = z.infer<typeof MongoMetadataEntry>;
@@ -187,6 +211,7 @@ export type FileEntry = z.infer<typeof FileEntry>;
 export type DirEntry = z.infer<typeof DirEntry>;
 export type SymlinkEntry = z.infer<typeof SymlinkEntry>;
 export type SqliteDatabaseEntry = z.infer<typeof SqliteDatabaseEntry>;
+export type PostgresDatabaseEntry = z.infer<typeof PostgresDatabaseEntry>;
 
 /** Where one blob of a pack file is (docs/backup-format.md §4.1). */
 export const PackedBlob = z.object({ id: BlobId, offset: count, length: z.number().int().positive(), size: count });

@@ -4,7 +4,7 @@
 import { EJSON, type Document } from 'bson';
 import { BUCKETS_PREFIX } from '../sources/mongo-catalog';
 import type { SnapshotContents } from '../../../shared/api/restore';
-import type { DirEntry, FileEntry, MongoCollectionEntry, MongoMetadataEntry, R2ObjectEntry, Repository, SnapshotHeader, SqliteDatabaseEntry, SymlinkEntry } from '../repository';
+import type { DirEntry, FileEntry, MongoCollectionEntry, MongoMetadataEntry, R2ObjectEntry, PostgresDatabaseEntry, Repository, SnapshotHeader, SqliteDatabaseEntry, SymlinkEntry } from '../repository';
 
 export type FolderEntry = FileEntry | DirEntry | SymlinkEntry;
 
@@ -21,6 +21,8 @@ export interface SnapshotIndex {
   folders: Map<string, FolderEntry[]>;
   /** SQLite database files by their name (`sqlite/<name>`). */
   sqlite: Map<string, SqliteDatabaseEntry>;
+  /** PostgreSQL databases by their name (`postgres/<database>`). */
+  postgres: Map<string, PostgresDatabaseEntry>;
   /** Databases / buckets beyond the first (backups hold one of each; anything else is not restored). */
   ignored: string[];
 }
@@ -32,7 +34,7 @@ export interface CollectionMetadata {
 }
 
 export async function indexSnapshot(repo: Repository, header: SnapshotHeader, signal?: AbortSignal): Promise<SnapshotIndex> {
-  const index: SnapshotIndex = { header, database: null, collections: new Map(), metadata: new Map(), timeseries: new Map(), bucket: null, objects: new Map(), folders: new Map(), sqlite: new Map(), ignored: [] };
+  const index: SnapshotIndex = { header, database: null, collections: new Map(), metadata: new Map(), timeseries: new Map(), bucket: null, objects: new Map(), folders: new Map(), sqlite: new Map(), postgres: new Map(), ignored: [] };
   const ignored = new Set<string>();
   for await (const entry of repo.readManifest(header)) {
     signal?.throwIfAborted();
@@ -55,6 +57,9 @@ export async function indexSnapshot(repo: Repository, header: SnapshotHeader, si
         break;
       case 'sqlite-database':
         index.sqlite.set(entry.name, entry);
+        break;
+      case 'postgres-database':
+        index.postgres.set(entry.database, entry);
         break;
       default: {
         const name = entry.path.split('/')[1];

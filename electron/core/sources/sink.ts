@@ -30,7 +30,7 @@ export function sinkFor(repo: Repository, writer: ManifestWriter): BackupSink {
 
 /** What one source did, for the job summary (the snapshot header keeps entries and bytes per source). */
 export interface SourceReport {
-  kind: 'mongo' | 'r2' | 'files' | 'sqlite';
+  kind: 'mongo' | 'r2' | 'files' | 'sqlite' | 'postgres';
   name: string;
   entries: number;
   bytes: number;
@@ -43,7 +43,7 @@ export interface SourceReport {
   vanished?: number;
   /** mongo: the documents of each collection as backed up (the dashboard compares today's with them). */
   collections?: Array<{ name: string; documents: number }>;
-  /** sqlite: the rows of each table as backed up. */
+  /** sqlite, postgres: the rows of each table as backed up (postgres: "schema.table"). */
   tables?: Array<{ name: string; rows: number }>;
 }
 
@@ -132,6 +132,12 @@ export class OrderedWindow<T> {
  * growing meanwhile is cut there). Read errors come out as they are: each source words its own.
  */
 export async function storeFileChunks(file: string, sink: BackupSink, ctx: OperationContext, progress: PhaseProgress, report: SourceReport, onChunk?: () => Promise<void>): Promise<{ chunks: ChunkRef[]; size: number }> {
+  return storeStreamChunks(createReadStream(file, { highWaterMark: 1024 * 1024, signal: ctx.signal }) as AsyncIterable<Buffer>, sink, ctx, progress, report, onChunk);
+}
+
+/** The same for bytes as they come (a dump tool's output): nothing is written to disk on the way. */
+export async function storeStreamChunks(input: AsyncIterable<Buffer>, sink: BackupSink, ctx: OperationContext, progress: PhaseProgress, report: SourceReport, onChunk?: () => Promise<void>): Promise<{ chunks: ChunkRef[]; size: number }> {
+  ctx.signal.throwIfAborted();
   const chunks: ChunkRef[] = [];
   const window = new OrderedWindow<ChunkRef>(2, async (ref) => {
     chunks.push(ref);
@@ -146,7 +152,7 @@ export async function storeFileChunks(file: string, sink: BackupSink, ctx: Opera
     );
   const chunker = sink.createChunker();
   let size = 0;
-  for await (const data of createReadStream(file, { highWaterMark: 1024 * 1024, signal: ctx.signal }) as AsyncIterable<Buffer>) {
+  for await (const data of input) {
     size += data.length;
     progress.add(0, data.length);
     for (const chunk of chunker.push(data)) await store(chunk);

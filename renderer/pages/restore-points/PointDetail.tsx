@@ -11,7 +11,7 @@ import { api, errorData } from '../../api';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TRIGGER_WORDS, verifiedWords } from './words';
 
-const PART: Record<RestorePoint['sources'][number]['kind'], string> = { mongo: 'Database', r2: 'Files in R2', files: 'Configuration folder', sqlite: 'SQLite database' };
+const PART: Record<RestorePoint['sources'][number]['kind'], string> = { mongo: 'Database', r2: 'Files in R2', files: 'Configuration folder', sqlite: 'SQLite database', postgres: 'PostgreSQL database' };
 const num = (v: number) => v.toLocaleString('en-US');
 
 export function PointDetail({ point, profile, passphrase, verification }: { point: RestorePoint; profile: string; passphrase?: string; verification: SnapshotVerification | null }) {

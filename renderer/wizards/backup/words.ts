@@ -38,6 +38,7 @@ export const PART_LABEL: Record<SourceSummary['kind'], string> = {
   r2: 'Files in R2',
   files: 'Configuration folder',
   sqlite: 'SQLite database',
+  postgres: 'PostgreSQL database',
 };
 
 /** The phases of a backup in order, as core reports them (electron/core/sources/*, backup/backup.ts). */
