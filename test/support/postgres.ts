@@ -11,6 +11,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { PostgresDatabaseEntry, Repository, SnapshotHeader } from '../../electron/core/repository';
+import { backupPostgres, type PostgresBackupOptions, type PostgresSourceConfig } from '../../electron/core/sources/postgres';
+import { sinkFor } from '../../electron/core/sources/sink';
+import { testContext, type TestContext } from './backup';
 
 const run = promisify(execFile);
 
@@ -136,4 +140,69 @@ export async function startPostgres(options: PgTestOptions = {}): Promise<PgTest
   };
 
   return { host, port, superuser: 'postgres', password, bin, major, uri, sql, prependHba, close };
+}
+
+/**
+ * A media-server-like database: `media` and `media_files` grow together (one file per media item,
+ * in one transaction) and `counter.n` says how many there are, so a dump of one snapshot has
+ * count(media) = count(media_files) = counter.n. Also a second schema, a sequence, a view and
+ * awkward types (jsonb, bytea, arrays, timestamps), so a round trip covers more than integers.
+ */
+export async function makeMediaDb(pg: PgTestServer, database: string, items = 200): Promise<void> {
+  await pg.sql('postgres', `CREATE DATABASE ${database}`);
+  await pg.sql(
+    database,
+    `CREATE TABLE media (id bigserial PRIMARY KEY, title text NOT NULL, tags text[], meta jsonb, added timestamptz DEFAULT now());
+     CREATE TABLE media_files (id bigserial PRIMARY KEY, media_id bigint NOT NULL REFERENCES media(id), thumb bytea, bytes bigint);
+     CREATE TABLE counter (k int PRIMARY KEY CHECK (k = 1), n bigint NOT NULL);
+     INSERT INTO counter VALUES (1, 0);
+     CREATE SCHEMA audit;
+     CREATE TABLE audit.events (id serial PRIMARY KEY, what text);
+     CREATE VIEW recent AS SELECT id, title FROM media ORDER BY id DESC LIMIT 10;
+     WITH m AS (INSERT INTO media (title, tags, meta) SELECT 'item ' || g, ARRAY['a', 'b' || g], jsonb_build_object('n', g, 'é', 'ü') FROM generate_series(1, ${items}) g RETURNING id)
+       INSERT INTO media_files (media_id, thumb, bytes) SELECT id, decode(md5(id::text), 'hex'), id * 1000 FROM m;
+     UPDATE counter SET n = (SELECT count(*) FROM media);
+     INSERT INTO audit.events (what) SELECT 'event ' || g FROM generate_series(1, 25) g;`,
+  );
+}
+
+export interface MediaCounts {
+  media: number;
+  files: number;
+  counter: number;
+}
+
+export async function mediaCounts(pg: PgTestServer, database: string): Promise<MediaCounts> {
+  const [media, files, counter] = (await pg.sql(database, 'SELECT (SELECT count(*) FROM media), (SELECT count(*) FROM media_files), (SELECT n FROM counter)')).split('\t').map(Number);
+  return { media, files, counter };
+}
+
+/** "The app": a psql process adding media items, one transaction each, until stopped. */
+export function startMediaWriter(pg: PgTestServer, database: string): { stop(): Promise<number> } {
+  const statement = `BEGIN; WITH m AS (INSERT INTO media (title) VALUES ('live') RETURNING id) INSERT INTO media_files (media_id, bytes) SELECT id, 1 FROM m; UPDATE counter SET n = n + 1; COMMIT;`;
+  const script = Array.from({ length: 200_000 }, () => statement).join('\n');
+  const child = spawn(path.join(pg.bin, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', pg.host, '-p', String(pg.port), '-U', 'postgres', '-d', database], { env: { ...process.env, PGPASSWORD: pg.password }, stdio: ['pipe', 'ignore', 'ignore'] });
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end(script);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    async stop() {
+      child.kill('SIGKILL');
+      await exited;
+      return (await mediaCounts(pg, database)).counter;
+    },
+  };
+}
+
+/** A backup of one PostgreSQL source into `repo`, finished as a restore point; its entry and report. */
+export async function pgBackupInto(repo: Repository, source: PostgresSourceConfig, options: PostgresBackupOptions = {}, ctx: TestContext = testContext()) {
+  const writer = repo.createManifestWriter();
+  const report = await backupPostgres(source, sinkFor(repo, writer), ctx, options).catch(async (err: unknown) => {
+    writer.abort();
+    throw err;
+  });
+  const header: SnapshotHeader = await writer.finish({ tags: ['manual'], profile: 'Media', appVersion: 'test', consistency: 'point-in-time' });
+  let entry: PostgresDatabaseEntry | undefined;
+  for await (const e of repo.readManifest(header)) if (e.kind === 'postgres-database') entry = e;
+  return { header, entry: entry!, report, ctx };
 }

@@ -107,11 +107,12 @@ export async function findPgTools(serverMajor: number, serverVersion: string, op
     older.push(`${v.version} (${dir})`);
   }
   if (older.length > 0) throw tooOld(older, serverVersion, serverMajor);
+  const v = serverMajor > 0 ? ` ${serverMajor}` : '';
   throw userError(
     'NOT_FOUND',
     'pg_dump not found',
     'The PostgreSQL backup tool pg_dump is not installed on this computer (it was looked for on the PATH and in the usual install folders).',
-    `Install the PostgreSQL ${serverMajor} client tools (Debian/Ubuntu: “apt-get install postgresql-client-${serverMajor}”; macOS: “brew install postgresql@${serverMajor}”; Windows: the PostgreSQL ${serverMajor} installer), or name the folder that holds pg_dump, or the Docker container the app runs in.`,
+    `Install the PostgreSQL${v} client tools (Debian/Ubuntu: “apt-get install postgresql-client${v.replace(' ', '-')}”; macOS: “brew install postgresql${v.replace(' ', '@')}”; Windows: the PostgreSQL${v} installer), or name the folder that holds pg_dump, or the Docker container the app runs in.`,
   );
 }
 
@@ -245,8 +246,10 @@ export function pgError(stderr: string, conn: PgConnection, tool: PgTool | 'conn
     return make('SOURCE_NOT_READABLE', 'The server does not offer SSL', `The address asks for an encrypted (SSL) connection, but ${where} does not offer one.`, 'Turn on SSL on the server, or remove “sslmode=require” from the address if the connection stays on a trusted network.');
   }
   if (/no pg_hba\.conf entry|pg_hba\.conf rejects/i.test(stderr)) {
-    if (/no encryption|SSL off/i.test(stderr)) {
-      return make('SOURCE_NOT_READABLE', 'The server requires SSL', `${where} accepts only encrypted (SSL) connections from this computer.`, 'Add “?sslmode=require” to the end of the database address, then try again.');
+    // With the default sslmode (prefer) libpq already tried SSL when the server offers it; "no
+    // encryption" then means a refusal, not a missing SSL. Only a connection that turned SSL off asks for it.
+    if (/no encryption|SSL off/i.test(stderr) && /[?&]sslmode=disable\b/.test(conn.uri)) {
+      return make('SOURCE_NOT_READABLE', 'The server requires SSL', `${where} accepts only encrypted (SSL) connections from this computer.`, 'Change “sslmode=disable” in the database address to “sslmode=require”, then try again.');
     }
     return make('SOURCE_NOT_READABLE', 'The server refused this computer', `${where} does not let the user “${conn.user}” connect to “${conn.database}” from this computer (its pg_hba.conf has no rule allowing it).`, 'Ask whoever runs the database to add a line for this computer and user to pg_hba.conf (then reload PostgreSQL), or run the backup on the database’s own computer.');
   }
