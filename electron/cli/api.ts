@@ -5,7 +5,7 @@
 import { buildBridge, unwrapBridge, type PciApi } from '../../shared/contract';
 import { UserError } from '../../shared/errors';
 import type { Engine } from '../core/engine';
-import type { CliContext, GlobalOptions } from './context';
+import type { CliContext, CliPorts, GlobalOptions } from './context';
 
 /** The contract's API over `dispatch` on this engine; a failure is thrown as the UserError it carries. */
 export function contractApi(engine: Engine): PciApi {
@@ -18,8 +18,8 @@ export function contractApi(engine: Engine): PciApi {
 }
 
 /** Open the engine on the chosen data folder, run `fn` with it and the contract's API, close it. */
-export async function withEngine(ctx: CliContext, globals: GlobalOptions, fn: (engine: Engine, api: PciApi) => Promise<void>): Promise<void> {
-  const engine = ctx.openEngine(globals);
+export async function withEngine(ctx: CliContext, globals: GlobalOptions, fn: (engine: Engine, api: PciApi) => Promise<void>, ports?: CliPorts): Promise<void> {
+  const engine = ctx.openEngine(globals, 'cli', ports);
   try {
     await fn(engine, contractApi(engine));
   } finally {

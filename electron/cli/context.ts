@@ -20,11 +20,19 @@ export interface CliIo {
   isTTY: boolean;
 }
 
+/** What a command answers in place of the desktop app's dialogs: the paths it was given. */
+export interface CliPorts {
+  dialogs?: NonNullable<Engine['dialogs']>;
+}
+
 export interface CliContext {
   io: CliIo;
   version: string;
-  /** Open the engine on the data folder chosen by --home / PCI_MAINT_HOME / the OS default. */
-  openEngine(globals: GlobalOptions, mode?: 'cli' | 'browser'): Engine;
+  /**
+   * Open the engine on the data folder chosen by --home / PCI_MAINT_HOME / the OS default. A command
+   * may stand in for a desktop dialog (`bundle --out FILE` is the answer to "where to save?").
+   */
+  openEngine(globals: GlobalOptions, mode?: 'cli' | 'browser', ports?: CliPorts): Engine;
   /** Loads what openEngine needs (the engine, the log writer); done before a command's module runs. */
   preload(): Promise<void>;
   /** Set by commands that ran but whose operation failed (exit 1). */

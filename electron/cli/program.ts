@@ -77,10 +77,10 @@ export async function runCli(argv: string[], io?: Partial<CliIo>): Promise<numbe
     io: { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n'), isTTY: Boolean(process.stdout.isTTY), ...io },
     version: appVersion(),
     exitCode: EXIT_OK,
-    openEngine(globals, mode = 'cli') {
+    openEngine(globals, mode = 'cli', ports = {}) {
       if (!engineModule) throw new Error('openEngine before preload');
       const home = resolveHome({ flag: globals.home });
-      return engineModule.createEngine({ home, version: ctx.version, mode, logger: engineModule.log });
+      return engineModule.createEngine({ home, version: ctx.version, mode, logger: engineModule.log, dialogs: ports.dialogs });
     },
     async preload() {
       const [{ createEngine }, { default: log }] = await Promise.all([import('../core/engine'), import('electron-log/node')]);

@@ -117,9 +117,22 @@ export const profileMethods = {
   'profiles.list': method(z.object({}).strict(), z.object({ profiles: z.array(ProfileView), secretStore: SecretStoreInfo }), 'Saved connections, secrets masked.'),
   'profiles.get': method(Name, ProfileView, 'One saved connection, secrets masked.'),
   'profiles.save': method(
-    z.object({ profile: ProfileFields.omit({ createdAt: true, updatedAt: true }).superRefine(profileRules), previousName: ProfileName.optional(), secrets: SecretsInput.default({}) }).strict(),
+    z
+      .object({
+        profile: ProfileFields.omit({ createdAt: true, updatedAt: true }).superRefine(profileRules),
+        previousName: ProfileName.optional(),
+        secrets: SecretsInput.default({}),
+        /** Also save the secrets this host's environment gives the connection now (`profile set --save-secrets`). */
+        secretsFromEnv: z.boolean().default(false),
+      })
+      .strict(),
     ProfileView,
     'Create or change a connection; secrets go to the secret store, never to the settings file.',
+  ),
+  'profiles.secretsFound': method(
+    z.object({ name: ProfileName, secretEnv: ProfileFields.shape.secretEnv }).strict(),
+    z.object({ secrets: z.record(SecretName, SecretStatus), mongoDatabase: z.string().nullable() }),
+    'Where each secret of a connection would come from with these variable names (masked), and the database its MongoDB connection string names.',
   ),
   'profiles.passphraseState': method(Name, PassphraseState, 'Whether scheduled runs can open the backups of a connection (its passphrase remembered or not needed).'),
   'profiles.rememberPassphrase': method(

@@ -6,7 +6,6 @@ import type { HealthReport, LastRun } from '../../../shared/api/health';
 import { formatBytes, formatDateTime, formatDuration } from '../../../shared/format';
 import { userError } from '../../../shared/errors';
 import { s3Source } from '../../../shared/profile';
-import { readBucketCount } from '../../core/health/bucket-count';
 import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { withEngine } from '../api';
 
@@ -57,14 +56,16 @@ export function registerHealth(program: Command, ctx: CliContext): void {
       await withEngine(ctx, globals, async (engine, api) => {
         const hasBucket = Boolean(s3Source((await api.profiles.get({ name: opts.profile })).profile));
         if (opts.count && !hasBucket) throw userError('NOT_AVAILABLE', 'No bucket', `The connection "${opts.profile}" has no bucket, so there are no files to count.`, 'Leave out --count.');
+        let report = opts.count ? null : await api.health.get({ profile: opts.profile });
         // The first health check of a profile counts its bucket (the numbers are part of the answer).
-        if (hasBucket && (opts.count || !readBucketCount(engine, opts.profile))) {
+        if (hasBucket && (opts.count || !report?.r2?.countedAt)) {
           const job = await api.health.countBucket({ profile: opts.profile });
           if (!globals.json && ctx.io.isTTY) ctx.io.err('Counting the files in the bucket…');
           const done = await engine.jobs.wait(job.id);
           if (done.status === 'failed' && done.error && !globals.json) ctx.io.err(`Could not count the files: ${done.error.message}`);
+          report = null;
         }
-        const report = await api.health.get({ profile: opts.profile });
+        report ??= await api.health.get({ profile: opts.profile });
         if (report.actions.some((a) => a.severity === 'error')) ctx.exitCode = EXIT_FAILED;
         if (globals.json) ctx.io.out(JSON.stringify(report));
         else printReport(ctx, report);

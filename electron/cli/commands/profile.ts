@@ -16,15 +16,11 @@ import {
   SECRET_NAMES,
   sqliteSources,
   type ProfileInput,
-  type SecretName,
   type Source,
   type SourceInput,
 } from '../../../shared/profile';
 import type { CheckReport, ProfileView } from '../../../shared/api/profiles';
-import { databaseFromUri } from '../../core/connections/mongo';
-import { secretContext } from '../../core/profiles/open';
-import { resolveSecret } from '../../core/profiles/secrets';
-import type { Engine } from '../../core/engine';
+import type { PciApi } from '../../../shared/contract';
 import { EXIT_FAILED, type CliContext, type GlobalOptions } from '../context';
 import { withEngine } from '../api';
 
@@ -96,13 +92,9 @@ function presetOf(o: SetOptions, existing: Profile | undefined): Preset {
   return [...MONGO_OPTIONS, ...R2_OPTIONS].some((k) => o[k] !== undefined) ? 'pci' : 'custom';
 }
 
-async function mongoInput(engine: Engine, name: string, o: SetOptions, existing: Profile | undefined, secretEnv: ProfileInput['secretEnv']): Promise<SourceInput | undefined> {
+async function mongoInput(api: PciApi, name: string, o: SetOptions, existing: Profile | undefined, secretEnv: ProfileInput['secretEnv']): Promise<SourceInput | undefined> {
   const saved = existing ? mongoSource(existing) : undefined;
-  let database = o.database ?? saved?.database;
-  if (!database) {
-    const uri = await resolveSecret(secretContext(engine), { name, secretEnv: secretEnv ?? {} }, 'mongoUri');
-    database = uri ? databaseFromUri(uri.value) : undefined;
-  }
+  const database = o.database ?? saved?.database ?? (await api.profiles.secretsFound({ name, secretEnv: secretEnv ?? {} })).mongoDatabase ?? undefined;
   if (!database) throw usage('The MongoDB database is not known.', 'Add --database NAME, or put the database in the connection string (…/NAME).');
   return { kind: 'mongodb', database };
 }
@@ -125,10 +117,10 @@ function s3Input(o: SetOptions, existing: Profile | undefined): S3Input {
 }
 
 /** The sources: each kind as given now, else as saved; MongoDB first, then the bucket, then the rest. */
-async function sourcesInput(engine: Engine, name: string, o: SetOptions, existing: Profile | undefined, preset: Preset, secretEnv: ProfileInput['secretEnv']): Promise<SourceInput[]> {
+async function sourcesInput(api: PciApi, name: string, o: SetOptions, existing: Profile | undefined, preset: Preset, secretEnv: ProfileInput['secretEnv']): Promise<SourceInput[]> {
   const wantsMongo = preset === 'pci' || MONGO_OPTIONS.some((k) => o[k] !== undefined) || Boolean(existing && mongoSource(existing));
   const wantsS3 = preset === 'pci' || R2_OPTIONS.some((k) => o[k] !== undefined) || Boolean(existing && s3Source(existing));
-  const mongo = wantsMongo ? await mongoInput(engine, name, o, existing, secretEnv) : undefined;
+  const mongo = wantsMongo ? await mongoInput(api, name, o, existing, secretEnv) : undefined;
   const s3 = wantsS3 ? s3Input(o, existing) : undefined;
   const folders: SourceInput[] = (o.folder ?? (existing ? folderPaths(existing) : [])).map((p) => ({ kind: 'folder', path: p }));
   const savedSqlite = existing ? sqliteSources(existing) : [];
@@ -149,7 +141,7 @@ async function sourcesInput(engine: Engine, name: string, o: SetOptions, existin
   return sources;
 }
 
-async function buildProfile(engine: Engine, name: string, o: SetOptions, existing: Profile | undefined): Promise<ProfileInput> {
+async function buildProfile(api: PciApi, name: string, o: SetOptions, existing: Profile | undefined): Promise<ProfileInput> {
   if (o.r2AccountId && o.r2Endpoint) throw usage('Use either --r2-account-id or --r2-endpoint, not both.', 'Cloudflare R2: --r2-account-id; another S3-compatible store: --r2-endpoint.');
   const secretEnv: ProfileInput['secretEnv'] = { ...existing?.secretEnv };
   if (o.mongoUriEnv) secretEnv.mongoUri = o.mongoUriEnv;
@@ -157,7 +149,7 @@ async function buildProfile(engine: Engine, name: string, o: SetOptions, existin
   if (o.destSecretEnv) secretEnv.destinationSecretAccessKey = o.destSecretEnv;
   if (o.passphraseEnv) secretEnv.backupPassphrase = o.passphraseEnv;
   const preset = presetOf(o, existing);
-  const sources = await sourcesInput(engine, name, o, existing, preset, secretEnv);
+  const sources = await sourcesInput(api, name, o, existing, preset, secretEnv);
   if (!o.destination && !existing) throw usage('The backup location is missing.', 'Add --destination /path/to/folder or --destination s3://bucket/prefix.');
   const records = o.recordsCollection || o.recordsKeyField;
   if (records && !(o.recordsCollection && o.recordsKeyField)) throw usage('--records-collection and --records-key-field go together.', 'Give both, e.g. --records-collection files --records-key-field storageKey.');
@@ -270,19 +262,13 @@ export function registerProfile(program: Command, ctx: CliContext): void {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const parsedName = ProfileName.safeParse(name);
       if (!parsedName.success) throw usage(`"${name}" cannot be a profile name.`, parsedName.error.issues[0]?.message ?? 'Use letters and digits.');
-      await withEngine(ctx, globals, async (engine, api) => {
-        const input = await buildProfile(engine, name, o, engine.profiles.find(name));
+      await withEngine(ctx, globals, async (_engine, api) => {
+        const existing = (await api.profiles.list({})).profiles.find((v) => v.profile.name === name)?.profile;
+        const input = await buildProfile(api, name, o, existing);
         const check = Profile.safeParse(input);
         if (!check.success) throw usage(`Some values are not valid: ${z.prettifyError(check.error).replace(/\n/g, ' ')}`, 'Check the options and try again.');
-        const secrets: Partial<Record<SecretName, string>> = {};
-        if (o.saveSecrets) {
-          for (const s of SECRET_NAMES) {
-            const found = await resolveSecret(secretContext(engine), check.data, s);
-            if (found && found.source !== 'store') secrets[s] = found.value;
-          }
-        }
         const { createdAt: _c, updatedAt: _u, ...profile } = check.data;
-        const view = await api.profiles.save({ profile, secrets });
+        const view = await api.profiles.save({ profile, secretsFromEnv: Boolean(o.saveSecrets) });
         if (globals.json) return ctx.io.out(JSON.stringify(view));
         ctx.io.out(`Saved the connection "${view.profile.name}".`);
         printView(ctx, view);

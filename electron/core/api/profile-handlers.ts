@@ -2,7 +2,7 @@
 import type { profileMethods } from '../../../shared/api/profiles';
 import type { HandlerDeps } from './types';
 import { passphraseState, rememberPassphrase } from '../profiles/passphrase';
-import { profileView, removeProfile, saveProfile } from '../profiles/service';
+import { profileView, removeProfile, saveProfile, secretsFound } from '../profiles/service';
 import { detectMappingSettings, testDestinationSettings, testMongoSettings, testProfile, testR2Settings } from '../profiles/test';
 import type { HandlersFor } from './types';
 import { scrubSecrets } from './scrub';
@@ -16,7 +16,8 @@ export function profileHandlers(engine: HandlerDeps): HandlersFor<typeof profile
       secretStore: engine.secretStore.info(),
     }),
     'profiles.get': async ({ name }) => profileView(engine, engine.profiles.get(name)),
-    'profiles.save': async ({ profile, previousName, secrets }) => saveProfile(engine, profile, secrets, previousName),
+    'profiles.save': async ({ profile, previousName, secrets, secretsFromEnv }) => saveProfile(engine, profile, secrets, previousName, secretsFromEnv),
+    'profiles.secretsFound': async ({ name, secretEnv }) => secretsFound(engine, { name, secretEnv }),
     'profiles.passphraseState': async ({ name }) => passphraseState(engine, name),
     'profiles.rememberPassphrase': async ({ name, passphrase }) => rememberPassphrase(engine, name, passphrase),
     'profiles.remove': async ({ name }) => {

@@ -3,7 +3,7 @@
 import type { ProfileView, SecretsInput, SecretStatus } from '../../../shared/api/profiles';
 import { SECRET_NAMES, type Profile, type ProfileInput, type SecretName } from '../../../shared/profile';
 import type { Services } from '../services';
-import { maskMongoUri } from '../connections/mongo';
+import { databaseFromUri, maskMongoUri } from '../connections/mongo';
 import { registerSecret, secretContext } from './open';
 import { resolveSecret } from './secrets';
 import { forgetBucketCount } from '../health/bucket-count';
@@ -11,7 +11,7 @@ import { TriggerTokenStore } from '../trigger/tokens';
 
 const MASK = '••••••••';
 
-export async function profileView(engine: Services, profile: Profile): Promise<ProfileView> {
+async function secretStatuses(engine: Services, profile: Pick<Profile, 'name' | 'secretEnv'>): Promise<Record<SecretName, SecretStatus>> {
   const ctx = secretContext(engine);
   const secrets = {} as Record<SecretName, SecretStatus>;
   for (const name of SECRET_NAMES) {
@@ -20,7 +20,27 @@ export async function profileView(engine: Services, profile: Profile): Promise<P
       ? { set: true, source: found.source, ...(found.variable ? { variable: found.variable } : {}), masked: name === 'mongoUri' ? maskMongoUri(found.value) : MASK }
       : { set: false, source: null, masked: null };
   }
-  return { profile, secrets };
+  return secrets;
+}
+
+export async function profileView(engine: Services, profile: Profile): Promise<ProfileView> {
+  return { profile, secrets: await secretStatuses(engine, profile) };
+}
+
+/** Where the secrets of a connection (saved or not yet) would come from now, and the database its connection string names. */
+export async function secretsFound(engine: Services, profile: Pick<Profile, 'name' | 'secretEnv'>): Promise<{ secrets: Record<SecretName, SecretStatus>; mongoDatabase: string | null }> {
+  const uri = await resolveSecret(secretContext(engine), profile, 'mongoUri');
+  return { secrets: await secretStatuses(engine, profile), mongoDatabase: (uri && databaseFromUri(uri.value)) ?? null };
+}
+
+/** The secrets the environment gives a connection now (not those already in the secret store). */
+async function secretsFromEnvironment(engine: Services, profile: Pick<Profile, 'name' | 'secretEnv'>): Promise<SecretsInput> {
+  const found: SecretsInput = {};
+  for (const name of SECRET_NAMES) {
+    const secret = await resolveSecret(secretContext(engine), profile, name);
+    if (secret && secret.source !== 'store') found[name] = secret.value;
+  }
+  return found;
 }
 
 /** Register secrets typed by a person at once, before anything could log or store them. */
@@ -28,8 +48,9 @@ export function registerSecrets(engine: Services, secrets: SecretsInput | Record
   for (const value of Object.values(secrets)) registerSecret(engine, value);
 }
 
-export async function saveProfile(engine: Services, input: ProfileInput, secrets: SecretsInput = {}, previousName?: string): Promise<ProfileView> {
-  registerSecrets(engine, secrets);
+export async function saveProfile(engine: Services, input: ProfileInput, given: SecretsInput = {}, previousName?: string, fromEnv = false): Promise<ProfileView> {
+  registerSecrets(engine, given);
+  const secrets = fromEnv ? { ...(await secretsFromEnvironment(engine, { name: input.name, secretEnv: input.secretEnv ?? {} })), ...given } : given;
   const saved = await engine.profiles.save(input, { previousName });
   // A renamed profile keeps its saved secrets.
   if (previousName && previousName !== saved.name) {
