@@ -29,6 +29,7 @@ export const RESTORE_PHASES = {
   switch: 'Switching to the restored collections',
   remove: 'Removing files that are not in the restore point',
   folders: 'Restoring settings folders',
+  sources: 'Restoring the databases',
   verify: 'Checking the result',
 } as const;
 
@@ -66,6 +67,8 @@ export const RestoreScope = z
     folders: z.boolean().default(true),
     /** Write the configuration folders under this folder instead of their original places. */
     folderTarget: z.string().min(1).max(4096).nullable().default(null),
+    /** The other sources of the connection (a SQLite database, …), each restored by its kind. */
+    sources: z.boolean().default(true),
   })
   .strict();
 export type RestoreScope = z.output<typeof RestoreScope>;
@@ -103,6 +106,29 @@ export const PlanFolder = z.object({
 });
 export type PlanFolder = z.infer<typeof PlanFolder>;
 
+/**
+ * One source restored by its kind's module (a SQLite database, …): what is replaced, the numbers now
+ * and in the restore point, where what exists now is kept.
+ */
+export const PlanSource = z.object({
+  kind: z.string(),
+  /** The source's name in the restore point (`sqlite/<name>`'s name). */
+  name: z.string(),
+  /** What is replaced (a file), or null when this connection has no place for it (then it is left out). */
+  target: z.string().nullable(),
+  exists: z.boolean(),
+  /** What the restore changes, in one plain sentence. */
+  summary: z.string(),
+  /** Items with a number now and in the restore point (tables and their rows); null: not there. */
+  items: z.array(z.object({ name: z.string(), now: Count.nullable(), then: Count.nullable() })),
+  bytesNow: Bytes.nullable(),
+  bytesThen: Bytes,
+  /** Where what exists now is kept beside it (its time is filled in when the restore runs). */
+  safetyCopy: z.string().nullable(),
+  warnings: z.array(z.string()),
+});
+export type PlanSource = z.infer<typeof PlanSource>;
+
 /** The preview a person sees and the restore follows exactly. */
 export const RestorePlan = z.object({
   id: z.string(),
@@ -131,6 +157,8 @@ export const RestorePlan = z.object({
     })
     .nullable(),
   folders: z.object({ items: z.array(PlanFolder), files: Count, bytes: Bytes }).nullable(),
+  /** The sources restored by their kind (SQLite databases, …); absent in plans without any. */
+  sources: z.array(PlanSource).optional(),
   /** Data read from the backup location (checked before anything changes). */
   read: z.object({ blobs: Count, bytes: Bytes }),
   warnings: z.array(z.string()),
@@ -177,11 +205,13 @@ export const RestoreSummary = z.object({
   removeExtra: z.boolean(),
   safetySnapshot: z.object({ id: SnapshotId, createdAt: z.string() }).nullable(),
   /** The last phase that was reached. */
-  stage: z.enum(['checking', 'safety', 'database', 'switching', 'bucket', 'folders', 'verifying', 'done']),
+  stage: z.enum(['checking', 'safety', 'database', 'switching', 'bucket', 'sources', 'folders', 'verifying', 'done']),
   database: z.object({ restored: z.array(z.object({ name: z.string(), docs: Count })), views: z.array(z.string()), failed: z.array(Failure), notRestored: z.array(z.string()) }),
   bucket: z.object({ put: Count, putBytes: Bytes, failed: z.array(Failure), removed: Count, removeFailed: z.array(Failure), notDone: Count }),
   folders: z.object({ written: Count, bytes: Bytes, failed: z.array(Failure) }),
   verification: RestoreVerification.nullable(),
+  /** The sources restored by their kind: each put in place and checked, or why not. */
+  sources: z.array(z.object({ kind: z.string(), name: z.string(), target: z.string().nullable(), ok: z.boolean(), message: z.string(), safetyCopy: z.string().nullable() })).optional(),
   durationMs: z.number(),
   /** Plain sentences about how the restore ran (e.g. without marking a full drive as in use). */
   notes: z.array(z.string()).optional(),

@@ -79,6 +79,8 @@ export const VerifyResult = z.object({
     restoredCollections: z.number().int(),
     restoredDocuments: z.number().int(),
   }),
+  /** Each source kind's own check of its part (a SQLite database rebuilt and checked by SQLite, …). */
+  sourceChecks: z.array(z.object({ kind: z.string(), name: z.string(), snapshotId: SnapshotId, ok: z.boolean(), message: z.string() })).optional(),
   /** Sampled runs: the slice of the blob-id space read this time (percent from..to) and overall coverage. */
   sample: z.object({ fromPercent: z.number(), toPercent: z.number(), coveredPercent: z.number(), lastCompleteAt: IsoTime.nullable() }).nullable(),
   problems: z.array(VerifyProblem),

@@ -12,6 +12,7 @@ import { splitDocuments } from '../verify/bson-check';
 import { decodeExact, inexactError, InexactTally, type InexactCollection } from './exact-bson';
 import { relativeOf } from './folders-restore';
 import type { SnapshotIndex } from './snapshot-index';
+import { kindModule } from '../sources/kind';
 
 export const CHECK_PHASE = RESTORE_PHASES.check;
 
@@ -30,6 +31,14 @@ export function neededBlobs(plan: RestorePlan, index: SnapshotIndex): Map<string
     const refused = new Set(f.refused.map((r) => r.path));
     for (const e of index.folders.get(f.name) ?? []) if (e.kind === 'file' && !refused.has(relativeOf(e.path))) need(e.chunks);
   }
+  for (const [id, size] of sourceBlobs(plan.sources, index)) blobs.set(id, size);
+  return blobs;
+}
+
+/** The blobs the plan's sources restored by their kind read (those with a place to go). */
+export function sourceBlobs(sources: RestorePlan['sources'], index: SnapshotIndex): Map<string, number> {
+  const blobs = new Map<string, number>();
+  for (const s of sources ?? []) if (s.target !== null) for (const c of kindModule(s.kind)?.chunks?.(s, index) ?? []) blobs.set(c.id, c.size);
   return blobs;
 }
 

@@ -13,7 +13,8 @@ import type { R2ObjectEntry, Repository } from '../repository';
 import { forEachLimit } from '../repository/blob-store';
 import { bypassHint, requireTask } from '../connections/mongo-privileges';
 import { folderNames } from '../sources/folders';
-import { inexactCollections } from './check';
+import { restoringKinds, SOURCE_KINDS, type BackupPorts, type PortKind, type SourceKindModule } from '../sources/kind';
+import { inexactCollections, sourceBlobs } from './check';
 import { isTempCollection } from './cleanup';
 import { inexactSentence } from './exact-bson';
 import { refusedEntries, relativeOf } from './folders-restore';
@@ -33,6 +34,8 @@ export interface PlanDeps {
   location: string;
   mongo: { db: Db; database: string } | null;
   r2: LiveBucket | null;
+  /** The ports of the kinds restored through their own module (sources/kind.ts planRestore), from the profile. */
+  ports?: Partial<BackupPorts>;
 }
 
 type Ctx = Pick<OperationContext, 'signal' | 'log'>;
@@ -87,6 +90,15 @@ export async function buildPlan(deps: PlanDeps, scope: RestoreScope, ctx: Ctx): 
     folders = planFolders(index, deps.profile, scope.folderTarget, need, warnings);
   }
 
+  let sources: RestorePlan['sources'];
+  if (scope.sources) {
+    for (const k of restoringKinds()) {
+      const part = await (SOURCE_KINDS[k] as SourceKindModule<PortKind, unknown>).planRestore!(deps.ports?.[k], { repo: deps.repo, index, ctx });
+      if (part.sources.length > 0) sources = [...(sources ?? []), ...part.sources];
+      warnings.push(...part.warnings);
+    }
+  }
+
   return {
     id: randomUUID(),
     createdAt: new Date().toISOString(),
@@ -97,7 +109,11 @@ export async function buildPlan(deps: PlanDeps, scope: RestoreScope, ctx: Ctx): 
     database,
     bucket,
     folders,
-    read: { blobs: blobs.size, bytes: [...blobs.values()].reduce((a, b) => a + b, 0) },
+    ...(sources ? { sources } : {}),
+    read: (() => {
+      for (const [id, size] of sourceBlobs(sources, index)) blobs.set(id, size);
+      return { blobs: blobs.size, bytes: [...blobs.values()].reduce((a, b) => a + b, 0) };
+    })(),
     warnings,
   };
 }

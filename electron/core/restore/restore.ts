@@ -24,6 +24,7 @@ import { putObjects, removeObjects, type R2RestoreOptions } from './r2-restore';
 import type { LiveBucket } from './r2-live';
 import { indexSnapshot, readMetadata, type SnapshotIndex } from './snapshot-index';
 import { verifyRestore } from './verify-after';
+import { kindModule, type KindRestoreOptions } from '../sources/kind';
 
 export interface RestoreDeps {
   repo: Repository;
@@ -40,6 +41,8 @@ export interface RestoreOptions {
   /** Test hook at named points (see backup/test-hooks.ts). */
   hook?: (point: string) => Promise<void>;
   lockOptions?: Omit<AcquireOptions, 'signal' | 'operation' | 'conflictsWith' | 'log'>;
+  /** The sources restored by their kind (a SQLite database): how long to wait for the app to close a file. */
+  sources?: Omit<KindRestoreOptions, 'hook'>;
 }
 
 export function emptySummary(plan: RestorePlan, removeExtra: boolean): RestoreSummary {
@@ -52,6 +55,7 @@ export function emptySummary(plan: RestorePlan, removeExtra: boolean): RestoreSu
     bucket: { put: 0, putBytes: 0, failed: [], removed: 0, removeFailed: [], notDone: plan.bucket?.put.count ?? 0 },
     folders: { written: 0, bytes: 0, failed: [] },
     verification: null,
+    ...(plan.sources ? { sources: [] } : {}),
     durationMs: 0,
   };
 }
@@ -63,6 +67,8 @@ export function restoreVerdict(s: RestoreSummary): UserError | null {
   if (s.bucket.failed.length > 0) problems.push(`${s.bucket.failed.length} file(s) could not be put back in R2`);
   if (s.bucket.removeFailed.length > 0) problems.push(`${s.bucket.removeFailed.length} file(s) could not be removed from R2`);
   if (s.folders.failed.length > 0) problems.push(`${s.folders.failed.length} configuration file(s) could not be written`);
+  const sourcesFailed = (s.sources ?? []).filter((x) => !x.ok);
+  if (sourcesFailed.length > 0) problems.push(`${sourcesFailed.length} database(s) could not be put back (${sourcesFailed.map((x) => x.name).join(', ')})`);
   if (s.verification && !s.verification.ok) problems.push('the check afterwards found differences');
   if (problems.length === 0) return null;
   const undo = s.safetySnapshot ? ` What existed before is saved in the restore point of ${s.safetySnapshot.createdAt}.` : '';
@@ -71,7 +77,7 @@ export function restoreVerdict(s: RestoreSummary): UserError | null {
     title: 'Restore not complete',
     message: `The restore finished, but ${problems.join(', and ')}.${undo}`,
     hint: 'Run the restore again (it only puts back what is still different). If it keeps failing, export a support bundle and send it to whoever helps you.',
-    details: [...s.database.failed, ...s.bucket.failed, ...s.folders.failed].slice(0, 10).map((f) => `${f.name}: ${f.message}`).join('\n') || undefined,
+    details: [...s.database.failed, ...s.bucket.failed, ...sourcesFailed, ...s.folders.failed].slice(0, 10).map((f) => `${f.name}: ${f.message}`).join('\n') || undefined,
   });
 }
 
@@ -93,6 +99,10 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, options: 
     // 1. Nothing changes before every needed piece has been read back intact, and every document
     //    shown to go back exactly as it was backed up.
     await checkRestorePoint(repo, plan, index, ctx);
+
+    // Sources restored by their kind say now, before the safety backup, when they cannot go ahead (an app has its file open).
+    const kindOptions: KindRestoreOptions = { ...options.sources, hook: options.hook };
+    for (const source of planned(plan)) await kindModule(source.kind)?.precheck?.(source, kindOptions);
 
     // Leftovers of an interrupted restore go first, so the safety backup does not keep them.
     const db = deps.mongo && plan.database ? deps.mongo.client.db(deps.mongo.database) : null;
@@ -137,7 +147,24 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, options: 
       await removeObjects(live, plan.bucket.extra.items.map((e) => e.key), ctx, summary.bucket);
     }
 
-    // 7. Folders.
+    // 7. Sources restored by their kind (a SQLite database: written beside the live file, checked, swapped in).
+    if (planned(plan).length > 0) {
+      summary.stage = 'sources';
+      for (const source of planned(plan)) {
+        ctx.signal.throwIfAborted();
+        const module = kindModule(source.kind);
+        if (!module?.restore) throw new Error(`runRestore: no restore for the source kind ${source.kind}`);
+        try {
+          summary.sources = [...(summary.sources ?? []), await module.restore(source, { repo, index, ctx }, kindOptions)];
+        } catch (err) {
+          if (ctx.signal.aborted) throw ctx.signal.reason;
+          summary.sources = [...(summary.sources ?? []), { kind: source.kind, name: source.name, target: source.target, ok: false, message: errorText(err), safetyCopy: null }];
+          ctx.log('warn', `Could not put back ${source.name}: ${errorText(err)}`);
+        }
+      }
+    }
+
+    // 8. Folders.
     const folderResult: FolderRestoreResult = { written: 0, bytes: 0, failed: summary.folders.failed, files: [] };
     if (plan.folders) {
       summary.stage = 'folders';
@@ -146,7 +173,7 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, options: 
       summary.folders.bytes = folderResult.bytes;
     }
 
-    // 8. Proof.
+    // 9. Proof.
     summary.stage = 'verifying';
     summary.verification = await verifyRestore({ repo, index, db, live, files: folderResult.files }, plan, summary, ctx);
     summary.stage = 'done';
@@ -156,6 +183,11 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, options: 
     summary.durationMs = Date.now() - started;
     await lock.release().catch((err: unknown) => ctx.log('warn', `Could not remove the lock file (${errorText(err)}); it expires by itself.`));
   }
+}
+
+/** The sources of the plan that have a place to go (the others are left out, with a warning in the plan). */
+function planned(plan: RestorePlan): NonNullable<RestorePlan['sources']> {
+  return (plan.sources ?? []).filter((s) => s.target !== null);
 }
 
 /** A safety backup cannot be saved on a full or read-only drive: refused before anything changes. */

@@ -5,11 +5,25 @@
 // the dump has its object), then everything else. Clients are made by openProfile (profiles/open.ts)
 // and reach a kind as its port; a kind never reads secrets or builds a client itself.
 //
+// Verification, restore and description go through the same modules: `verify` checks a kind's own
+// entries beyond the blobs (the MongoDB test restore; a SQLite file rebuilt and checked by SQLite),
+// `planRestore` says what a restore would change and `restore` puts the part back with swap-in, for
+// kinds whose part is restored on its own. MongoDB, the bucket and the folders are restored together
+// by restore/restore.ts (collections staged, objects put, then switched), so they have no `restore` here.
+//
 // Adding a kind (see docs/architecture.md, "How to add a source kind"): its settings in
 // shared/profile.ts (the `Source` union), its port in `BackupPorts` below, a module with `backup`
-// (and `begin` when something must start before the first source runs), a line in SOURCE_KINDS.
+// (and `begin` when something must start before the first source runs), a line in SOURCE_KINDS;
+// then `verify`, `planRestore` + `restore` and `describe` where the kind allows.
+import type { MongoClient } from 'mongodb';
+import type { PlanSource, RestoreSummary } from '../../../shared/api/restore';
+import type { VerifyDepth, VerifyResult } from '../../../shared/api/verify';
 import type { OperationContext } from '../../../shared/jobs';
-import type { Repository, SnapshotHeader } from '../repository';
+import type { ManifestEntry, Repository, SnapshotHeader } from '../repository';
+import type { SnapshotIndex } from '../restore/snapshot-index';
+import type { ProblemLog } from '../verify/problems';
+import { testRestore, type MongoParts } from '../verify/test-restore';
+import { UserError } from '../../../shared/errors';
 import { r2ReadError } from './errors';
 import { backupFolders } from './folders';
 import { backupMongo, type MongoSourcePort } from './mongo';
@@ -49,6 +63,73 @@ export interface BackupPart {
   consistency?: { consistency: SnapshotHeader['consistency']; note: string };
 }
 
+/** What a verification hands a kind's own check, by kind: only what the check needs (most need nothing). */
+export interface VerifyPorts {
+  /** The MongoDB server the backup came from: the test restore uses scratch collections on it. */
+  mongodb: { client: MongoClient; database?: string };
+}
+export type SourceCheck = NonNullable<VerifyResult['sourceChecks']>[number];
+
+/** One verification as a kind's check sees it: the restore points verified, with their entries of the kind. */
+export interface KindVerifyRun {
+  repo: Repository;
+  /** Oldest first; each with its manifest entries of the kinds the check asked for (`entries`). */
+  points: { header: SnapshotHeader; entries: ManifestEntry[] }[];
+  ctx: OperationContext;
+  /** Where problems go, each naming its restore point and path. */
+  problems: ProblemLog;
+  hook?: (point: string) => Promise<void>;
+  /** Where scratch files go (rebuilt databases); default: the system's temporary folder. */
+  tmpDir?: string;
+}
+
+export interface KindVerifyPart {
+  checks: SourceCheck[];
+  /** The MongoDB test restore's numbers. */
+  restored?: { collections: number; documents: number };
+}
+
+export interface KindVerify<K extends PortKind> {
+  /** The manifest entry kinds the check reads (collected while the file lists are scanned). */
+  entries: readonly ManifestEntry['kind'][];
+  /** Whether this verification runs the check (e.g. only with a test restore, or a full check). */
+  runs(options: { depth: VerifyDepth; testRestore: boolean }): boolean;
+  check(port: (K extends keyof VerifyPorts ? VerifyPorts[K] : never) | null, run: KindVerifyRun): Promise<KindVerifyPart>;
+}
+
+/** What a restore preview and a restore hand a kind: the restore point read once, the run's context. */
+export interface KindRestoreRun {
+  repo: Repository;
+  index: SnapshotIndex;
+  ctx: Pick<OperationContext, 'signal' | 'log'> & Partial<OperationContext>;
+}
+
+export interface KindPlan {
+  sources: PlanSource[];
+  warnings: string[];
+}
+
+export type RestoredSource = NonNullable<RestoreSummary['sources']>[number];
+
+export interface KindRestoreOptions {
+  /** When the app has a file open: how long to wait for it to close it (0: do not wait, say so). */
+  waitForCloseMs?: number;
+  hook?: (point: string) => Promise<void>;
+}
+
+/** Sizes and counts of a live source, for health and the pre-update checklist's baseline. */
+export interface SourceDescription {
+  kind: PortKind;
+  name: string;
+  /** Where it is (a file path), never a secret. */
+  where: string;
+  bytes: number | null;
+  /** Counted items (tables and their rows, …). */
+  items: { name: string; count: number }[];
+  /** Why it could not be looked at, in plain words; null when it could. */
+  problem: string | null;
+}
+
 export interface SourceKindModule<K extends PortKind, Begun = void> {
   kind: K;
   /** Backup order: lower first. */
@@ -58,6 +139,18 @@ export interface SourceKindModule<K extends PortKind, Begun = void> {
   /** Started before the first source is backed up (e.g. counting a bucket beside the database dump). */
   begin?(port: BackupPorts[K], run: BackupRun): Begun;
   backup(port: BackupPorts[K], run: BackupRun, begun: Begun): Promise<BackupPart>;
+  /** The kind's own check of its entries in a verification, beyond every blob being sound. */
+  verify?: KindVerify<K>;
+  /** The preview of restoring this kind's part: what changes. Changes nothing. */
+  planRestore?(port: BackupPorts[K] | undefined, run: KindRestoreRun): Promise<KindPlan>;
+  /** The pieces of the restore point restoring this planned source reads (all checked before anything changes). */
+  chunks?(source: PlanSource, index: SnapshotIndex): { id: string; size: number }[];
+  /** Before anything changes (before the safety backup): refuses, in plain words, a restore that cannot go ahead now. */
+  precheck?(source: PlanSource, options: KindRestoreOptions): Promise<void>;
+  /** Puts one planned source back, with swap-in; throws a plain-words error when it cannot. */
+  restore?(source: PlanSource, run: KindRestoreRun, options: KindRestoreOptions): Promise<RestoredSource>;
+  /** Sizes and counts now (cheap: no copy is made). */
+  describe?(port: BackupPorts[K]): Promise<SourceDescription[]>;
 }
 
 const mongodb: SourceKindModule<'mongodb'> = {
@@ -67,6 +160,26 @@ const mongodb: SourceKindModule<'mongodb'> = {
   backup: async (port, run) => {
     const m = await backupMongo(port, run.sink, run.ctx, { retry: run.retry, hook: run.hook, batchBytes: run.tuning.mongoBatchBytes });
     return { reports: [m.report], consistency: { consistency: m.consistency, note: m.consistencyNote } };
+  },
+  // The test restore: the newest restore point's collections restored into scratch collections.
+  verify: {
+    entries: ['mongo-collection', 'mongo-metadata'],
+    runs: (o) => o.testRestore,
+    check: async (port, run) => {
+      const target = run.points[run.points.length - 1];
+      const parts: MongoParts = { collections: [], metadata: [] };
+      for (const e of target?.entries ?? []) {
+        if (e.kind === 'mongo-collection') parts.collections.push(e);
+        else if (e.kind === 'mongo-metadata') parts.metadata.push(e);
+      }
+      if (!target || parts.collections.length === 0) {
+        run.ctx.log('info', 'This restore point has no database part: nothing to test-restore.');
+        return { checks: [] };
+      }
+      if (!port) throw new UserError({ code: 'INVALID_INPUT', title: 'No database connection', message: 'A test restore needs the MongoDB connection of the profile.', hint: 'Check the connection in Settings, or verify without a test restore.' });
+      const restored = await testRestore(run.repo, port.client, target.header.id, parts, run.problems, run.ctx, port.database, run.hook);
+      return { checks: [], restored: { collections: restored.collections, documents: restored.documents } };
+    },
   },
 };
 
@@ -113,6 +226,21 @@ const folder: SourceKindModule<'folder'> = {
 
 /** Every kind with a backup module, in backup order. */
 export const SOURCE_KINDS = { mongodb, s3, folder } as const satisfies { [K in PortKind]: SourceKindModule<K, unknown> };
+
+/** The kinds whose part is previewed and restored through their own module, in backup order. */
+export function restoringKinds(): PortKind[] {
+  return (Object.keys(SOURCE_KINDS) as PortKind[]).filter((k) => (SOURCE_KINDS[k] as SourceKindModule<PortKind, unknown>).planRestore).sort((a, b) => SOURCE_KINDS[a].order - SOURCE_KINDS[b].order);
+}
+
+/** A kind's module, for a kind named in a plan or a restore point. */
+export function kindModule(kind: string): SourceKindModule<PortKind, unknown> | null {
+  return Object.hasOwn(SOURCE_KINDS, kind) ? (SOURCE_KINDS[kind as PortKind] as SourceKindModule<PortKind, unknown>) : null;
+}
+
+/** The kinds whose own check runs in this verification. */
+export function verifyingKinds(options: { depth: VerifyDepth; testRestore: boolean }): PortKind[] {
+  return (Object.keys(SOURCE_KINDS) as PortKind[]).filter((k) => (SOURCE_KINDS[k] as SourceKindModule<PortKind, unknown>).verify?.runs(options));
+}
 
 /** The kinds of a backup's ports, in the order they are backed up. */
 export function backupOrder(ports: Partial<BackupPorts>): PortKind[] {

@@ -16,7 +16,8 @@ import { ProblemLog, plausibleStoredSize } from './problems';
 import { planReads, readBlobs } from './read-blobs';
 import { inSlice, type Slice } from './sample';
 import { readSnapshotHeaders, scanManifest } from './scan';
-import { testRestore, type MongoParts } from './test-restore';
+import { SOURCE_KINDS, verifyingKinds, type KindVerifyRun, type PortKind, type SourceCheck, type SourceKindModule, type VerifyPorts as KindPorts } from '../sources/kind';
+import type { ManifestEntry } from '../repository';
 
 export interface VerifyPorts {
   store: BlobStore;
@@ -42,6 +43,8 @@ export interface VerifyOptions {
   onBlobRead?: (id: string) => void;
   /** Test hook (see backup/test-hooks.ts): the test restore calls it after each scratch batch ('test-restore-batch'). */
   hook?: (point: string) => Promise<void>;
+  /** Where the source kinds' checks put scratch files (rebuilt databases); default: the system's temporary folder. */
+  tmpDir?: string;
 }
 
 /** The result before the caller adds sampling coverage (which lives in the history). */
@@ -128,21 +131,23 @@ export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, c
     const { headers, damaged } = await readSnapshotHeaders(repo, problems);
     const targets = latestOrProblem(() => pickTargets(headers, damaged, options.snapshot, options.profile, options.latest), options, problems);
     const index = new BlobIndex();
-    const mongoParts = new Map<string, MongoParts>();
+    // Each source kind's own check (sources/kind.ts) gets its entries of every target.
+    const kinds = verifyingKinds({ depth: options.depth, testRestore: options.testRestore ?? false });
+    const wanted = new Map<ManifestEntry['kind'], PortKind[]>();
+    for (const k of kinds) for (const e of (SOURCE_KINDS[k] as SourceKindModule<PortKind, unknown>).verify!.entries) wanted.set(e, [...(wanted.get(e) ?? []), k]);
+    const points = new Map<PortKind, KindVerifyRun['points']>(kinds.map((k) => [k, []]));
     const metadata: { snapshotId: string; path: string; collection: string; chunks: { id: string; size: number }[] }[] = [];
     let entries = 0;
 
     for (const [i, header] of targets.entries()) {
       ctx.onProgress({ phase: 'Reading the list of backed-up items', unit: 'restore points', done: i, total: targets.length, message: header.createdAt });
-      const parts: MongoParts = { collections: [], metadata: [] };
-      mongoParts.set(header.id, parts);
+      const own = new Map<PortKind, ManifestEntry[]>(kinds.map((k) => [k, []]));
+      for (const k of kinds) points.get(k)!.push({ header, entries: own.get(k)! });
       entries += await scanManifest(repo, store, header, index, problems, {
         signal: ctx.signal,
         onEntry: (e) => {
-          // Only a test restore needs the collections' chunk lists; metadata files are few and small.
-          if (e.kind === 'mongo-collection' && options.testRestore) parts.collections.push(e);
+          for (const k of wanted.get(e.kind) ?? []) own.get(k)!.push(e);
           if (e.kind === 'mongo-metadata') {
-            parts.metadata.push(e);
             metadata.push({ snapshotId: header.id, path: e.path, collection: e.collection, chunks: e.chunks });
           }
         },
@@ -169,12 +174,14 @@ export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, c
     await namePaths(repo, store, targets, index, problems, ctx.signal);
 
     let restored = { collections: 0, documents: 0 };
-    if (options.testRestore) {
-      const target = targets[targets.length - 1];
-      const parts = target ? mongoParts.get(target.id) : undefined;
-      if (!ports.mongo) throw new UserError({ code: 'INVALID_INPUT', title: 'No database connection', message: 'A test restore needs the MongoDB connection of the profile.', hint: 'Check the connection in Settings, or verify without a test restore.' });
-      if (target && parts && parts.collections.length > 0) restored = await testRestore(repo, ports.mongo, target.id, parts, problems, ctx, ports.mongoDatabase, options.hook);
-      else ctx.log('info', 'This restore point has no database part: nothing to test-restore.');
+    const sourceChecks: SourceCheck[] = [];
+    const kindPorts: { [K in keyof KindPorts]: KindPorts[K] | null } = { mongodb: ports.mongo ? { client: ports.mongo, database: ports.mongoDatabase } : null };
+    for (const k of kinds) {
+      const check = (SOURCE_KINDS[k] as SourceKindModule<PortKind, unknown>).verify!;
+      const port = k in kindPorts ? kindPorts[k as keyof KindPorts] : null;
+      const part = await check.check(port as never, { repo, points: points.get(k)!, ctx, problems, hook: options.hook, tmpDir: options.tmpDir });
+      sourceChecks.push(...part.checks);
+      if (part.restored) restored = part.restored;
     }
 
     return {
@@ -200,6 +207,7 @@ export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, c
         restoredDocuments: restored.documents,
       },
       slice,
+      ...(sourceChecks.length > 0 ? { sourceChecks } : {}),
       ...(lock.withoutFile ? { notes: [withoutFileNote(lock.withoutFile, 'check')] } : {}),
       problems: problems.items,
       problemCount: problems.count,
