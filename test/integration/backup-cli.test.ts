@@ -9,11 +9,10 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderStore, Repository } from '../../electron/core/repository';
 import { TEST_PAUSE_ENV, TEST_PAUSE_MARKER } from '../../electron/core/backup/test-hooks';
-import { saveProfile } from '../../electron/core/profiles/service';
 import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
 import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { seedDataset } from '../support/dataset';
-import { tempDir, testEngine } from '../support/engine';
+import { savePciConnection, tempDir } from '../support/engine';
 import { noise } from '../support/backup';
 import { CLI, runCli } from '../support/serve';
 
@@ -24,18 +23,8 @@ let home: string;
 let env: NodeJS.ProcessEnv;
 const dirs: string[] = [];
 
-async function addProfile(name: string, destination: string): Promise<void> {
-  const engine = testEngine({ home, env });
-  try {
-    await saveProfile(engine, {
-      name,
-      sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true }],
-      destination: { kind: 'folder', path: destination },
-    });
-  } finally {
-    await engine.dispose();
-  }
-}
+const addProfile = (name: string, destination: string) =>
+  savePciConnection({ home, env }, { name, database: 'pcifm', bucket: 'pci-files', s3: s3, destination: { kind: 'folder', path: destination } });
 
 function newLocation(): string {
   const dir = tempDir('pci-cli-backups-');

@@ -5,13 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveProfile } from '../../electron/core/profiles/service';
 import { PASSPHRASE_NOT_USED } from '../../electron/core/backup/profile-jobs';
 import type { Destination } from '../../shared/profile';
 import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
 import { startS3TestServer, type S3TestServer } from '../support/s3';
 import { seedDataset } from '../support/dataset';
-import { tempDir, testEngine } from '../support/engine';
+import { savePciConnection, tempDir, testEngine } from '../support/engine';
 import { runCli } from '../support/serve';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -21,18 +20,8 @@ let home: string;
 let env: NodeJS.ProcessEnv;
 const dirs: string[] = [];
 
-async function addProfile(name: string, destination: Destination): Promise<void> {
-  const engine = testEngine({ home, env });
-  try {
-    await saveProfile(engine, {
-      name,
-      sources: [{ kind: 'mongodb', database: 'pcifm' }, { kind: 's3', endpoint: s3.endpoint, bucket: 'pci-files', accessKeyId: s3.accessKeyId, forcePathStyle: true }],
-      destination,
-    });
-  } finally {
-    await engine.dispose();
-  }
-}
+const addProfile = (name: string, destination: Destination) =>
+  savePciConnection({ home, env }, { name, database: 'pcifm', bucket: 'pci-files', s3: s3, destination: destination });
 
 const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runCli(home, { ...env, ...extraEnv }, args);
 

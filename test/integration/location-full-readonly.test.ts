@@ -5,11 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveProfile } from '../../electron/core/profiles/service';
 import { planRestore, startRestoreJob } from '../../electron/core/restore/profile-jobs';
 import { RestoreScope } from '../../shared/api/restore';
 import { BUCKET, DB, removeTempDirs, startServers, type Servers } from '../support/backup';
-import { tempDir, testEngine } from '../support/engine';
+import { savePciConnection, tempDir, testEngine } from '../support/engine';
 import { freeBytes, mountSupport, mountTmpfs, type TestMount } from '../support/mounts';
 import { seedInstallation } from '../support/restore';
 import { runCli } from '../support/serve';
@@ -24,14 +23,8 @@ const drives: TestMount[] = [];
 
 const run = (args: string[]) => runCli(home, env, args);
 
-async function addProfile(name: string, location: string): Promise<void> {
-  const engine = testEngine({ home, env });
-  try {
-    await saveProfile(engine, { name, sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: s.s3.endpoint, bucket: BUCKET, accessKeyId: s.s3.accessKeyId, forcePathStyle: true }], destination: { kind: 'folder', path: location } });
-  } finally {
-    await engine.dispose();
-  }
-}
+const addProfile = (name: string, location: string) =>
+  savePciConnection({ home, env }, { name, database: DB, bucket: BUCKET, s3: s.s3, destination: { kind: 'folder', path: location } });
 
 async function backup(profile: string): Promise<string> {
   const r = await run(['--json', 'backup', '--profile', profile]);

@@ -7,13 +7,12 @@ import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../electron/core/handlers';
 import { TEST_PAUSE_ENV, TEST_PAUSE_MARKER } from '../../electron/core/backup/test-hooks';
-import { saveProfile } from '../../electron/core/profiles/service';
 import { FolderStore, Repository } from '../../electron/core/repository';
 import { startRestoreJob, storedPlan } from '../../electron/core/restore/profile-jobs';
 import type { RestorePlan, RestoreSummary } from '../../shared/api/restore';
 import type { Job } from '../../shared/jobs';
 import { BUCKET, DB, newRepo, removeTempDirs, startServers, TEST_SCRYPT_N, type Servers } from '../support/backup';
-import { tempDir, testEngine } from '../support/engine';
+import { savePciConnection, tempDir, testEngine } from '../support/engine';
 import { backupNow, badUpgrade, captureState, collectionNames, seedInstallation } from '../support/restore';
 import { CLI } from '../support/serve';
 
@@ -23,14 +22,8 @@ let env: NodeJS.ProcessEnv;
 let before: Awaited<ReturnType<typeof captureState>>;
 let repo: Repository;
 
-async function addProfile(name: string, destination: string): Promise<void> {
-  const engine = testEngine({ home, env });
-  try {
-    await saveProfile(engine, { name, sources: [{ kind: 'mongodb', database: DB }, { kind: 's3', endpoint: s.s3.endpoint, bucket: BUCKET, accessKeyId: s.s3.accessKeyId, forcePathStyle: true }], destination: { kind: 'folder', path: destination } });
-  } finally {
-    await engine.dispose();
-  }
-}
+const addProfile = (name: string, destination: string) =>
+  savePciConnection({ home, env }, { name, database: DB, bucket: BUCKET, s3: s.s3, destination: { kind: 'folder', path: destination } });
 
 function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}, pauseAt?: string): { done: Promise<{ code: number | null; out: string; err: string }>; paused: Promise<boolean>; kill: () => void } {
   const child = spawn(process.execPath, [CLI, '--home', home, ...args], { env: { ...env, ...extraEnv, ...(pauseAt ? { [TEST_PAUSE_ENV]: pauseAt } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,12 +2,12 @@
 // key on a unique index (clear error, nothing swapped), R2 connections reset in the middle of
 // multipart uploads (retried; and when they keep failing, reported — never leaving upload debris).
 import { BSON, EJSON } from 'bson';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Repository } from '../../electron/core/repository';
 import { restoreVerdict } from '../../electron/core/restore/restore';
-import { DB, entriesOf, newRepo, removeTempDirs, startServers, type Servers } from '../support/backup';
+import { DB, entriesOf, type Servers } from '../support/backup';
 import { flipBlobByte } from '../support/blob-on-disk';
-import { backupNow, badUpgrade, captureState, collectionNames, multipartUploads, planFor, restorePlan, seedInstallation, TEST_R2, testProfile } from '../support/restore';
+import { badUpgrade, captureState, withBackedUpInstallation, collectionNames, multipartUploads, planFor, restorePlan, TEST_R2, testProfile } from '../support/restore';
 
 let s: Servers;
 let repo: Repository;
@@ -15,18 +15,7 @@ let dir: string;
 let before: Awaited<ReturnType<typeof captureState>>;
 let snapshotId: string;
 
-beforeAll(async () => {
-  s = await startServers();
-  await seedInstallation(s);
-  ({ repo, dir } = await newRepo());
-  before = await captureState(s);
-  snapshotId = (await backupNow(repo, s)).snapshotId;
-});
-
-afterAll(async () => {
-  await s?.close();
-  await removeTempDirs();
-});
+withBackedUpInstallation((i) => ({ s, repo, dir, before, snapshotId } = i));
 
 async function rejection(p: Promise<unknown>): Promise<{ code?: string; message: string; details?: string }> {
   try {

@@ -2,11 +2,11 @@
 // equal the restore point byte for byte (raw BSON, indexes, options, views; object bytes, content
 // types, metadata); the safety backup taken first restores the changed state back. A partial restore
 // of one collection leaves everything else untouched.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FolderStore, Repository } from '../../electron/core/repository';
 import { restoreVerdict } from '../../electron/core/restore/restore';
-import { BUCKET, DB, contentOf, entriesOf, newRepo, removeTempDirs, startServers, type Servers } from '../support/backup';
-import { backupNow, badUpgrade, captureState, collectionNames, multipartUploads, planFor, restorePlan, seedInstallation } from '../support/restore';
+import { BUCKET, DB, contentOf, entriesOf, type Servers } from '../support/backup';
+import { badUpgrade, captureState, withBackedUpInstallation, collectionNames, multipartUploads, planFor, restorePlan } from '../support/restore';
 
 let s: Servers;
 let repo: Repository;
@@ -14,18 +14,7 @@ let dir: string;
 let before: Awaited<ReturnType<typeof captureState>>;
 let snapshotId: string;
 
-beforeAll(async () => {
-  s = await startServers();
-  await seedInstallation(s);
-  ({ repo, dir } = await newRepo());
-  before = await captureState(s);
-  snapshotId = (await backupNow(repo, s)).snapshotId;
-});
-
-afterAll(async () => {
-  await s?.close();
-  await removeTempDirs();
-});
+withBackedUpInstallation((i) => ({ s, repo, dir, before, snapshotId } = i));
 
 describe('restore after a bad upgrade', () => {
   it('previews in numbers, restores byte for byte, proves it, and can be undone', async () => {

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import log from 'electron-log/node';
 import { createEngine, type Engine } from '../../electron/core/engine';
+import { saveProfile } from '../../electron/core/profiles/service';
+import type { Destination } from '../../shared/profile';
 
 export interface TestEngine extends Engine {
   home: string;
@@ -26,4 +28,31 @@ export function testEngine(options: { home?: string; throttleMs?: number; env?: 
       if (!options.home) fs.rmSync(home, { recursive: true, force: true });
     },
   });
+}
+
+/** The bucket a PCI File Manager connection reads in a test: the S3 test server's address and key id. */
+export interface TestBucket {
+  endpoint: string;
+  accessKeyId: string;
+}
+
+/**
+ * Save a PCI File Manager connection (its MongoDB database and its bucket) in the data folder `home`,
+ * the way `pci-maint profile set` would; the secrets come from `env` (PCI_MONGODB_URI, …) when it runs.
+ */
+export async function savePciConnection(
+  at: { home: string; env: NodeJS.ProcessEnv },
+  connection: { name: string; database: string; bucket: string; s3: TestBucket; destination: Destination },
+): Promise<void> {
+  const engine = testEngine(at);
+  try {
+    const { name, database, bucket, s3, destination } = connection;
+    await saveProfile(engine, {
+      name,
+      sources: [{ kind: 'mongodb', database }, { kind: 's3', endpoint: s3.endpoint, bucket, accessKeyId: s3.accessKeyId, forcePathStyle: true }],
+      destination,
+    });
+  } finally {
+    await engine.dispose();
+  }
 }

@@ -13,7 +13,8 @@ import { emptySummary, runRestore, type RestoreOptions } from '../../electron/co
 import { indexSnapshot } from '../../electron/core/restore/snapshot-index';
 import { RestoreScope, type RestorePlan, type RestoreScopeInput, type RestoreSummary } from '../../shared/api/restore';
 import { Profile } from '../../shared/profile';
-import { BUCKET, DB, FAST_RETRY, everyType, noise, putObject, testContext, type Servers, type TestContext } from './backup';
+import { afterAll, beforeAll } from 'vitest';
+import { BUCKET, DB, FAST_RETRY, everyType, newRepo, noise, putObject, removeTempDirs, startServers, testContext, type Servers, type TestContext } from './backup';
 import { readBody } from './s3/client';
 
 export const MiB = 1024 * 1024;
@@ -144,4 +145,34 @@ export async function restorePlan(repo: Repository, s: Servers, plan: RestorePla
     ctx,
     summary,
   );
+}
+
+/** A seeded installation, its picture before anything changes, and one backup of it in a new backup folder. */
+export interface BackedUpInstallation {
+  s: Servers;
+  repo: Repository;
+  /** The backup folder. */
+  dir: string;
+  before: LiveState;
+  snapshotId: string;
+}
+
+/**
+ * The start of a restore test file: servers started once for the file (beforeAll), the installation
+ * seeded, pictured and backed up, handed to `set`; servers and folders removed after the file (afterAll).
+ */
+export function withBackedUpInstallation(set: (installation: BackedUpInstallation) => void): void {
+  let servers: Servers | undefined;
+  beforeAll(async () => {
+    servers = await startServers();
+    await seedInstallation(servers);
+    const { repo, dir } = await newRepo();
+    const before = await captureState(servers);
+    const { snapshotId } = await backupNow(repo, servers);
+    set({ s: servers, repo, dir, before, snapshotId });
+  });
+  afterAll(async () => {
+    await servers?.close();
+    await removeTempDirs();
+  });
 }

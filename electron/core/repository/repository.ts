@@ -15,6 +15,7 @@ import { PackIndex, PackWriter, packPath, writeIndexFiles, type PackRecord } fro
 export type { PutBlobResult } from './manifest';
 import { SnapshotHeader, zodReason, type ManifestEntry, type RepoConfig } from './schemas';
 import type { Transform } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const SNAPSHOT_ID_RE = /^[0-9a-f]{32}$/;
 /** How long a process that lost the race to set up a location waits for the winner's config to be whole. */
@@ -95,7 +96,7 @@ export class Repository {
         // Without hard links (FAT drives) the winner's file can be seen before all of it is written.
         const partial = err instanceof UserError && err.code === 'BACKUP_DAMAGED' && err.details?.startsWith(`${CONFIG_PATH}:`);
         if (!partial || attempt >= SETTLE_TRIES) throw err;
-        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+        await sleep(SETTLE_MS);
       }
     }
   }

@@ -5,6 +5,7 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectComm
 import { Readable } from 'node:stream';
 import { assertRepoPath, assertRepoPrefix, type BlobStore, type StoredObject } from './blob-store';
 import { MissingObjectError, destNotFound, destNotWritable, destServiceError, destUnreachable } from './errors';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface S3StoreOptions {
   client: S3Client;
@@ -113,7 +114,7 @@ export class S3Store implements BlobStore {
         const status = e.$metadata?.httpStatusCode;
         if (name === 'PreconditionFailed' || status === 412) return false;
         if ((name === 'ConditionalRequestConflict' || status === 409) && attempt < 5) {
-          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          await sleep(100 * attempt);
           continue;
         }
         throw this.mapError(err, 'write', path);

@@ -20,6 +20,7 @@ import type { SqliteDatabaseEntry } from '../repository';
 import { checkCopy, companions, noSpaceError, syncDir, uniqueSuffix, writeChunks } from '../sources/sqlite-file';
 import { describeSqlite } from '../sources/sqlite';
 import { inUseOf, probeInUse, signsOfUse, type InUse } from './sqlite-in-use';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const SQLITE_RESTORE_PHASE = 'Restoring the SQLite database';
 
@@ -171,7 +172,7 @@ export async function restoreSqlite(blobs: { getBlob(id: string): Promise<Buffer
       const waited = Date.now() - started;
       if (waited >= waitFor) throw inUseError(target, use, waitFor > 0 ? waited : null);
       progress(`Waiting for the app to close ${path.basename(target)}: ${use.words}.`, bytes);
-      await new Promise((r) => setTimeout(r, Math.min(options.pollMs ?? 250, waitFor - waited)));
+      await sleep(Math.min(options.pollMs ?? 250, waitFor - waited));
       ctx.signal.throwIfAborted();
       use = await probeInUse(target);
     }

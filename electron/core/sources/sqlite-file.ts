@@ -11,6 +11,7 @@ import { UserError, userError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import { openDatabase } from '../native/sqlite';
 import { errorText } from './retry';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export type SqliteDb = Database.Database;
 
@@ -188,7 +189,7 @@ export async function onlineCopy(file: string, dest: string, signal?: AbortSigna
       if (result.totalPages > 0 && result.remainingPages === 0 && exists(dest)) return { journalMode, pages: result.totalPages };
       await fsp.rm(dest, { force: true });
       if (attempt >= BUSY_RETRIES) throw sqliteError(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }), file);
-      await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 1000)));
+      await sleep(Math.min(50 * 2 ** attempt, 1000));
     }
   }, log);
 }
