@@ -9,14 +9,15 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderStore, Repository } from '../../electron/core/repository';
 import { TEST_PAUSE_ENV, TEST_PAUSE_MARKER } from '../../electron/core/backup/test-hooks';
-import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
-import { startS3TestServer, type S3TestServer } from '../support/s3';
-import { seedDataset } from '../support/dataset';
+import type { MongoTestServer } from '../support/mongo-wire';
+import type { S3TestServer } from '../support/s3';
+import { cliEnv, startTestServers, type TestServers } from '../support/servers';
 import { savePciConnection, tempDir } from '../support/engine';
 import { noise } from '../support/backup';
 import { CLI, runCli } from '../support/serve';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+let servers: TestServers;
 let mongo: MongoTestServer;
 let s3: S3TestServer;
 let home: string;
@@ -48,18 +49,18 @@ async function killAt(profile: string, point: string, signal: NodeJS.Signals = '
 }
 
 beforeAll(async () => {
-  [mongo, s3] = await Promise.all([startMongoTestServer(), startS3TestServer({ buckets: ['pci-files'] })]);
-  await seedDataset({ mongoUri: `${mongo.uri}pcifm`, s3: { ...s3, bucket: 'pci-files' }, scale: 'small' });
+  servers = await startTestServers({ bucket: 'pci-files', scale: 'small' });
+  ({ mongo, s3 } = servers);
   // A collection of several chunks, so a backup can be killed with part of it written.
   const client = new MongoClient(mongo.uri);
   await client.db('pcifm').collection<{ _id: number }>('audit').insertMany(Array.from({ length: 6000 }, (_, i) => ({ _id: i, entry: noise(300, i + 1).toString('hex') })));
   await client.close();
   home = tempDir('pci-cli-home-');
-  env = { ...process.env, PCI_MONGODB_URI: `${mongo.uri}pcifm`, PCI_R2_SECRET_ACCESS_KEY: s3.secretAccessKey, PCI_BACKUP_PASSPHRASE: '' };
+  env = cliEnv(servers);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([mongo?.close(), s3?.close()]);
+  await servers?.close();
   for (const d of [home, ...dirs]) if (d) fs.rmSync(d, { recursive: true, force: true });
 });
 

@@ -7,21 +7,20 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSPHRASE_NOT_USED } from '../../electron/core/backup/profile-jobs';
 import type { Destination } from '../../shared/profile';
-import { startMongoTestServer, type MongoTestServer } from '../support/mongo-wire';
-import { startS3TestServer, type S3TestServer } from '../support/s3';
-import { seedDataset } from '../support/dataset';
+import type { S3TestServer } from '../support/s3';
+import { cliEnv, startTestServers, type TestServers } from '../support/servers';
 import { savePciConnection, tempDir, testEngine } from '../support/engine';
 import { runCli } from '../support/serve';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-let mongo: MongoTestServer;
+let servers: TestServers;
 let s3: S3TestServer;
 let home: string;
 let env: NodeJS.ProcessEnv;
 const dirs: string[] = [];
 
 const addProfile = (name: string, destination: Destination) =>
-  savePciConnection({ home, env }, { name, database: 'pcifm', bucket: 'pci-files', s3: s3, destination: destination });
+  savePciConnection({ home, env }, { name, database: 'pcifm', bucket: 'pci-files', s3, destination });
 
 const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runCli(home, { ...env, ...extraEnv }, args);
 
@@ -30,14 +29,14 @@ function destCheck(out: string): { status: string; message: string; code?: strin
 }
 
 beforeAll(async () => {
-  [mongo, s3] = await Promise.all([startMongoTestServer(), startS3TestServer({ buckets: ['pci-files'] })]);
-  await seedDataset({ mongoUri: `${mongo.uri}pcifm`, s3: { ...s3, bucket: 'pci-files' }, scale: 'small' });
+  servers = await startTestServers({ bucket: 'pci-files', scale: 'small' });
+  ({ s3 } = servers);
   home = tempDir('pci-first-use-home-');
-  env = { ...process.env, PCI_MONGODB_URI: `${mongo.uri}pcifm`, PCI_R2_SECRET_ACCESS_KEY: s3.secretAccessKey, PCI_BACKUP_PASSPHRASE: '' };
+  env = cliEnv(servers);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([mongo?.close(), s3?.close()]);
+  await servers?.close();
   for (const d of [home, ...dirs]) if (d) fs.rmSync(d, { recursive: true, force: true });
 });
 

@@ -59,3 +59,8 @@ export async function startTestServers(opts: TestServerOptions = {}): Promise<Te
   }
   return { mongo: mongo.value, s3: s3.value, database, bucket, summary, close: closeBoth };
 }
+
+/** The environment a `pci-maint` run gets in a test: the servers' secrets by their usual variables, no passphrase. */
+export function cliEnv(servers: TestServers): NodeJS.ProcessEnv {
+  return { ...process.env, PCI_MONGODB_URI: `${servers.mongo.uri}${servers.database}`, PCI_R2_SECRET_ACCESS_KEY: servers.s3.secretAccessKey, PCI_BACKUP_PASSPHRASE: '' };
+}
