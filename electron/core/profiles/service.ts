@@ -5,42 +5,48 @@ import { SECRET_NAMES, type Profile, type ProfileInput, type SecretName } from '
 import type { Services } from '../services';
 import { databaseFromUri, maskMongoUri } from '../connections/mongo';
 import { registerSecret, secretContext } from './open';
-import { resolveSecret } from './secrets';
+import { resolveSecret, type ResolvedSecret } from './secrets';
 import { forgetBucketCount } from '../health/bucket-count';
 import { TriggerTokenStore } from '../trigger/tokens';
 
 const MASK = '••••••••';
 
-async function secretStatuses(engine: Services, profile: Pick<Profile, 'name' | 'secretEnv'>): Promise<Record<SecretName, SecretStatus>> {
+/** Every secret of a connection as it would be found now (environment, secret store), each looked up once. */
+async function findSecrets(engine: Services, profile: Pick<Profile, 'name' | 'secretEnv'>): Promise<Record<SecretName, ResolvedSecret | undefined>> {
   const ctx = secretContext(engine);
+  const found = {} as Record<SecretName, ResolvedSecret | undefined>;
+  for (const name of SECRET_NAMES) found[name] = await resolveSecret(ctx, profile, name);
+  return found;
+}
+
+/** Where each secret comes from, masked. */
+function statusesOf(found: Record<SecretName, ResolvedSecret | undefined>): Record<SecretName, SecretStatus> {
   const secrets = {} as Record<SecretName, SecretStatus>;
   for (const name of SECRET_NAMES) {
-    const found = await resolveSecret(ctx, profile, name);
-    secrets[name] = found
-      ? { set: true, source: found.source, ...(found.variable ? { variable: found.variable } : {}), masked: name === 'mongoUri' ? maskMongoUri(found.value) : MASK }
+    const f = found[name];
+    secrets[name] = f
+      ? { set: true, source: f.source, ...(f.variable ? { variable: f.variable } : {}), masked: name === 'mongoUri' ? maskMongoUri(f.value) : MASK }
       : { set: false, source: null, masked: null };
   }
   return secrets;
 }
 
 export async function profileView(engine: Services, profile: Profile): Promise<ProfileView> {
-  return { profile, secrets: await secretStatuses(engine, profile) };
+  return { profile, secrets: statusesOf(await findSecrets(engine, profile)) };
 }
 
 /** Where the secrets of a connection (saved or not yet) would come from now, and the database its connection string names. */
 export async function secretsFound(engine: Services, profile: Pick<Profile, 'name' | 'secretEnv'>): Promise<{ secrets: Record<SecretName, SecretStatus>; mongoDatabase: string | null }> {
-  const uri = await resolveSecret(secretContext(engine), profile, 'mongoUri');
-  return { secrets: await secretStatuses(engine, profile), mongoDatabase: (uri && databaseFromUri(uri.value)) ?? null };
+  const found = await findSecrets(engine, profile);
+  return { secrets: statusesOf(found), mongoDatabase: (found.mongoUri && databaseFromUri(found.mongoUri.value)) ?? null };
 }
 
 /** The secrets the environment gives a connection now (not those already in the secret store). */
 async function secretsFromEnvironment(engine: Services, profile: Pick<Profile, 'name' | 'secretEnv'>): Promise<SecretsInput> {
-  const found: SecretsInput = {};
-  for (const name of SECRET_NAMES) {
-    const secret = await resolveSecret(secretContext(engine), profile, name);
-    if (secret && secret.source !== 'store') found[name] = secret.value;
-  }
-  return found;
+  const found = await findSecrets(engine, profile);
+  const fromEnv: SecretsInput = {};
+  for (const name of SECRET_NAMES) if (found[name] && found[name].source !== 'store') fromEnv[name] = found[name].value;
+  return fromEnv;
 }
 
 /** Register secrets typed by a person at once, before anything could log or store them. */

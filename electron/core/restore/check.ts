@@ -35,10 +35,15 @@ export function neededBlobs(plan: RestorePlan, index: SnapshotIndex): Map<string
   return blobs;
 }
 
-/** The blobs the plan's sources restored by their kind read (those with a place to go). */
+/** The plan's sources restored by their kind that have a place to go (the others are left out, with a warning in the plan). */
+export function plannedSources(sources: RestorePlan['sources']): NonNullable<RestorePlan['sources']> {
+  return (sources ?? []).filter((s) => s.target !== null);
+}
+
+/** The blobs the plan's sources restored by their kind read. */
 export function sourceBlobs(sources: RestorePlan['sources'], index: SnapshotIndex): Map<string, number> {
   const blobs = new Map<string, number>();
-  for (const s of sources ?? []) if (s.target !== null) for (const c of kindModule(s.kind)?.chunks?.(s, index) ?? []) blobs.set(c.id, c.size);
+  for (const s of plannedSources(sources)) for (const c of kindModule(s.kind)?.chunks?.(s, index) ?? []) blobs.set(c.id, c.size);
   return blobs;
 }
 

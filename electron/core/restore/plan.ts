@@ -13,7 +13,7 @@ import type { R2ObjectEntry, Repository } from '../repository';
 import { forEachLimit } from '../repository/blob-store';
 import { bypassHint, requireTask } from '../connections/mongo-privileges';
 import { folderNames } from '../sources/folders';
-import { restoringKinds, SOURCE_KINDS, type BackupPorts, type PortKind, type SourceKindModule } from '../sources/kind';
+import { restoringKinds, type BackupPorts } from '../sources/kind';
 import { inexactCollections, sourceBlobs } from './check';
 import { isTempCollection } from './cleanup';
 import { inexactSentence } from './exact-bson';
@@ -92,11 +92,12 @@ export async function buildPlan(deps: PlanDeps, scope: RestoreScope, ctx: Ctx): 
 
   let sources: RestorePlan['sources'];
   if (scope.sources) {
-    for (const k of restoringKinds()) {
-      const part = await (SOURCE_KINDS[k] as SourceKindModule<PortKind, unknown>).planRestore!(deps.ports?.[k], { repo: deps.repo, index, ctx });
+    for (const { kind, module } of restoringKinds()) {
+      const part = await module.planRestore(deps.ports?.[kind] as never, { repo: deps.repo, index, ctx });
       if (part.sources.length > 0) sources = [...(sources ?? []), ...part.sources];
       warnings.push(...part.warnings);
     }
+    for (const [id, size] of sourceBlobs(sources, index)) blobs.set(id, size);
   }
 
   return {
@@ -110,10 +111,7 @@ export async function buildPlan(deps: PlanDeps, scope: RestoreScope, ctx: Ctx): 
     bucket,
     folders,
     ...(sources ? { sources } : {}),
-    read: (() => {
-      for (const [id, size] of sourceBlobs(sources, index)) blobs.set(id, size);
-      return { blobs: blobs.size, bytes: [...blobs.values()].reduce((a, b) => a + b, 0) };
-    })(),
+    read: { blobs: blobs.size, bytes: [...blobs.values()].reduce((a, b) => a + b, 0) },
     warnings,
   };
 }

@@ -16,7 +16,7 @@ import type { OperationContext } from '../../../shared/jobs';
 import { acquire, withoutFileNote, type AcquireOptions, type NoLockFileReason, type R2ObjectEntry, type Repository } from '../repository';
 import { errorText } from '../sources/retry';
 import { readPrivileges } from '../connections/mongo-privileges';
-import { checkRestorePoint } from './check';
+import { checkRestorePoint, plannedSources } from './check';
 import { cleanupLeftovers, dropTemps, RestoreRun } from './cleanup';
 import { restoreFolders, type FolderRestoreResult } from './folders-restore';
 import { DATABASE_PHASE, SWITCH_PHASE, clearNamesInTheWay, recreateView, restoreTimeseries, stageCollection, swapIn, viewOrder, writeLimits, type StagedCollection } from './mongo-restore';
@@ -102,7 +102,7 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, options: 
 
     // Sources restored by their kind say now, before the safety backup, when they cannot go ahead (an app has its file open).
     const kindOptions: KindRestoreOptions = { ...options.sources, hook: options.hook };
-    for (const source of planned(plan)) await kindModule(source.kind)?.precheck?.(source, kindOptions);
+    for (const source of plannedSources(plan.sources)) await kindModule(source.kind)?.precheck?.(source, kindOptions);
 
     // Leftovers of an interrupted restore go first, so the safety backup does not keep them.
     const db = deps.mongo && plan.database ? deps.mongo.client.db(deps.mongo.database) : null;
@@ -148,9 +148,9 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, options: 
     }
 
     // 7. Sources restored by their kind (a SQLite database: written beside the live file, checked, swapped in).
-    if (planned(plan).length > 0) {
+    if (plannedSources(plan.sources).length > 0) {
       summary.stage = 'sources';
-      for (const source of planned(plan)) {
+      for (const source of plannedSources(plan.sources)) {
         ctx.signal.throwIfAborted();
         const module = kindModule(source.kind);
         if (!module?.restore) throw new Error(`runRestore: no restore for the source kind ${source.kind}`);
@@ -185,10 +185,6 @@ export async function runRestore(deps: RestoreDeps, plan: RestorePlan, options: 
   }
 }
 
-/** The sources of the plan that have a place to go (the others are left out, with a warning in the plan). */
-function planned(plan: RestorePlan): NonNullable<RestorePlan['sources']> {
-  return (plan.sources ?? []).filter((s) => s.target !== null);
-}
 
 /** A safety backup cannot be saved on a full or read-only drive: refused before anything changes. */
 export function safetyImpossible(reason: NoLockFileReason): UserError {

@@ -227,19 +227,27 @@ const folder: SourceKindModule<'folder'> = {
 /** Every kind with a backup module, in backup order. */
 export const SOURCE_KINDS = { mongodb, s3, folder } as const satisfies { [K in PortKind]: SourceKindModule<K, unknown> };
 
-/** The kinds whose part is previewed and restored through their own module, in backup order. */
-export function restoringKinds(): PortKind[] {
-  return (Object.keys(SOURCE_KINDS) as PortKind[]).filter((k) => (SOURCE_KINDS[k] as SourceKindModule<PortKind, unknown>).planRestore).sort((a, b) => SOURCE_KINDS[a].order - SOURCE_KINDS[b].order);
-}
+type AnyKindModule = SourceKindModule<PortKind, unknown>;
+const KINDS = Object.keys(SOURCE_KINDS) as PortKind[];
 
 /** A kind's module, for a kind named in a plan or a restore point. */
-export function kindModule(kind: string): SourceKindModule<PortKind, unknown> | null {
-  return Object.hasOwn(SOURCE_KINDS, kind) ? (SOURCE_KINDS[kind as PortKind] as SourceKindModule<PortKind, unknown>) : null;
+export function kindModule(kind: string): AnyKindModule | null {
+  return Object.hasOwn(SOURCE_KINDS, kind) ? (SOURCE_KINDS[kind as PortKind] as AnyKindModule) : null;
 }
 
-/** The kinds whose own check runs in this verification. */
-export function verifyingKinds(options: { depth: VerifyDepth; testRestore: boolean }): PortKind[] {
-  return (Object.keys(SOURCE_KINDS) as PortKind[]).filter((k) => (SOURCE_KINDS[k] as SourceKindModule<PortKind, unknown>).verify?.runs(options));
+/** The kinds whose part is previewed and restored through their own module, in backup order. */
+export function restoringKinds(): { kind: PortKind; module: AnyKindModule & Required<Pick<AnyKindModule, 'planRestore'>> }[] {
+  return KINDS.map((kind) => ({ kind, module: SOURCE_KINDS[kind] as AnyKindModule }))
+    .filter((k): k is { kind: PortKind; module: AnyKindModule & Required<Pick<AnyKindModule, 'planRestore'>> } => Boolean(k.module.planRestore))
+    .sort((a, b) => a.module.order - b.module.order);
+}
+
+/** The kinds whose own check runs in this verification, each with its check. */
+export function verifyingKinds(options: { depth: VerifyDepth; testRestore: boolean }): { kind: PortKind; check: KindVerify<PortKind> }[] {
+  return KINDS.flatMap((kind) => {
+    const check = (SOURCE_KINDS[kind] as AnyKindModule).verify;
+    return check?.runs(options) ? [{ kind, check }] : [];
+  });
 }
 
 /** The kinds of a backup's ports, in the order they are backed up. */

@@ -16,7 +16,7 @@ import { ProblemLog, plausibleStoredSize } from './problems';
 import { planReads, readBlobs } from './read-blobs';
 import { inSlice, type Slice } from './sample';
 import { readSnapshotHeaders, scanManifest } from './scan';
-import { SOURCE_KINDS, verifyingKinds, type KindVerifyRun, type PortKind, type SourceCheck, type SourceKindModule, type VerifyPorts as KindPorts } from '../sources/kind';
+import { verifyingKinds, type KindVerifyRun, type PortKind, type SourceCheck, type VerifyPorts as KindPorts } from '../sources/kind';
 import type { ManifestEntry } from '../repository';
 
 export interface VerifyPorts {
@@ -134,15 +134,15 @@ export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, c
     // Each source kind's own check (sources/kind.ts) gets its entries of every target.
     const kinds = verifyingKinds({ depth: options.depth, testRestore: options.testRestore ?? false });
     const wanted = new Map<ManifestEntry['kind'], PortKind[]>();
-    for (const k of kinds) for (const e of (SOURCE_KINDS[k] as SourceKindModule<PortKind, unknown>).verify!.entries) wanted.set(e, [...(wanted.get(e) ?? []), k]);
-    const points = new Map<PortKind, KindVerifyRun['points']>(kinds.map((k) => [k, []]));
+    for (const { kind, check } of kinds) for (const e of check.entries) wanted.set(e, [...(wanted.get(e) ?? []), kind]);
+    const points = new Map<PortKind, KindVerifyRun['points']>(kinds.map((k) => [k.kind, []]));
     const metadata: { snapshotId: string; path: string; collection: string; chunks: { id: string; size: number }[] }[] = [];
     let entries = 0;
 
     for (const [i, header] of targets.entries()) {
       ctx.onProgress({ phase: 'Reading the list of backed-up items', unit: 'restore points', done: i, total: targets.length, message: header.createdAt });
-      const own = new Map<PortKind, ManifestEntry[]>(kinds.map((k) => [k, []]));
-      for (const k of kinds) points.get(k)!.push({ header, entries: own.get(k)! });
+      const own = new Map<PortKind, ManifestEntry[]>(kinds.map((k) => [k.kind, []]));
+      for (const { kind } of kinds) points.get(kind)!.push({ header, entries: own.get(kind)! });
       entries += await scanManifest(repo, store, header, index, problems, {
         signal: ctx.signal,
         onEntry: (e) => {
@@ -176,10 +176,9 @@ export async function verifyBackup(ports: VerifyPorts, options: VerifyOptions, c
     let restored = { collections: 0, documents: 0 };
     const sourceChecks: SourceCheck[] = [];
     const kindPorts: { [K in keyof KindPorts]: KindPorts[K] | null } = { mongodb: ports.mongo ? { client: ports.mongo, database: ports.mongoDatabase } : null };
-    for (const k of kinds) {
-      const check = (SOURCE_KINDS[k] as SourceKindModule<PortKind, unknown>).verify!;
-      const port = k in kindPorts ? kindPorts[k as keyof KindPorts] : null;
-      const part = await check.check(port as never, { repo, points: points.get(k)!, ctx, problems, hook: options.hook, tmpDir: options.tmpDir });
+    for (const { kind, check } of kinds) {
+      const port = kind in kindPorts ? kindPorts[kind as keyof KindPorts] : null;
+      const part = await check.check(port as never, { repo, points: points.get(kind)!, ctx, problems, hook: options.hook, tmpDir: options.tmpDir });
       sourceChecks.push(...part.checks);
       if (part.restored) restored = part.restored;
     }
